@@ -1,0 +1,93 @@
+"""The contract between the file pipeline and the codemods.
+
+The pipeline only sees `migrate_source()` (in `codemods.engine`) and the data classes here;
+everything about how rules find and rewrite ORM code stays inside `codemods/`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Applicability(enum.Enum):
+    """How sure a rule is that its rewrite keeps behaviour (ruff's fix applicability)."""
+
+    SAFE = "safe"  # applied by default
+    UNSAFE = "unsafe"  # applied only with --unsafe-fixes, reported otherwise
+    REPORT_ONLY = "report-only"  # never rewritten, always reported
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """Static description of one rule; also the source of `milvus-migrate rules` and docs/rules.md."""
+
+    code: str
+    title: str
+    description: str
+    applicability: Applicability
+    before: str = ""
+    after: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A manual-review item: a site the tool left alone (or fixed unsafely) and why."""
+
+    line: int
+    column: int
+    code: str
+    message: str
+    suggestion: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "message": self.message,
+            "suggestion": self.suggestion,
+        }
+
+
+@dataclass(frozen=True)
+class Change:
+    """One rewrite a rule made; the pipeline writes a file only when at least one exists."""
+
+    line: int
+    code: str
+    summary: str
+
+    def to_dict(self) -> dict:
+        return {"line": self.line, "code": self.code, "summary": self.summary}
+
+
+@dataclass(frozen=True)
+class Options:
+    """User choices that shape the rewrite (CLI flags and [tool.milvus-migrate])."""
+
+    shim: bool = False  # only rewrite imports to compat_shim
+    unsafe_fixes: bool = False
+    annotate: bool = False
+    client_name: str = "client"
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    async_mode: str = "auto"
+
+    def rule_enabled(self, code: str) -> bool:
+        if self.select and not any(code.startswith(s) for s in self.select):
+            return False
+        return not any(code.startswith(i) for i in self.ignore)
+
+
+@dataclass
+class Outcome:
+    """What migrating one source text produced."""
+
+    source: str
+    changes: list[Change] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)

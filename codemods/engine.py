@@ -1,0 +1,25 @@
+"""Run the enabled codemods over one source text."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from codemods.base import Options, Outcome
+from codemods.context import MigrationContext
+from codemods.registry import enabled_codemods
+
+
+def migrate_source(source: str, options: Options | None = None) -> Outcome:
+    """Migrate `source`; raises `libcst.ParserSyntaxError` when it does not parse.
+
+    The original text is returned untouched when no codemod recorded a change, because a
+    libcst round trip is not always byte-exact (see docs/design notes).
+    """
+    options = options or Options()
+    module = cst.parse_module(source)
+    ctx = MigrationContext(options)
+    for codemod in enabled_codemods(options):
+        module = codemod.apply(module, ctx)
+    if not ctx.changes:
+        return Outcome(source=source, changes=[], findings=ctx.findings)
+    return Outcome(source=module.code, changes=ctx.changes, findings=ctx.findings)

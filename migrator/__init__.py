@@ -1,0 +1,1 @@
+"""milvus-migrate: the CLI and the file pipeline."""

@@ -1,0 +1,187 @@
+"""The `milvus-migrate` command line."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from codemods import Options
+from codemods.registry import all_rules
+from migrator.discover import Candidate, discover
+from migrator.process import CHANGED, FAILED, FileResult
+from migrator.report import Reporter
+from migrator.runner import run
+from migrator.source_file import SourceError, write_atomic
+
+EXIT_OK, EXIT_WOULD_CHANGE, EXIT_ERROR = 0, 1, 2
+_PROGRESS_MIN_FILES = 200
+
+EPILOG = """\b
+Exit codes:
+  0  success, or nothing to do
+  1  --check found files that would change
+  2  usage error, or at least one file could not be processed
+"""
+
+
+def _use_color(no_color: bool) -> bool:
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
+
+
+@click.command(
+    epilog=EPILOG,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff per file; write nothing.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when any file would change.")
+@click.option(
+    "--shim",
+    is_flag=True,
+    help="Only point ORM imports at compat_shim (keeps ORM calls, runs them on MilvusClient).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif"]),
+    default="text",
+    show_default=True,
+    help="Report format on stdout.",
+)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None,
+    help="Parallel worker processes [default: number of CPUs].",
+)
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB (repeatable).")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply rewrites marked unsafe.")
+@click.option("--annotate", is_flag=True, help="Write manual-review notes as `# milvus-migrate:` comments.")
+@click.option("--select", multiple=True, metavar="CODE", help="Only run rules with these code prefixes.")
+@click.option("--ignore", multiple=True, metavar="CODE", help="Skip rules with these code prefixes.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Print every file; show tracebacks for tool bugs.")
+@click.option("--no-color", is_flag=True, help="Plain output (also: NO_COLOR=1, or a non-terminal).")
+@click.version_option(package_name="milvus-migrate")
+def migrate(
+    paths: tuple[Path, ...],
+    show_diff: bool,
+    check: bool,
+    shim: bool,
+    fmt: str,
+    jobs: int | None,
+    exclude: tuple[str, ...],
+    unsafe_fixes: bool,
+    annotate: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    quiet: bool,
+    verbose: bool,
+    no_color: bool,
+) -> None:
+    """Migrate pymilvus ORM code (connections, Collection, utility, ...) to MilvusClient.
+
+    PATHS are files and folders. By default files are rewritten in place; use --diff or
+    --check to preview. `milvus-migrate rules` lists the rules.
+    """
+    if not paths:
+        raise click.UsageError("no PATH given (try `milvus-migrate .`)")
+    if show_diff and check:
+        raise click.UsageError("--diff and --check cannot be combined")
+    mode = "diff" if show_diff else "check" if check else "write"
+    options = Options(
+        shim=shim,
+        unsafe_fixes=unsafe_fixes,
+        annotate=annotate,
+        select=tuple(s.upper() for s in select),
+        ignore=tuple(i.upper() for i in ignore),
+    )
+    color = _use_color(no_color)
+    reporter = Reporter(mode=mode, fmt=fmt, quiet=quiet, verbose=verbose, color=color)
+    candidates: list[Candidate] = []
+    for item in discover(paths, tuple(exclude)):
+        if isinstance(item, Candidate):
+            candidates.append(item)
+        else:
+            reporter.file_done(FileResult(path=item, status=FAILED, error="path does not exist"))
+    try:
+        _run_all(candidates, options, jobs or os.cpu_count() or 1, reporter, mode, color)
+    except KeyboardInterrupt:
+        click.echo("\nInterrupted: files already written are complete; the rest are untouched.", err=True)
+        sys.exit(130)
+    reporter.finish()
+    counts = reporter.counts()
+    if counts[FAILED]:
+        sys.exit(EXIT_ERROR)
+    if mode == "check" and counts[CHANGED]:
+        sys.exit(EXIT_WOULD_CHANGE)
+    sys.exit(EXIT_OK)
+
+
+def _run_all(
+    candidates: list[Candidate], options: Options, jobs: int, reporter: Reporter, mode: str,
+    color: bool,
+) -> None:
+    show_progress = color and not reporter.quiet and len(candidates) >= _PROGRESS_MIN_FILES
+    progress = Progress(
+        TextColumn("migrating"), BarColumn(), MofNCompleteColumn(),
+        console=Console(file=sys.stderr), transient=True, disable=not show_progress,
+    )
+    with progress:
+        task = progress.add_task("files", total=len(candidates))
+        for result in run(candidates, options, jobs):
+            if mode == "write" and result.status == CHANGED:
+                _write(result)
+            reporter.file_done(result)
+            progress.advance(task)
+
+
+def _write(result: FileResult) -> None:
+    """Write the new bytes, unless the file changed under us since it was read."""
+    try:
+        current = result.path.read_bytes()
+    except OSError:
+        current = None
+    if current != result.original_bytes:
+        result.status, result.error = FAILED, "file changed during the run; not written"
+        return
+    try:
+        write_atomic(result.path, result.new_bytes)
+    except SourceError as exc:
+        result.status, result.error = FAILED, str(exc)
+    except OSError as exc:
+        result.status, result.error = FAILED, f"cannot write: {exc.strerror or exc}"
+
+
+@click.command("rules")
+@click.argument("code", required=False)
+def rules_command(code: str | None) -> None:
+    """List the rules, or explain one (e.g. `milvus-migrate rules MM101`)."""
+    rules = all_rules()
+    if code is None:
+        for r in rules:
+            click.echo(f"{r.code}  {r.applicability.value:<11}  {r.title}")
+        return
+    match = [r for r in rules if r.code == code.upper()]
+    if not match:
+        raise click.UsageError(f"unknown rule {code!r}; `milvus-migrate rules` lists them")
+    r = match[0]
+    click.echo(f"{r.code}: {r.title}\napplicability: {r.applicability.value}\n\n{r.description}")
+    if r.before:
+        click.echo(f"\nBefore:\n{r.before}\nAfter:\n{r.after}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    # `rules` is a subcommand; anything else is a path (use ./rules for a folder named rules).
+    if args and args[0] == "rules":
+        rules_command.main(args[1:], prog_name="milvus-migrate rules")
+    else:
+        migrate.main(args, prog_name="milvus-migrate")

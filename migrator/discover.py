@@ -1,0 +1,119 @@
+"""Find the files to migrate under the paths the user gave."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from migrator.gitignore import GitIgnore
+
+SKIP_DIRS = frozenset(
+    {".git", "__pycache__", "build", "dist", "node_modules", ".tox", ".nox", ".hg", ".svn",
+     ".venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".ipynb_checkpoints"}
+)
+SOURCE_SUFFIXES = (".py",)
+
+# The pre-filter: a file that never mentions these cannot hold ORM code worth parsing.
+_MARKERS = (b"pymilvus", b"compat_shim")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: Path
+    explicit: bool  # named on the command line: always processed
+
+
+def mentions_pymilvus(data: bytes) -> bool:
+    return any(marker in data for marker in _MARKERS)
+
+
+def _excluded(path: Path, excludes: tuple[str, ...]) -> bool:
+    posix = path.as_posix()
+    return any(
+        fnmatch.fnmatch(posix, pat) or fnmatch.fnmatch(path.name, pat) or
+        fnmatch.fnmatch(posix, f"*/{pat}") or fnmatch.fnmatch(posix, f"*/{pat}/*")
+        for pat in excludes
+    )
+
+
+def _ignored(path: Path, is_dir: bool, stack: list[GitIgnore]) -> bool:
+    if not stack:
+        return False
+    path = Path(os.path.abspath(path))
+    verdict = False
+    for ignore in stack:
+        v = ignore.match(path, is_dir)
+        if v is not None:
+            verdict = v
+    return verdict
+
+
+def discover(paths: Iterable[Path], excludes: tuple[str, ...] = ()) -> Iterator[Candidate | Path]:
+    """Yield a Candidate per source file, or the Path itself when it does not exist.
+
+    Walks in sorted order so output is stable; symlinked folders are not followed, which also
+    keeps symlink loops harmless.
+    """
+    seen: set[Path] = set()
+    for root in paths:
+        if not root.exists() and not root.is_symlink():
+            yield root
+            continue
+        if root.is_file() or (root.is_symlink() and not root.is_dir()):
+            resolved = root.resolve()
+            if resolved not in seen:
+                seen.add(resolved)
+                yield Candidate(root, explicit=True)
+            continue
+        stack = _gitignores_above(root)
+        yield from _walk(root, excludes, stack, seen)
+
+
+def _gitignores_above(root: Path) -> list[GitIgnore]:
+    """.gitignore files in parent folders, up to the repository root, also apply."""
+    found: list[GitIgnore] = []
+    folder = Path(os.path.abspath(root))
+    for parent in folder.parents:
+        ignore = GitIgnore.load(parent)
+        if ignore is not None:
+            found.append(ignore)
+        if (parent / ".git").exists():
+            break
+    found.reverse()
+    return found
+
+
+def _walk(
+    folder: Path, excludes: tuple[str, ...], stack: list[GitIgnore], seen: set[Path]
+) -> Iterator[Candidate]:
+    own = GitIgnore.load(Path(os.path.abspath(folder)))
+    if own is not None:
+        stack = [*stack, own]
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+            is_file = entry.is_file()
+        except OSError:
+            continue
+        if is_dir:
+            if entry.name in SKIP_DIRS or (path / "pyvenv.cfg").exists():
+                continue
+            if _excluded(path, excludes) or _ignored(path, True, stack):
+                continue
+            yield from _walk(path, excludes, stack, seen)
+        elif is_file and path.suffix in SOURCE_SUFFIXES:
+            if _excluded(path, excludes) or _ignored(path, False, stack):
+                continue
+            resolved = path.resolve()
+            if resolved in seen:
+                continue
+            seen.add(resolved)
+            yield Candidate(path, explicit=False)

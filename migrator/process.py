@@ -1,0 +1,101 @@
+"""Migrate one file's bytes to new bytes. Pure: no writing, no printing (runs in workers)."""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+
+from codemods import Change, Finding, Options, migrate_source
+from migrator.source_file import SourceError, decode_source, encode_source
+
+CHANGED, UNCHANGED, SKIPPED, FAILED = "changed", "unchanged", "skipped", "failed"
+
+
+@dataclass
+class FileResult:
+    path: Path
+    status: str
+    changes: list[Change] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    error: str = ""
+    error_line: int | None = None
+    tool_bug: str = ""  # traceback when the failure is our fault, shown with -v
+    old_text: str = ""
+    new_text: str = ""
+    new_bytes: bytes = b""
+    original_bytes: bytes = b""
+    cell_diffs: list[tuple[str, str, str]] = field(default_factory=list)  # (label, old, new)
+
+    def to_dict(self) -> dict:
+        out: dict = {
+            "path": str(self.path),
+            "status": self.status,
+            "changes": [c.to_dict() for c in self.changes],
+            "manual_review": [f.to_dict() for f in self.findings],
+        }
+        if self.error:
+            out["error"] = {"message": self.error, "line": self.error_line}
+        return out
+
+
+def migrate_python_text(text: str, options: Options) -> tuple[str, list[Change], list[Finding]]:
+    """Run the codemods, then refuse output that does not parse or is not a fixed point."""
+    outcome = migrate_source(text, options)
+    if outcome.changed:
+        try:
+            cst.parse_module(outcome.source)
+        except cst.ParserSyntaxError as exc:
+            raise ToolBug(f"codemods produced code that does not parse (line {exc.raw_line})")
+    return outcome.source, outcome.changes, outcome.findings
+
+
+class ToolBug(Exception):
+    """Something inside milvus-migrate went wrong; the file is left alone."""
+
+
+def process_bytes(path: Path, data: bytes, options: Options) -> FileResult:
+    result = FileResult(path=path, status=UNCHANGED, original_bytes=data)
+    try:
+        if b"\x00" in data:
+            raise SourceError("binary file (contains NUL bytes)")
+        source = decode_source(data)
+        handler = _HANDLERS.get(path.suffix, _migrate_python)
+        handler(result, source.text, options)
+        if result.status == CHANGED:
+            result.new_bytes = encode_source(result.new_text, source)
+    except SourceError as exc:
+        result.status, result.error, result.error_line = FAILED, str(exc), exc.line
+    except cst.ParserSyntaxError as exc:
+        result.status = FAILED
+        result.error = f"syntax error: {exc.message.splitlines()[0]}"
+        result.error_line = exc.raw_line
+    except RecursionError:
+        result.status, result.error = FAILED, "too deeply nested for the parser"
+    except ToolBug as exc:
+        result.status, result.error, result.tool_bug = FAILED, str(exc), traceback.format_exc()
+    except Exception as exc:  # a codemod bug must not stop the run or touch the file
+        result.status = FAILED
+        result.error = f"internal error in milvus-migrate: {type(exc).__name__}: {exc}"
+        result.tool_bug = traceback.format_exc()
+    if result.status == FAILED:
+        result.changes, result.new_bytes = [], b""
+    return result
+
+
+def _migrate_python(result: FileResult, text: str, options: Options) -> None:
+    new_text, changes, findings = migrate_python_text(text, options)
+    result.findings = findings
+    if changes and new_text != text:
+        result.status, result.changes = CHANGED, changes
+        result.old_text, result.new_text = text, new_text
+
+
+# Other file kinds (notebooks) register here: suffix -> handler(result, text, options).
+_HANDLERS = {".py": _migrate_python}
+
+
+def register_handler(suffix: str, handler) -> None:  # type: ignore[no-untyped-def]
+    _HANDLERS[suffix] = handler

@@ -1,0 +1,74 @@
+"""Run `process_bytes` over many files, in parallel, streaming results back in input order."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from codemods import Options
+from migrator.discover import Candidate, mentions_pymilvus
+from migrator.process import FAILED, SKIPPED, FileResult, process_bytes
+from migrator.source_file import SourceError, read_source_bytes
+
+# Below this many relevant files a pool costs more than it saves.
+_MIN_FILES_FOR_POOL = 4
+
+
+def _worker_init() -> None:
+    # The parent handles Ctrl-C and decides what gets written; workers just stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _process_job(job: tuple[Path, bytes, Options]) -> FileResult:
+    return process_bytes(*job)
+
+
+def read_candidate(candidate: Candidate) -> FileResult | tuple[Path, bytes]:
+    """Read a file and apply the cheap pre-filter; a FileResult means no parsing is needed."""
+    try:
+        data = read_source_bytes(candidate.path)
+    except SourceError as exc:
+        return FileResult(path=candidate.path, status=FAILED, error=str(exc))
+    if not mentions_pymilvus(data):
+        return FileResult(path=candidate.path, status=SKIPPED, original_bytes=data)
+    return candidate.path, data
+
+
+def run(
+    candidates: Iterable[Candidate],
+    options: Options,
+    jobs: int,
+    on_read: Callable[[int], None] | None = None,
+) -> Iterator[FileResult]:
+    """Yield one FileResult per candidate, in order."""
+    slots: list[FileResult | tuple[Path, bytes]] = []
+    for candidate in candidates:
+        slots.append(read_candidate(candidate))
+    if on_read is not None:
+        on_read(len(slots))
+    work = [s for s in slots if isinstance(s, tuple)]
+    if jobs <= 1 or len(work) < _MIN_FILES_FOR_POOL:
+        results: Iterator[FileResult] = (process_bytes(p, d, options) for p, d in work)
+        yield from _merge(slots, results)
+        return
+    ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    workers = min(jobs, len(work))
+    chunk = max(1, min(32, len(work) // (workers * 4) or 1))
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init) as pool:
+        try:
+            stream = pool.map(_process_job, [(p, d, options) for p, d in work], chunksize=chunk)
+            yield from _merge(slots, stream)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _merge(
+    slots: list[FileResult | tuple[Path, bytes]], processed: Iterator[FileResult]
+) -> Iterator[FileResult]:
+    for slot in slots:
+        yield slot if isinstance(slot, FileResult) else next(processed)

@@ -1,0 +1,50 @@
+"""Run a program the way an equivalence test needs: `python launch.py MODE PROGRAM [ARGS]`.
+
+MODE is one of
+  orm     the program as written, on pymilvus's own ORM (the reference run);
+  strict  PyMilvusDeprecationWarning is an error (migrated programs);
+  shim    pymilvus's ORM names are blocked, compat_shim.install() serves them, and
+          PyMilvusDeprecationWarning is an error (the pymilvus 3.1 situation).
+"""
+
+from __future__ import annotations
+
+import random
+import runpy
+import sys
+import warnings
+
+
+def _seed() -> None:
+    random.seed(1234)
+    try:
+        import numpy
+
+        numpy.random.seed(1234)
+    except ImportError:
+        pass
+
+
+def main() -> None:
+    mode, program, *args = sys.argv[1:]
+    _seed()
+    if mode in ("strict", "shim"):
+        from pymilvus import PyMilvusDeprecationWarning
+
+        warnings.simplefilter("error", PyMilvusDeprecationWarning)
+    if mode == "shim":
+        from tests.rig.block_orm import block_orm
+
+        block_orm()
+        import compat_shim
+
+        compat_shim.install()
+    elif mode != "orm" and mode != "strict":
+        raise SystemExit(f"unknown mode {mode!r}")
+    sys.argv = [program, *args]
+    sys.path.insert(0, str(__import__("pathlib").Path(program).resolve().parent))
+    runpy.run_path(program, run_name="__main__")
+
+
+if __name__ == "__main__":
+    main()
