@@ -1,0 +1,134 @@
+"""The pre-commit hooks, run for real by pre-commit on a temporary repository.
+
+pre-commit clones the project at a commit and pip-installs it into its own environment, so
+these tests exercise the committed `.pre-commit-hooks.yaml` and the installed console script,
+exactly as a user's repository would. The project is cloned first, so the hook sees HEAD and
+not whatever is uncommitted in the working tree.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
+
+ORM_APP = """\
+from pymilvus import Collection, connections
+
+connections.connect(uri="./demo.db")
+col = Collection("books")
+print(col.num_entities)
+"""
+
+CLEAN_APP = """\
+from pymilvus import MilvusClient
+
+client = MilvusClient(uri="./demo.db")
+print(client.get_collection_stats("books")["row_count"])
+"""
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
+
+
+def _git(cwd: Path, *args: str) -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+    }
+    out = subprocess.run(
+        ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True
+    )
+    return out.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict[str, str]]:
+    """A clone of the project at HEAD, its commit, and an env with a private pre-commit cache.
+
+    The cache is shared by the tests of this module, so the hook environment (a pip install of
+    the project) is built once.
+    """
+    base = tmp_path_factory.mktemp("precommit")
+    clone = base / "milvus-migrate"
+    subprocess.run(
+        ["git", "clone", "-q", str(PROJECT), str(clone)], check=True, capture_output=True
+    )
+    rev = _git(clone, "rev-parse", "HEAD")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(base / "cache"), "NO_COLOR": "1"}
+    env.pop("PRE_COMMIT", None)
+    return clone, rev, env
+
+
+def _user_repo(path: Path, files: dict[str, str]) -> Path:
+    path.mkdir()
+    _git(path, "init", "-q")
+    for name, text in files.items():
+        (path / name).write_text(text)
+    _git(path, "add", *files)
+    return path
+
+
+def _pre_commit(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*PRE_COMMIT, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=900
+    )
+
+
+def test_config_snippet_with_shim_args_blocks_the_commit(hook_repo, tmp_path: Path) -> None:
+    """The documented .pre-commit-config.yaml, with `args: [--shim]`, through `git commit`."""
+    clone, rev, env = hook_repo
+    repo = _user_repo(tmp_path / "user", {"app.py": ORM_APP})
+    (repo / ".pre-commit-config.yaml").write_text(
+        "repos:\n"
+        f"  - repo: {clone}\n"
+        f"    rev: {rev}\n"
+        "    hooks:\n"
+        "      - id: milvus-migrate\n"
+        "        args: [--shim]\n"
+    )
+    _git(repo, "add", ".pre-commit-config.yaml")
+    install = _pre_commit(["install"], repo, env)
+    assert install.returncode == 0, install.stdout + install.stderr
+    commit_env = {
+        **env,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+    }
+    blocked = subprocess.run(
+        ["git", "commit", "-qm", "add app"],
+        cwd=repo,
+        env=commit_env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert blocked.returncode != 0, blocked.stdout + blocked.stderr
+    assert "files were modified by this hook" in blocked.stdout + blocked.stderr
+    shimmed = (repo / "app.py").read_text()
+    assert shimmed.startswith("from compat_shim import Collection, connections\n")
+    assert _git(repo, "rev-list", "--all") == ""  # nothing was committed
+
+    # The user reviews and stages the rewrite: now the commit goes through.
+    _git(repo, "add", "app.py")
+    ok = subprocess.run(
+        ["git", "commit", "-qm", "add app"],
+        cwd=repo,
+        env=commit_env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert _git(repo, "show", "HEAD:app.py") + "\n" == shimmed
