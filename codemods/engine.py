@@ -7,6 +7,7 @@ import libcst as cst
 from codemods.base import Options, Outcome
 from codemods.context import MigrationContext
 from codemods.registry import enabled_codemods
+from migrator.suppress import find_suppressions
 
 
 def migrate_source(source: str, options: Options | None = None) -> Outcome:
@@ -17,9 +18,14 @@ def migrate_source(source: str, options: Options | None = None) -> Outcome:
     """
     options = options or Options()
     module = cst.parse_module(source)
-    ctx = MigrationContext(options)
+    suppressions = find_suppressions(source)
+    if suppressions.ignore_file:  # `# milvus-migrate: ignore-file`: no rewrite, no report
+        return Outcome(source=source, changes=[], findings=[])
+    ctx = MigrationContext(options, suppressed_lines=dict(suppressions.lines))
     for codemod in enabled_codemods(options):
         module = codemod.apply(module, ctx)
+    # A suppression comment also silences the manual-review items of its line, as noqa does.
+    findings = [f for f in ctx.findings if not suppressions.suppresses(f.line, f.code)]
     if not ctx.changes:
-        return Outcome(source=source, changes=[], findings=ctx.findings)
-    return Outcome(source=module.code, changes=ctx.changes, findings=ctx.findings)
+        return Outcome(source=source, changes=[], findings=findings)
+    return Outcome(source=module.code, changes=ctx.changes, findings=findings)

@@ -56,6 +56,8 @@ class ShimImportsTransformer(cst.CSTTransformer):
             return updated
         module = get_full_name_for_node(imp.module) or ""
         line, col = node_position(self, original)
+        if not self.ctx.may_rewrite(line, RULE.code):  # rule deselected or suppressed here
+            return updated
         if isinstance(imp.names, cst.ImportStar):
             if module in _SHIM_PACKAGE_NAMES or module in ORM_MODULES:
                 self.ctx.report(

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from codemods import Options
 from codemods.registry import all_rules
+from migrator.config import Config, ConfigError, load_config
 from migrator.discover import Candidate, discover
 from migrator.process import CHANGED, FAILED, FileResult
 from migrator.report import Reporter
@@ -62,8 +63,18 @@ def _use_color(no_color: bool) -> bool:
     help="Parallel worker processes [default: number of CPUs].",
 )
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB (repeatable).")
-@click.option("--unsafe-fixes", is_flag=True, help="Also apply rewrites marked unsafe.")
-@click.option("--annotate", is_flag=True, help="Write manual-review notes as `# milvus-migrate:` comments.")
+@click.option(
+    "--unsafe-fixes/--no-unsafe-fixes", default=None, help="Also apply rewrites marked unsafe."
+)
+@click.option(
+    "--annotate/--no-annotate",
+    default=None,
+    help="Write manual-review notes as `# milvus-migrate:` comments.",
+)
+@click.option(
+    "--client-name", metavar="NAME", default=None,
+    help="Variable name for the MilvusClient the rewrite creates [default: client].",
+)
 @click.option("--select", multiple=True, metavar="CODE", help="Only run rules with these code prefixes.")
 @click.option("--ignore", multiple=True, metavar="CODE", help="Skip rules with these code prefixes.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
@@ -78,8 +89,9 @@ def migrate(
     fmt: str,
     jobs: int | None,
     exclude: tuple[str, ...],
-    unsafe_fixes: bool,
-    annotate: bool,
+    unsafe_fixes: bool | None,
+    annotate: bool | None,
+    client_name: str | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     quiet: bool,
@@ -88,21 +100,30 @@ def migrate(
 ) -> None:
     """Migrate pymilvus ORM code (connections, Collection, utility, ...) to MilvusClient.
 
-    PATHS are files and folders. By default files are rewritten in place; use --diff or
-    --check to preview. `milvus-migrate rules` lists the rules.
+    PATHS are files and folders (.py and .ipynb). By default files are rewritten in place;
+    use --diff or --check to preview. Settings in [tool.milvus-migrate] of the nearest
+    pyproject.toml apply; flags override them. `milvus-migrate rules` lists the rules.
     """
     if not paths:
         raise click.UsageError("no PATH given (try `milvus-migrate .`)")
     if show_diff and check:
         raise click.UsageError("--diff and --check cannot be combined")
     mode = "diff" if show_diff else "check" if check else "write"
+    try:
+        config = load_config(paths)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    if client_name is not None and not client_name.isidentifier():
+        raise click.UsageError(f"--client-name {client_name!r} is not a Python identifier")
     options = Options(
         shim=shim,
-        unsafe_fixes=unsafe_fixes,
-        annotate=annotate,
-        select=tuple(s.upper() for s in select),
-        ignore=tuple(i.upper() for i in ignore),
+        unsafe_fixes=_first(unsafe_fixes, config.unsafe_fixes, False),
+        annotate=_first(annotate, config.annotate, False),
+        client_name=_first(client_name, config.client_name, "client"),
+        **_rule_selection(select, ignore, config),
     )
+    # --exclude replaces the configured `exclude`; `extend-exclude` always applies.
+    exclude = (tuple(exclude) or config.exclude) + config.extend_exclude
     color = _use_color(no_color)
     reporter = Reporter(mode=mode, fmt=fmt, quiet=quiet, verbose=verbose, color=color)
     candidates: list[Candidate] = []
@@ -123,6 +144,23 @@ def migrate(
     if mode == "check" and counts[CHANGED]:
         sys.exit(EXIT_WOULD_CHANGE)
     sys.exit(EXIT_OK)
+
+
+def _rule_selection(
+    select: tuple[str, ...], ignore: tuple[str, ...], config: Config
+) -> dict[str, tuple[str, ...]]:
+    """Layered like ruff: --select starts a fresh selection (the file's select/ignore no longer
+    apply); --ignore alone adds to the file's ignore list."""
+    cli_select = tuple(s.upper() for s in select)
+    cli_ignore = tuple(i.upper() for i in ignore)
+    if cli_select:
+        return {"select": cli_select, "ignore": cli_ignore}
+    return {"select": config.select, "ignore": config.ignore + cli_ignore}
+
+
+def _first(*values):  # type: ignore[no-untyped-def]
+    """The first value that is not None: a flag, then the config file, then the default."""
+    return next(v for v in values if v is not None)
 
 
 def _run_all(

@@ -1,0 +1,124 @@
+"""`[tool.milvus-migrate]` in pyproject.toml: found by walking up from the paths given.
+
+Example::
+
+    [tool.milvus-migrate]
+    extend-exclude = ["legacy/*", "notebooks/scratch*.ipynb"]
+    ignore = ["MM104"]
+    client-name = "milvus"
+    annotate = true
+
+Command-line flags override these values (`--exclude` replaces `exclude`, `extend-exclude`
+always adds).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+TABLE = "milvus-migrate"
+
+
+class ConfigError(Exception):
+    """A problem in the user's configuration (shown as a usage error, exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None = None  # the pyproject.toml it came from
+    exclude: tuple[str, ...] = ()
+    extend_exclude: tuple[str, ...] = ()
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    client_name: str | None = None
+    annotate: bool | None = None
+    unsafe_fixes: bool | None = None
+
+
+_LIST_KEYS = {"exclude", "extend-exclude", "select", "ignore"}
+_BOOL_KEYS = {"annotate", "unsafe-fixes"}
+_STR_KEYS = {"client-name"}
+
+
+def find_pyproject(paths: Iterable[Path]) -> Path | None:
+    """The nearest pyproject.toml with a [tool.milvus-migrate] table above the given paths.
+
+    Starts at the deepest folder common to all paths (as black does) and stops at the root of
+    the repository (a folder holding `.git`), so a config outside the project is not picked up.
+    """
+    folders = [Path(os.path.abspath(p)) for p in paths]
+    folders = [p if p.is_dir() else p.parent for p in folders]
+    if not folders:
+        folders = [Path.cwd()]
+    try:
+        start = Path(os.path.commonpath([str(f) for f in folders]))
+    except ValueError:  # different drives on Windows
+        start = folders[0]
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file() and _has_table(candidate):
+            return candidate
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def _has_table(path: Path) -> bool:
+    # A broken pyproject.toml is an error, not a file to pass over: the user may have meant
+    # its [tool.milvus-migrate] table to apply.
+    tool = _read(path).get("tool", {})
+    return isinstance(tool, dict) and TABLE in tool
+
+
+def load_config(paths: Iterable[Path]) -> Config:
+    """The configuration that applies to `paths` (all defaults when there is none)."""
+    pyproject = find_pyproject(paths)
+    if pyproject is None:
+        return Config()
+    return parse_table(_read(pyproject)["tool"][TABLE], pyproject)
+
+
+def parse_table(table: Any, path: Path) -> Config:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.{TABLE}] must be a table")
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        where = f"{path}: [tool.{TABLE}] {key}"
+        if key in _LIST_KEYS:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where} must be a list of strings")
+            if key in ("select", "ignore"):
+                value = [v.upper() for v in value]
+            values[key.replace("-", "_")] = tuple(value)
+        elif key in _BOOL_KEYS:
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where} must be true or false")
+            values[key.replace("-", "_")] = value
+        elif key in _STR_KEYS:
+            if not isinstance(value, str) or not value.isidentifier():
+                raise ConfigError(f"{where} must be a Python identifier")
+            values[key.replace("-", "_")] = value
+        else:
+            known = ", ".join(sorted(_LIST_KEYS | _BOOL_KEYS | _STR_KEYS))
+            raise ConfigError(f"{path}: unknown key {key!r} in [tool.{TABLE}] (known: {known})")
+    return Config(path=path, **values)
