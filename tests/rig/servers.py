@@ -112,22 +112,56 @@ class LiteServer:
         self.proc = None
 
 
+_BUILTIN_USERS = {"root"}
+_BUILTIN_ROLES = {"admin", "public"}
+
+
 def reset_server(target: MilvusTarget) -> None:
-    """Make a shared server look fresh: drop every non-default database and every collection."""
+    """Make a shared server look fresh: drop every non-default database, collection, alias,
+    user and role.
+
+    One client per database (`db_name=`), because `use_database` calls DescribeDatabase, which
+    Milvus 2.3.5 (the server lane) does not implement."""
     client = MilvusClient(uri=target.uri)
     try:
         for db in client.list_databases():
-            client.use_database(db)
-            for alias in client.list_aliases().get("aliases", []):
-                client.drop_alias(alias)
-            for name in client.list_collections():
-                client.drop_collection(name)
-        client.use_database("default")
+            db_client = MilvusClient(uri=target.uri, db_name=db)
+            try:
+                for alias in db_client.list_aliases().get("aliases", []):
+                    db_client.drop_alias(alias)
+                for name in db_client.list_collections():
+                    db_client.drop_collection(name)
+            finally:
+                db_client.close()
         for db in client.list_databases():
             if db != "default":
                 client.drop_database(db)
+        _reset_rbac(client)
     finally:
         client.close()
+
+
+def _reset_rbac(client: MilvusClient) -> None:
+    """Drop test-made users and roles; milvus-lite has no RBAC RPCs (UNIMPLEMENTED)."""
+    try:
+        users = client.list_users()
+    except Exception:
+        return
+    for user in users:
+        if user not in _BUILTIN_USERS:
+            client.drop_user(user)
+    for role in client.list_roles():
+        if role in _BUILTIN_ROLES:
+            continue
+        for grant in client.describe_role(role).get("privileges", []):
+            client.revoke_privilege(
+                role,
+                grant["object_type"],
+                grant["privilege"],
+                grant["object_name"],
+                db_name=grant.get("db_name", "default"),
+            )
+        client.drop_role(role)
 
 
 def embedded_target(tmp_dir: Path) -> MilvusTarget:

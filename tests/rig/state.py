@@ -95,11 +95,15 @@ def dump_state(uri: str) -> dict:
     client = MilvusClient(uri=uri)
     try:
         dbs = sorted(client.list_databases())
-        state: dict[str, Any] = {"databases": dbs}
-        for db in dbs:
-            client.use_database(db)
-            state[f"db:{db}"] = {n: dump_collection(client, n) for n in sorted(client.list_collections())}
-        client.use_database("default")
-        return state
     finally:
         client.close()
+    state: dict[str, Any] = {"databases": dbs}
+    for db in dbs:
+        # One client per database: `use_database` needs DescribeDatabase, absent in Milvus 2.3.
+        db_client = MilvusClient(uri=uri, db_name=db)
+        try:
+            names = sorted(db_client.list_collections())
+            state[f"db:{db}"] = {n: dump_collection(db_client, n) for n in names}
+        finally:
+            db_client.close()
+    return state

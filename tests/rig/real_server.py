@@ -1,0 +1,218 @@
+"""The real Milvus standalone server (PyPI `milvus` 2.3.5) for the `--milvus=server` lane.
+
+We drive the package's binary ourselves instead of calling `milvus.default_server.start()`:
+- `default_server` scans upwards from fixed ports (19530, 9091, ...) and its embedded etcd always
+  listens on 2379/2380, so two test sessions on one machine would collide. Here every port,
+  the etcd client and peer ports included, is a fresh OS-assigned port.
+- it re-extracts ~56 MB of lzma binaries into every base dir (5-7 s); we extract once into a
+  per-user cache and point each server at it.
+- its `stop()` gives the server 1 s; we own the process group and also ask the kernel to kill
+  the server when the test process dies (PR_SET_PDEATHSIG), so nothing outlives the session.
+- "started" means a MilvusClient can list collections, not merely that a port is open.
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from pymilvus import MilvusClient
+
+from tests.rig.servers import MilvusTarget, free_port
+
+START_TIMEOUT = 180.0  # seconds; a loaded 2-core CI box needs well under a minute
+STOP_TIMEOUT = 3.0  # a graceful milvus shutdown can take >20 s; its data is thrown away anyway
+LOG_TAIL_CHARS = 4000
+
+# The ports milvus' config template exposes (milvus/data/config.yaml.template).
+_TEMPLATE_PORTS = (
+    "etcd_port",
+    "proxy_port",
+    "proxy_internal_port",
+    "root_coord_port",
+    "query_coord_port",
+    "query_node_port",
+    "index_coord_port",
+    "index_node_port",
+    "data_coord_port",
+    "data_node_port",
+)
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:  # runs in the child between fork and exec
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except OSError:  # not glibc/Linux: teardown and atexit still stop the server
+        pass
+
+
+def _cache_root() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "milvus-migrate"
+
+
+def binaries_dir() -> Path:
+    """Extract the server binary and its libraries once per package version; safe when two
+    sessions race (each extracts into its own temp dir, the first rename wins)."""
+    import milvus
+
+    target = _cache_root() / f"milvus-{milvus.__version__}" / "bin"
+    if (target / "milvus").exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="extract-", dir=target.parent))
+    try:
+        milvus._initialize_data_files(str(staging))  # writes staging/bin/*
+        try:
+            os.rename(staging / "bin", target)
+        except OSError:
+            if not (target / "milvus").exists():
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _etcd_config(client_port: int, peer_port: int) -> str:
+    client = f"http://127.0.0.1:{client_port}"
+    peer = f"http://127.0.0.1:{peer_port}"
+    return (
+        "name: default\n"
+        f"listen-client-urls: {client}\n"
+        f"advertise-client-urls: {client}\n"
+        f"listen-peer-urls: {peer}\n"
+        f"initial-advertise-peer-urls: {peer}\n"
+        f"initial-cluster: default={peer}\n"
+    )
+
+
+class RealMilvusServer:
+    """One real Milvus standalone process with all its state under `base_dir`."""
+
+    def __init__(self, base_dir: Path) -> None:
+        self.base_dir = Path(base_dir)
+        self.proc: subprocess.Popen | None = None
+        self.port: int | None = None
+        self.log = self.base_dir / "logs" / "milvus-stdout.log"
+        self.startup_seconds: float | None = None
+
+    # -- start ---------------------------------------------------------------------------
+    def _write_config(self) -> tuple[str, dict[str, str]]:
+        """Write milvus.yaml and etcd.yaml with fresh ports; return (executable, environment)."""
+        from milvus import MilvusServerConfig
+
+        ports = {key: free_port() for key in _TEMPLATE_PORTS}
+        config = MilvusServerConfig(data_dir=str(self.base_dir), **ports)
+        config.resolve()  # writes configs/milvus.yaml, creates logs/ and data/
+        config.cleanup_listen_ports()
+        self.port = ports["proxy_port"]
+        etcd_yaml = self.base_dir / "configs" / "etcd.yaml"
+        etcd_yaml.write_text(_etcd_config(ports["etcd_port"], free_port()))
+        bin_dir = binaries_dir()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("MILVUS_", "ETCD_"))}
+        env.update(
+            DEPLOY_MODE="STANDALONE",
+            METRICS_PORT=str(free_port()),
+            MILVUS_RUN_DIR=str(self.base_dir / "run"),
+            # milvus maps env vars onto config keys: ETCD_CONFIG_PATH -> etcd.config.path,
+            # the embedded etcd's own config (the template has no key for its ports).
+            ETCD_CONFIG_PATH=str(etcd_yaml),
+            LD_LIBRARY_PATH=os.pathsep.join(
+                filter(None, [str(bin_dir), os.environ.get("LD_LIBRARY_PATH")])
+            ),
+        )
+        return str(bin_dir / "milvus"), env
+
+    def start(self) -> MilvusTarget:
+        began = time.monotonic()
+        self.base_dir.mkdir(parents=True, exist_ok=True)
+        exe, env = self._write_config()
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen(
+                [exe, "run", "standalone"],
+                cwd=self.base_dir,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # our own process group: stop() signals all of it
+                preexec_fn=_die_with_parent,
+            )
+        atexit.register(self.stop)
+        try:
+            self._wait_ready(began + START_TIMEOUT)
+        except BaseException as exc:  # also Ctrl-C during startup
+            self.stop()
+            if isinstance(exc, RuntimeError):
+                raise RuntimeError(
+                    f"{exc}\n--- tail of {self.log} ---\n{self.log_tail()}"
+                ) from None
+            raise
+        self.startup_seconds = time.monotonic() - began
+        uri = f"http://127.0.0.1:{self.port}"
+        return MilvusTarget(uri=uri, host="127.0.0.1", port=self.port, lane="server")
+
+    def _wait_ready(self, deadline: float) -> None:
+        uri = f"http://127.0.0.1:{self.port}"
+        last: Exception | None = None
+        while time.monotonic() < deadline:
+            assert self.proc is not None
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"milvus exited during startup with status {self.proc.returncode}"
+                )
+            try:
+                client = MilvusClient(uri=uri, timeout=3)
+                try:
+                    client.list_collections()
+                    return
+                finally:
+                    client.close()
+            except Exception as exc:  # not serving yet
+                last = exc
+                time.sleep(0.25)
+        raise RuntimeError(
+            f"milvus did not answer list_collections on {uri} within {START_TIMEOUT:.0f}s"
+            f" (last error: {last!r})"
+        )
+
+    def log_tail(self) -> str:
+        try:
+            return self.log.read_text(errors="replace")[-LOG_TAIL_CHARS:]
+        except OSError as exc:
+            return f"<no log: {exc}>"
+
+    # -- stop ----------------------------------------------------------------------------
+    def stop(self) -> None:
+        """Stop the server and its process group; idempotent. Data is removed, logs are kept."""
+        proc, self.proc = self.proc, None
+        atexit.unregister(self.stop)
+        if proc is None:
+            return
+        if proc.poll() is None:
+            self._signal_group(proc, signal.SIGTERM)
+            try:
+                proc.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self._signal_group(proc, signal.SIGKILL)
+                proc.wait(STOP_TIMEOUT)
+        # Anything the server forked into its group dies with it.
+        self._signal_group(proc, signal.SIGKILL)
+        shutil.rmtree(self.base_dir / "data", ignore_errors=True)
+
+    @staticmethod
+    def _signal_group(proc: subprocess.Popen, sig: int) -> None:
+        try:
+            os.killpg(proc.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
