@@ -31,6 +31,22 @@ def _lane(config: pytest.Config) -> str:
     raise pytest.UsageError(f"--milvus must be lite, server or uri:<URI>, not {value!r}")
 
 
+_LANE_MARKERS = {"lite_only": ("lite",), "server_only": ("server", "uri")}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip lane-bound tests on the other lane, always with the marker's reason."""
+    lane = _lane(config).split(":", 1)[0]
+    for item in items:
+        for name, lanes in _LANE_MARKERS.items():
+            for mark in item.iter_markers(name):
+                reason = mark.kwargs.get("reason") or (mark.args[0] if mark.args else "")
+                if not reason:
+                    raise pytest.UsageError(f"{item.nodeid}: @{name} needs a reason")
+                if lane not in lanes:
+                    item.add_marker(pytest.mark.skip(reason=f"{name} ({lane} lane): {reason}"))
+
+
 @pytest.fixture(scope="session")
 def milvus_lane(pytestconfig: pytest.Config) -> str:
     return _lane(pytestconfig).split(":", 1)[0]
