@@ -14,7 +14,7 @@ SKIP_DIRS = frozenset(
     {".git", "__pycache__", "build", "dist", "node_modules", ".tox", ".nox", ".hg", ".svn",
      ".venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".ipynb_checkpoints"}
 )
-SOURCE_SUFFIXES = (".py",)
+SOURCE_SUFFIXES = (".py", ".ipynb")
 
 # The pre-filter: a file that never mentions these cannot hold ORM code worth parsing.
 _MARKERS = (b"pymilvus", b"compat_shim")

@@ -9,6 +9,7 @@ from pathlib import Path
 import libcst as cst
 
 from codemods import Change, Finding, Options, migrate_source
+from migrator.notebook import migrate_notebook
 from migrator.source_file import SourceError, decode_source, encode_source
 
 CHANGED, UNCHANGED, SKIPPED, FAILED = "changed", "unchanged", "skipped", "failed"
@@ -99,3 +100,15 @@ _HANDLERS = {".py": _migrate_python}
 
 def register_handler(suffix: str, handler) -> None:  # type: ignore[no-untyped-def]
     _HANDLERS[suffix] = handler
+
+
+def _migrate_notebook(result: FileResult, text: str, options: Options) -> None:
+    outcome = migrate_notebook(text, lambda source: migrate_python_text(source, options))
+    result.findings = outcome.findings
+    if outcome.cell_diffs:
+        result.status, result.changes = CHANGED, outcome.changes
+        result.old_text, result.new_text = text, outcome.new_text
+        result.cell_diffs = outcome.cell_diffs
+
+
+register_handler(".ipynb", _migrate_notebook)
