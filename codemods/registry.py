@@ -6,6 +6,7 @@ from typing import Protocol
 
 import libcst as cst
 
+from codemods.async_calls import AsyncCalls
 from codemods.base import Options, RuleInfo
 from codemods.context import MigrationContext
 from codemods.shim_imports import ShimImports
@@ -19,7 +20,11 @@ class Codemod(Protocol):
 
 def full_migration_codemods() -> list[Codemod]:
     """The MilvusClient rewrite. Filled in by the codemod rules (see codemods/README)."""
-    return []
+    return [
+        # AsyncCalls must stay LAST: it rewrites the MilvusClient calls the rules above produce
+        # (inside `async def`) into awaited AsyncMilvusClient calls.
+        AsyncCalls(),
+    ]
 
 
 def enabled_codemods(options: Options) -> list[Codemod]:
