@@ -75,6 +75,12 @@ def _use_color(no_color: bool) -> bool:
     "--client-name", metavar="NAME", default=None,
     help="Variable name for the MilvusClient the rewrite creates [default: client].",
 )
+@click.option(
+    "--async", "async_mode", type=click.Choice(["auto", "never", "always"]), default="auto",
+    show_default=True,
+    help="Calls inside `async def` -> awaited AsyncMilvusClient calls: auto (where one event "
+    "loop is provable), always (skip that check), never.",
+)
 @click.option("--select", multiple=True, metavar="CODE", help="Only run rules with these code prefixes.")
 @click.option("--ignore", multiple=True, metavar="CODE", help="Skip rules with these code prefixes.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
@@ -92,6 +98,7 @@ def migrate(
     unsafe_fixes: bool | None,
     annotate: bool | None,
     client_name: str | None,
+    async_mode: str,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     quiet: bool,
@@ -120,6 +127,7 @@ def migrate(
         unsafe_fixes=_first(unsafe_fixes, config.unsafe_fixes, False),
         annotate=_first(annotate, config.annotate, False),
         client_name=_first(client_name, config.client_name, "client"),
+        async_mode=async_mode,
         **_rule_selection(select, ignore, config),
     )
     # --exclude replaces the configured `exclude`; `extend-exclude` always applies.

@@ -544,3 +544,23 @@ def test_async_rules_are_registered_last_and_documented() -> None:
     documented = {r.code for r in all_rules()}
     assert {r.code for r in RULES} <= documented
     assert all(r.description for r in RULES)
+
+
+def test_cli_async_option(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from migrator.cli import migrate as migrate_command
+
+    program = tmp_path / "app.py"
+    program.write_text(dedent(SEVERAL_LOOPS))
+    runner = CliRunner()
+    for mode, rewritten in (("never", False), ("auto", False), ("always", True)):
+        result = runner.invoke(
+            migrate_command, [str(program), "--diff", "-j", "1", "--async", mode]
+        )
+        assert result.exit_code == 0, result.output
+        assert ("+    return await async_client.list_collections()" in result.output) is rewritten
+        if mode == "auto":
+            assert "MM206" in result.output
+    bad = runner.invoke(migrate_command, [str(program), "--async", "sometimes"])
+    assert bad.exit_code == 2
