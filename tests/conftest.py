@@ -32,12 +32,16 @@ def _lane(config: pytest.Config) -> str:
 
 
 _LANE_MARKERS = {"lite_only": ("lite",), "server_only": ("server", "uri")}
+_SERVER_FIXTURES = {"milvus", "milvus_factory", "_shared_server"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip lane-bound tests on the other lane, always with the marker's reason."""
+    """Mark every test that talks to a server `milvus` (so `-m milvus` selects the live tests
+    for the server lane); skip lane-bound tests on the other lane, always with the reason."""
     lane = _lane(config).split(":", 1)[0]
     for item in items:
+        if _SERVER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.milvus)
         for name, lanes in _LANE_MARKERS.items():
             for mark in item.iter_markers(name):
                 reason = mark.kwargs.get("reason") or (mark.args[0] if mark.args else "")

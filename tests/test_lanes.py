@@ -165,6 +165,7 @@ def _listening(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+@pytest.mark.milvus
 @pytest.mark.server_only(reason=NEEDS_REAL)
 def test_two_real_servers_run_side_by_side_and_leave_nothing(tmp_path) -> None:
     from tests.rig.real_server import RealMilvusServer
@@ -188,6 +189,7 @@ def test_two_real_servers_run_side_by_side_and_leave_nothing(tmp_path) -> None:
     assert (tmp_path / "a" / "logs" / "milvus-stdout.log").stat().st_size > 0  # ... logs kept
 
 
+@pytest.mark.milvus
 @pytest.mark.server_only(reason=NEEDS_REAL)
 def test_a_failed_start_raises_with_the_log_tail_and_leaves_nothing(tmp_path) -> None:
     from tests.rig.real_server import RealMilvusServer
@@ -220,6 +222,7 @@ INNER_SESSION = """
 """
 
 
+@pytest.mark.milvus
 @pytest.mark.server_only(reason=NEEDS_REAL)
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill-9"])
 def test_server_dies_with_an_interrupted_session(tmp_path, sig) -> None:
