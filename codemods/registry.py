@@ -19,8 +19,37 @@ class Codemod(Protocol):
 
 
 def full_migration_codemods() -> list[Codemod]:
-    """The MilvusClient rewrite. Filled in by the codemod rules (see codemods/README)."""
+    """The MilvusClient rewrite, in the order that matters:
+
+    1. Collection methods and properties (each asks the analysis whether the whole collection
+       binding can be migrated, so they agree with step 2);
+    2. the Collection constructor, after every use of it was rewritten;
+    3. MutationResult uses, which recognise the migrated `client.insert(...)` calls;
+    4. utility/db calls, then connections: they keep `connections.connect` when ORM code that
+       needs it was left behind;
+    5. imports, once every reference is final.
+    """
+    from codemods.connections import Connections
+    from codemods.data import DataCalls
+    from codemods.imports import UpdateImports
+    from codemods.index import IndexCalls
+    from codemods.lifecycle import CollectionConstructor, LifecycleCalls
+    from codemods.partitions import PartitionCalls
+    from codemods.results import MutationResults
+    from codemods.search import SearchCalls
+    from codemods.utility_db import UtilityDbCalls
+
     return [
+        DataCalls(),
+        SearchCalls(),
+        IndexCalls(),
+        PartitionCalls(),
+        LifecycleCalls(),
+        CollectionConstructor(),
+        MutationResults(),
+        UtilityDbCalls(),
+        Connections(),
+        UpdateImports(),
         # AsyncCalls must stay LAST: it rewrites the MilvusClient calls the rules above produce
         # (inside `async def`) into awaited AsyncMilvusClient calls.
         AsyncCalls(),

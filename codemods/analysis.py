@@ -1,0 +1,923 @@
+"""The read-only model of a module's ORM usage that every codemod asks.
+
+Design choice (why one analysis per codemod run): codemods run in sequence and each one
+returns a new tree, so a model built once on the first tree would point at nodes that no
+longer exist. Each codemod therefore wraps the module it receives in a `MetadataWrapper`,
+builds an `OrmModel` from that same wrapper (a read-only visitor, no tree rebuilt) and then
+transforms it; node identity holds for the length of that codemod. The model is a pure
+function of the source text, so every codemod sees the same facts for the same code, and the
+model understands the already-migrated forms (`client = MilvusClient(...)`,
+`client.insert(collection_name=x, ...)`) so that a later codemod, or a second run, agrees with
+an earlier one. Codemods never match ORM names by string: they ask `canonical()`,
+`collection_ref()`, `client_for()` and friends.
+
+Collections: a `Collection(...)` held by a module/function variable, by `self.<attr>` in a
+class, or passed in as a parameter typed `Collection` (or named like one) becomes a
+*binding*. A binding is migrated as a whole (its constructor turns into the collection name
+and every use into a client call) only when every use of it is convertible; otherwise all of
+it stays ORM code and is reported, so the output never mixes a string name with ORM method
+calls.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import (
+    MetadataWrapper,
+    ParentNodeProvider,
+    PositionProvider,
+    QualifiedNameProvider,
+    Scope,
+    ScopeProvider,
+)
+
+from codemods.context import MigrationContext
+from codemods.orm_names import ORM_UTILITY_FUNCTIONS, PURE_UTILITY_FUNCTIONS
+from codemods.rewrite import Env, Refuse, Rewrite, string_value
+
+# ---- canonical ORM names ---------------------------------------------------------------
+
+_ORM_SUBMODULE_PREFIX = {
+    "pymilvus.orm.collection.": "",
+    "pymilvus.orm.partition.": "",
+    "pymilvus.orm.index.": "",
+    "pymilvus.orm.role.": "",
+    "pymilvus.orm.connections.": "",
+    "pymilvus.orm.utility.": "utility.",
+    "pymilvus.orm.db.": "db.",
+    "pymilvus.orm.": "",
+    "pymilvus.": "",
+}
+_CANONICAL_ROOTS = {"Collection", "Partition", "Index", "Role", "connections", "utility", "db"}
+COLLECTION_PARAM_NAMES = re.compile(r"^(col|coll|collection|\w+_col|\w+_coll|\w+_collection)$")
+
+
+def canonical_name(qualified: str) -> str | None:
+    """`pymilvus.orm.collection.Collection` -> `Collection`; `pymilvus.has_collection` ->
+    `utility.has_collection`; anything that is not an ORM thing -> None."""
+    for prefix, replacement in _ORM_SUBMODULE_PREFIX.items():
+        if qualified.startswith(prefix):
+            rest = replacement + qualified[len(prefix) :]
+            break
+    else:
+        return None
+    if rest.startswith("connections.connections."):  # pymilvus.orm.connections.connections
+        rest = rest[len("connections.") :]
+    root = rest.split(".", 1)[0]
+    if root in _CANONICAL_ROOTS:
+        return rest
+    if rest in ORM_UTILITY_FUNCTIONS:
+        return "utility." + rest
+    if rest in PURE_UTILITY_FUNCTIONS:
+        return None
+    return None
+
+
+# ---- what the model records ------------------------------------------------------------
+
+
+@dataclass
+class Use:
+    node: cst.CSTNode  # the Name / Attribute that refers to the collection
+    ok: bool
+    reason: str = ""
+
+
+@dataclass
+class CollectionBinding:
+    """A variable, attribute or parameter that holds an ORM Collection."""
+
+    label: str  # `books`, `self.collection`, parameter `col`
+    kind: str  # "name" | "attr" | "param"
+    constructors: list[cst.Call]
+    alias: str | None  # connection alias (None when not a literal)
+    uses: list[Use] = field(default_factory=list)
+    blocked: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
+
+    @property
+    def convertible(self) -> bool:
+        return not self.blocked
+
+
+@dataclass
+class CollectionRef:
+    """What a receiver expression stands for: its binding (or an inline constructor)."""
+
+    name: cst.BaseExpression  # collection-name expression to emit
+    client: str | None
+    binding: CollectionBinding | None
+    inline_ctor: cst.Call | None = None
+    refusal: str = ""
+
+    @property
+    def convertible(self) -> bool:
+        if self.client is None:
+            return False
+        if self.binding is not None:
+            return self.binding.convertible
+        return not self.refusal
+
+
+@dataclass(frozen=True)
+class MethodRule:
+    code: str
+    convert: Callable[[cst.Call, Env], Rewrite | Refuse]
+
+
+@dataclass(frozen=True)
+class PropertyRule:
+    code: str
+    convert: Callable[[cst.Attribute, Env], Rewrite | Refuse]
+
+
+def method_rules() -> dict[str, MethodRule]:
+    """All Collection method converters, gathered from the concern modules (lazy: the concern
+    modules import this one)."""
+    from codemods import data, index, lifecycle, partitions, search
+
+    table: dict[str, MethodRule] = {}
+    for module in (lifecycle, index, data, search, partitions):
+        table.update(module.METHODS)
+    return table
+
+
+def property_rules() -> dict[str, PropertyRule]:
+    from codemods import lifecycle
+
+    return dict(lifecycle.PROPERTIES)
+
+
+def constructor_parts(call: cst.Call) -> dict[str, cst.Arg] | None:
+    """Arguments of `Collection(name, schema=None, using="default", **kw)` by name."""
+    out: dict[str, cst.Arg] = {}
+    order = ["name", "schema", "using"]
+    pos = 0
+    for arg in call.args:
+        if arg.star:
+            return None
+        if arg.keyword is None:
+            if pos >= len(order):
+                return None
+            out[order[pos]] = arg
+            pos += 1
+        else:
+            out[arg.keyword.value] = arg
+    return out if "name" in out else None
+
+
+def is_create(call: cst.Call) -> bool:
+    parts = constructor_parts(call) or {}
+    schema = parts.get("schema")
+    return schema is not None and not (
+        isinstance(schema.value, cst.Name) and schema.value.value == "None"
+    )
+
+
+# ---- the model -------------------------------------------------------------------------
+
+
+class OrmModel:
+    """Facts about one module (see the module docstring)."""
+
+    def __init__(self, wrapper: MetadataWrapper, ctx: MigrationContext) -> None:
+        self.wrapper = wrapper
+        self.ctx = ctx
+        self.module = wrapper.module
+        self.positions = wrapper.resolve(PositionProvider)
+        self.parents = wrapper.resolve(ParentNodeProvider)
+        self.scopes = wrapper.resolve(ScopeProvider)
+        self.canonical_of: dict[cst.CSTNode, str] = {}
+        self.connect_calls: list[cst.Call] = []
+        self.client_vars: set[str] = set()  # names bound to MilvusClient(...) somewhere
+        self.module_functions: dict[str, cst.FunctionDef] = {}
+        self.bindings: list[CollectionBinding] = []
+        self._binding_of_node: dict[cst.CSTNode, CollectionBinding] = {}
+        self._used_names: set[str] = set()
+        _Collector(self).collect()
+        self.aliases = self._aliases()
+        self.client_names = self._client_names()
+        self._find_bindings()
+        self._classify_uses()
+
+    # -- names --------------------------------------------------------------------------
+
+    def canonical(self, node: cst.CSTNode) -> str | None:
+        return self.canonical_of.get(node)
+
+    def call_name(self, call: cst.CSTNode) -> str | None:
+        if not isinstance(call, cst.Call):
+            return None
+        return self.canonical_of.get(call.func)
+
+    def position(self, node: cst.CSTNode) -> tuple[int, int]:
+        pos = self.positions[node]
+        return pos.start.line, pos.start.column
+
+    def line(self, node: cst.CSTNode) -> int:
+        return self.positions[node].start.line
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self.parents.get(node)
+
+    def is_name_used(self, name: str) -> bool:
+        return name in self._used_names
+
+    def fresh_name(self, base: str) -> str:
+        if not self.is_name_used(base):
+            return base
+        i = 2
+        while self.is_name_used(f"{base}_{i}"):
+            i += 1
+        return f"{base}_{i}"
+
+    # -- connections --------------------------------------------------------------------
+
+    def _aliases(self) -> list[str | None]:
+        seen: list[str | None] = []
+        for call in self.connect_calls:
+            alias = connect_alias(call)
+            if alias not in seen:
+                seen.append(alias)
+        return seen
+
+    def _client_names(self) -> dict[str, str]:
+        base = self.ctx.options.client_name
+        literal = [a for a in self.aliases if a is not None]
+        if not self.aliases:
+            # Already-migrated (or mixed) code: an existing MilvusClient stands for "default".
+            if len(self.client_vars) == 1:
+                return {"default": next(iter(self.client_vars))}
+            return {}
+        if len(literal) == 1 and len(self.aliases) == 1:
+            return {literal[0]: base}
+        return {a: f"{base}_{_identifier(a)}" for a in literal}
+
+    def client_for(self, alias: str | None) -> str | None:
+        """The client variable that stands for connection `alias` (None: unknown)."""
+        if alias is None:
+            return None
+        return self.client_names.get(alias)
+
+    def alias_of_using(self, arg: cst.Arg | None) -> str | None:
+        if arg is None:
+            return "default"
+        return string_value(arg.value)
+
+    # -- collections --------------------------------------------------------------------
+
+    def binding_for(self, node: cst.CSTNode) -> CollectionBinding | None:
+        return self._binding_of_node.get(node)
+
+    def collection_ref(self, expr: cst.BaseExpression) -> CollectionRef | None:
+        """What collection `expr` (a method receiver) holds, or None if it is not one."""
+        if isinstance(expr, cst.Call) and self.call_name(expr) == "Collection":
+            parts = constructor_parts(expr)
+            if parts is None:
+                return CollectionRef(cst.Name("_"), None, None, expr, "unusual arguments")
+            alias = self.alias_of_using(parts.get("using"))
+            client = self.client_for(alias)
+            refusal = ""
+            if is_create(expr):
+                refusal = "an inline `Collection(name, schema)` creates the collection"
+            elif len(parts) > (2 if "using" in parts else 1):
+                refusal = "inline Collection() with extra arguments"
+            return CollectionRef(parts["name"].value, client, None, expr, refusal)
+        binding = self._binding_of_node.get(expr)
+        if binding is None:
+            return None
+        return CollectionRef(expr, self.client_for(binding.alias), binding)
+
+    def env_for(self, ref: CollectionRef, statement: bool = False) -> Env:
+        return Env(
+            client=ref.client or self.ctx.options.client_name,
+            name=ref.name,
+            statement=statement,
+            model=self,
+            fresh_name=self.fresh_name,
+        )
+
+    def _find_bindings(self) -> None:
+        groups: dict[tuple[Scope, str], list[cst.CSTNode]] = {}
+        for scope in {s for s in self.scopes.values() if s is not None}:
+            for assignment in scope.assignments:
+                groups.setdefault((scope, assignment.name), [])
+        for (scope, name), _ in groups.items():
+            binding = self._name_binding(scope, name)
+            if binding is not None:
+                self.bindings.append(binding)
+        self._attr_bindings()
+
+    def _name_binding(self, scope: Scope, name: str) -> CollectionBinding | None:
+        assignments = list(scope.assignments[name])
+        if not assignments or isinstance(scope, cst.metadata.ClassScope):
+            return None
+        ctors: list[cst.Call] = []
+        is_param = False
+        for assignment in assignments:
+            node = getattr(assignment, "node", None)
+            if isinstance(node, cst.Param):
+                if self._is_collection_param(node):
+                    is_param = True
+                    continue
+                return None
+            value = self._assigned_value(node)
+            if value is None or self.call_name(value) != "Collection":
+                return None
+            ctors.append(value)
+        if is_param and ctors:
+            return None
+        alias = "default"
+        for ctor in ctors:
+            parts = constructor_parts(ctor)
+            if parts is None:
+                return None
+            a = self.alias_of_using(parts.get("using"))
+            alias = a if ctor is ctors[0] else (alias if a == alias else None)
+        binding = CollectionBinding(
+            label=name, kind="param" if is_param else "name", constructors=ctors, alias=alias
+        )
+        for assignment in assignments:
+            for access in assignment.references:
+                self._binding_of_node[access.node] = binding
+                binding.uses.append(Use(access.node, True))
+        return binding
+
+    def _is_collection_param(self, param: cst.Param) -> bool:
+        if param.annotation is not None:
+            ann = param.annotation.annotation
+            if self.canonical_of.get(ann) == "Collection":
+                return True
+            if isinstance(ann, cst.SimpleString) and string_value(ann) == "Collection":
+                return True
+            return False
+        if not COLLECTION_PARAM_NAMES.match(param.name.value):
+            return False
+        # Named like a collection: only when it is used as one (an ORM method is called on it).
+        return self._param_used_as_collection(param)
+
+    def _param_used_as_collection(self, param: cst.Param) -> bool:
+        scope = self.scopes.get(param.name)
+        func_scope = None
+        for s in {s for s in self.scopes.values() if s is not None}:
+            for a in s.assignments:
+                if getattr(a, "node", None) is param:
+                    func_scope = s
+                    for access in a.references:
+                        parent = self.parents.get(access.node)
+                        if (
+                            isinstance(parent, cst.Attribute)
+                            and parent.value is access.node
+                            and parent.attr.value in _ORM_METHOD_HINTS
+                        ):
+                            return True
+        del scope, func_scope
+        return False
+
+    def _assigned_value(self, node: cst.CSTNode | None) -> cst.BaseExpression | None:
+        if not isinstance(node, cst.Name):
+            return None
+        target = self.parents.get(node)
+        if isinstance(target, cst.AssignTarget):
+            assign = self.parents.get(target)
+            if isinstance(assign, cst.Assign) and len(assign.targets) == 1:
+                return assign.value
+        if isinstance(target, cst.AnnAssign) and target.target is node:
+            return target.value
+        return None
+
+    def _attr_bindings(self) -> None:
+        for cls in _walk(self.module, cst.ClassDef):
+            attrs: dict[str, list[cst.Call] | None] = {}
+            nodes: dict[str, list[cst.Attribute]] = {}
+            for method in _class_methods(cls):
+                self_name = _first_param(method)
+                if self_name is None:
+                    continue
+                for attr in _walk(method, cst.Attribute):
+                    if not (isinstance(attr.value, cst.Name) and attr.value.value == self_name):
+                        continue
+                    key = attr.attr.value
+                    nodes.setdefault(key, []).append(attr)
+                    value = self._attr_assigned_value(attr)
+                    if value is _NOT_ASSIGNED:
+                        continue
+                    if isinstance(value, cst.Call) and self.call_name(value) == "Collection":
+                        current = attrs.get(key, [])
+                        if current is not None:
+                            attrs[key] = [*current, value]
+                    else:
+                        attrs[key] = None
+            for key, ctors in attrs.items():
+                if not ctors:
+                    continue
+                aliases = {
+                    self.alias_of_using((constructor_parts(c) or {}).get("using")) for c in ctors
+                }
+                alias = aliases.pop() if len(aliases) == 1 else None
+                binding = CollectionBinding(f"self.{key}", "attr", ctors, alias)
+                for attr in nodes[key]:
+                    if self._attr_assigned_value(attr) is not _NOT_ASSIGNED:
+                        continue
+                    self._binding_of_node[attr] = binding
+                    binding.uses.append(Use(attr, True))
+                self.bindings.append(binding)
+
+    def _attr_assigned_value(self, attr: cst.Attribute) -> object:
+        target = self.parents.get(attr)
+        if isinstance(target, cst.AssignTarget):
+            assign = self.parents.get(target)
+            if isinstance(assign, cst.Assign):
+                return assign.value if len(assign.targets) == 1 else None
+        if isinstance(target, cst.AnnAssign) and target.target is attr:
+            return target.value
+        return _NOT_ASSIGNED
+
+    # -- uses ---------------------------------------------------------------------------
+
+    def _classify_uses(self) -> None:
+        methods = method_rules()
+        props = property_rules()
+        # Parameters first: a caller passing a collection to a helper depends on them.
+        ordered = sorted(self.bindings, key=lambda b: b.kind != "param")
+        for binding in ordered:
+            client = self.client_for(binding.alias)
+            if client is None:
+                where = (
+                    binding.constructors[0]
+                    if binding.constructors
+                    else binding.uses[0].node
+                    if binding.uses
+                    else None
+                )
+                if where is not None:
+                    binding.blocked.append((where, self._no_client_reason(binding)))
+            for use in binding.uses:
+                reason = self._use_problem(use.node, binding, methods, props)
+                if reason:
+                    use.ok = False
+                    use.reason = reason
+                    binding.blocked.append((use.node, reason))
+            for ctor in binding.constructors:
+                reason = self._ctor_problem(ctor)
+                if reason:
+                    binding.blocked.append((ctor, reason))
+
+    def _no_client_reason(self, binding: CollectionBinding) -> str:
+        if binding.alias is None:
+            return "the connection alias is not a literal string"
+        if not self.connect_calls and not self.client_vars:
+            return "this module does not connect, so the MilvusClient to use is unknown"
+        return f"no connections.connect() for alias {binding.alias!r} in this module"
+
+    def _ctor_problem(self, ctor: cst.Call) -> str:
+        parts = constructor_parts(ctor)
+        if parts is None:
+            return "Collection() with unusual arguments"
+        holder = self._statement_of(ctor)
+        if holder is None:
+            return "Collection() is not a plain assignment statement"
+        allowed = {"name", "schema", "using", *CREATE_KWARGS}
+        extra = [k for k in parts if k not in allowed]
+        if extra:
+            return (
+                f"Collection() keyword(s) {', '.join(extra)} have no create_collection equivalent"
+            )
+        return ""
+
+    def _statement_of(self, call: cst.Call) -> cst.SimpleStatementLine | None:
+        """The statement line when `call` is `x = Collection(...)`, `self.x = ...` or bare."""
+        parent = self.parents.get(call)
+        if isinstance(parent, (cst.Assign, cst.Expr, cst.AnnAssign)):
+            line = self.parents.get(parent)
+            if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1:
+                return line
+        return None
+
+    def statement_of(self, call: cst.Call) -> cst.SimpleStatementLine | None:
+        return self._statement_of(call)
+
+    def _use_problem(
+        self,
+        node: cst.CSTNode,
+        binding: CollectionBinding,
+        methods: dict[str, MethodRule],
+        props: dict[str, PropertyRule],
+    ) -> str:
+        parent = self.parents.get(node)
+        label = binding.label
+        env = Env(
+            client=self.client_for(binding.alias) or "client",
+            name=node,  # type: ignore[arg-type]
+            model=self,
+            fresh_name=self.fresh_name,
+        )
+        if isinstance(parent, cst.Attribute) and parent.value is node:
+            grand = self.parents.get(parent)
+            name = parent.attr.value
+            if isinstance(grand, cst.Call) and grand.func is parent:
+                rule = methods.get(name)
+                if rule is None:
+                    return f"`{label}.{name}()` has no MilvusClient rewrite"
+                env.statement = self._is_expr_statement(grand)
+                env.original = grand
+                result = rule.convert(grand, env)
+                if isinstance(result, Refuse):
+                    return f"`{label}.{name}()`: {result.reason}"
+                if result.unsafe and not self.ctx.options.unsafe_fixes:
+                    return f"`{label}.{name}()` needs an unsafe fix: {result.note}"
+                if not self.ctx.may_rewrite(self.line(grand), rule.code):
+                    return f"`{label}.{name}()` is suppressed or its rule {rule.code} is disabled"
+                return ""
+            rule_p = props.get(name)
+            if rule_p is None:
+                return f"`{label}.{name}` has no MilvusClient rewrite"
+            result = rule_p.convert(parent, env)
+            if isinstance(result, Refuse):
+                return f"`{label}.{name}`: {result.reason}"
+            if not self.ctx.may_rewrite(self.line(parent), rule_p.code):
+                return f"`{label}.{name}` is suppressed or its rule {rule_p.code} is disabled"
+            return ""
+        if isinstance(parent, cst.Arg):
+            call = self.parents.get(parent)
+            if isinstance(call, cst.Call):
+                if self.is_client_call(call) and parent.keyword is not None:
+                    return ""  # already migrated: client.x(collection_name=<this>)
+                if self._passes_to_collection_param(call, parent):
+                    return ""
+            return f"`{label}` is passed to code that may expect a Collection object"
+        return f"`{label}` is used as an object, not only through its methods"
+
+    def _is_expr_statement(self, call: cst.Call) -> bool:
+        parent = self.parents.get(call)
+        return isinstance(parent, cst.Expr) and isinstance(
+            self.parents.get(parent), cst.SimpleStatementLine
+        )
+
+    def is_expr_statement(self, call: cst.Call) -> bool:
+        return self._is_expr_statement(call)
+
+    def is_client_call(self, call: cst.Call) -> bool:
+        func = call.func
+        return (
+            isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and (
+                func.value.value in self.client_vars
+                or func.value.value in self.client_names.values()
+            )
+        )
+
+    def _passes_to_collection_param(self, call: cst.Call, arg: cst.Arg) -> bool:
+        if not isinstance(call.func, cst.Name):
+            return False
+        func = self.module_functions.get(call.func.value)
+        if func is None:
+            return False
+        params = list(func.params.params)
+        if arg.keyword is not None:
+            target = next((p for p in params if p.name.value == arg.keyword.value), None)
+        else:
+            positional = [a for a in call.args if a.keyword is None and not a.star]
+            if arg.star or arg not in positional:
+                return False
+            i = positional.index(arg)
+            target = params[i] if i < len(params) else None
+        if target is None:
+            return False
+        binding = next(
+            (
+                b
+                for b in self.bindings
+                if b.kind == "param"
+                and b.label == target.name.value
+                and self._param_of(b) is target
+            ),
+            None,
+        )
+        return binding is not None and binding.convertible
+
+    def param_binding(self, param: cst.Param) -> CollectionBinding | None:
+        for binding in self.bindings:
+            if (
+                binding.kind == "param"
+                and binding.label == param.name.value
+                and self._param_of(binding) is param
+            ):
+                return binding
+        return None
+
+    def _param_of(self, binding: CollectionBinding) -> cst.Param | None:
+        for use in binding.uses:
+            scope = self.scopes.get(use.node)
+            if scope is None:
+                continue
+            for a in scope.assignments[binding.label]:
+                if isinstance(getattr(a, "node", None), cst.Param):
+                    return a.node  # type: ignore[return-value]
+        return None
+
+
+# Method names that mark a `col`-named parameter as a Collection.
+_ORM_METHOD_HINTS = {
+    "insert", "upsert", "delete", "search", "query", "hybrid_search", "load", "release",
+    "flush", "drop", "create_index", "num_entities", "query_iterator", "search_iterator",
+    "create_partition", "has_partition", "drop_partition", "has_index", "drop_index",
+}  # fmt: skip
+
+# Collection() keywords that create_collection accepts as they are.
+CREATE_KWARGS = {
+    "shards_num", "num_shards", "consistency_level", "properties", "num_partitions",
+    "timeout", "description", "enable_dynamic_field",
+}  # fmt: skip
+
+_NOT_ASSIGNED = object()
+
+
+def connect_alias(call: cst.Call) -> str | None:
+    """The alias of a `connections.connect(...)` call (None when not a literal)."""
+    for i, arg in enumerate(call.args):
+        if arg.keyword is not None and arg.keyword.value == "alias":
+            return string_value(arg.value)
+        if arg.keyword is None and not arg.star and i == 0:
+            return string_value(arg.value)
+        if arg.star:
+            return None
+    return "default"
+
+
+def _identifier(alias: str) -> str:
+    out = re.sub(r"\W", "_", alias)
+    return out if out and not out[0].isdigit() else f"a_{out}"
+
+
+def _walk(node: cst.CSTNode, kind: type) -> Iterator:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, kind):
+            yield current
+        stack.extend(reversed(current.children))
+
+
+def _class_methods(cls: cst.ClassDef) -> Iterator[cst.FunctionDef]:
+    body = cls.body
+    if isinstance(body, cst.IndentedBlock):
+        for stmt in body.body:
+            if isinstance(stmt, cst.FunctionDef):
+                yield stmt
+
+
+def _first_param(func: cst.FunctionDef) -> str | None:
+    params = func.params.params
+    return params[0].name.value if params else None
+
+
+class _Collector(cst.CSTVisitor):
+    """One read-only walk: ORM names, connect sites, clients, module functions."""
+
+    METADATA_DEPENDENCIES = (QualifiedNameProvider,)
+
+    def __init__(self, model: OrmModel) -> None:
+        super().__init__()
+        self.model = model
+        self._skip: set[int] = set()
+
+    def collect(self) -> None:
+        self.model.wrapper.visit(self)
+
+    def _qualified(self, node: cst.CSTNode) -> set:
+        return self.get_metadata(QualifiedNameProvider, node, set())
+
+    def _record(self, node: cst.CSTNode) -> None:
+        for q in self._qualified(node):
+            name = canonical_name(q.name)
+            if name is not None:
+                self.model.canonical_of[node] = name
+                return
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self._skip.add(id(node.keyword))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if id(node) not in self._skip:
+            self.model._used_names.add(node.value)
+        self._record(node)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self._skip.add(id(node.attr))
+        self._record(node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self._record(node.func)
+        if self.model.canonical_of.get(node.func) == "connections.connect":
+            self.model.connect_calls.append(node)
+        if self._is_milvus_client(node.func):
+            parent = self.model.parents.get(node)
+            if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
+                target = parent.targets[0].target
+                if isinstance(target, cst.Name):
+                    self.model.client_vars.add(target.value)
+
+    def _is_milvus_client(self, func: cst.BaseExpression) -> bool:
+        return any(
+            q.name
+            in ("pymilvus.MilvusClient", "pymilvus.milvus_client.MilvusClient", "MilvusClient")
+            for q in self._qualified(func)
+        )
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        parent = self.model.parents.get(node)
+        if isinstance(parent, cst.Module):
+            self.model.module_functions[node.name.value] = node
+
+
+def build_model(wrapper: MetadataWrapper, ctx: MigrationContext) -> OrmModel:
+    return OrmModel(wrapper, ctx)
+
+
+# ---- data shapes and schemas (used by the data rules) ----------------------------------
+
+
+def _shape_of_literal(expr: cst.BaseExpression) -> str | None:
+    if isinstance(expr, (cst.Dict, cst.DictComp)):
+        return "row"
+    if isinstance(expr, cst.ListComp):
+        return "rows" if isinstance(expr.elt, (cst.Dict, cst.DictComp)) else None
+    if isinstance(expr, cst.List):
+        kinds = set()
+        for element in expr.elements:
+            value = element.value
+            if isinstance(value, (cst.Dict, cst.DictComp)):
+                kinds.add("rows")
+            elif isinstance(
+                value, (cst.List, cst.ListComp, cst.Name, cst.Call, cst.Attribute, cst.Subscript)
+            ):
+                kinds.add("columns")
+            else:
+                return None
+        return kinds.pop() if len(kinds) == 1 else None
+    return None
+
+
+def _data_shape(self: OrmModel, expr: cst.BaseExpression, depth: int = 0) -> str:
+    """'rows' | 'row' | 'columns' | 'dataframe' | 'unknown' for an insert/upsert data argument."""
+    literal = _shape_of_literal(expr)
+    if literal == "columns" and isinstance(expr, cst.List):
+        # Columns only when every element visibly is a list-like column (not a row dict).
+        if all(self._is_column(e.value, depth) for e in expr.elements):
+            return "columns"
+        return "unknown"
+    if literal is not None:
+        return "rows" if literal in ("rows", "row") else literal
+    if isinstance(expr, cst.Call):
+        for q in self._qualified_of_call(expr):
+            if q.endswith("DataFrame"):
+                return "dataframe"
+        return "unknown"
+    if isinstance(expr, cst.Name) and depth < 3:
+        scope = self.scopes.get(expr)
+        if scope is None or expr.value not in scope:
+            return "unknown"
+        shapes = set()
+        for assignment in scope[expr.value]:
+            node = getattr(assignment, "node", None)
+            value = self._assigned_value(node)
+            if value is None:
+                return "unknown"
+            if isinstance(value, cst.List) and not value.elements:
+                shape = self._appended_shape(assignment)
+            else:
+                shape = self.data_shape(value, depth + 1)
+                if shape == "unknown" and isinstance(value, (cst.List, cst.ListComp)):
+                    shape = "column"
+            shapes.add(shape)
+        return shapes.pop() if len(shapes) == 1 else "unknown"
+    return "unknown"
+
+
+_COLUMN_CALLS = re.compile(r"^(list|range|np\.\w+|numpy\.\w+|\w+\.tolist)$")
+
+
+def _is_column(self: OrmModel, expr: cst.BaseExpression, depth: int) -> bool:
+    if isinstance(expr, (cst.List, cst.ListComp)):
+        return _shape_of_literal(expr) != "rows"
+    if isinstance(expr, cst.Call):
+        func = cst.Module(body=[]).code_for_node(expr.func)
+        return bool(_COLUMN_CALLS.match(func))
+    if isinstance(expr, cst.Subscript):
+        return isinstance(expr.value, cst.Name) and self._is_column(expr.value, depth + 1)
+    if isinstance(expr, cst.Name) and depth < 3:
+        value = self._single_value(expr)
+        return value is not None and self._is_column(value, depth + 1)
+    return False
+
+
+def _appended_shape(self: OrmModel, assignment) -> str:
+    shapes = set()
+    for access in assignment.references:
+        attr = self.parents.get(access.node)
+        call = self.parents.get(attr) if isinstance(attr, cst.Attribute) else None
+        if isinstance(call, cst.Call) and attr.attr.value == "append" and call.args:
+            value = call.args[0].value
+            shapes.add("rows" if isinstance(value, (cst.Dict, cst.DictComp)) else "unknown")
+    return shapes.pop() if len(shapes) == 1 else "unknown"
+
+
+def _qualified_of_call(self: OrmModel, call: cst.Call) -> list[str]:
+    text = ""
+    try:
+        text = cst.Module(body=[]).code_for_node(call.func)
+    except Exception:  # pragma: no cover - codegen of a detached node
+        return []
+    return [text]
+
+
+def _insert_field_names(self: OrmModel, name_expr: cst.BaseExpression) -> list[str] | None:
+    """Column order for a column-based insert into the collection `name_expr` refers to:
+    schema fields minus an auto_id primary key; None when the schema is not visible."""
+    binding = self._binding_of_node.get(name_expr)
+    if binding is None:
+        # name_expr may be a clone: find the binding by label.
+        label = cst.Module(body=[]).code_for_node(name_expr)
+        binding = next((b for b in self.bindings if b.label == label), None)
+    if binding is None or len(binding.constructors) != 1:
+        return None
+    parts = constructor_parts(binding.constructors[0]) or {}
+    schema = parts.get("schema")
+    if schema is None:
+        return None
+    return self.schema_field_names(schema.value)
+
+
+def _schema_field_names(
+    self: OrmModel, schema: cst.BaseExpression, depth: int = 0
+) -> list[str] | None:
+    if isinstance(schema, cst.Name) and depth < 3:
+        value = self._single_value(schema)
+        return None if value is None else self.schema_field_names(value, depth + 1)
+    if not isinstance(schema, cst.Call):
+        return None
+    fields_arg = None
+    auto_id = False
+    for i, arg in enumerate(schema.args):
+        if arg.keyword is None and i == 0:
+            fields_arg = arg.value
+        elif arg.keyword is not None and arg.keyword.value == "fields":
+            fields_arg = arg.value
+        elif arg.keyword is not None and arg.keyword.value == "functions":
+            return None
+        elif arg.keyword is not None and arg.keyword.value == "auto_id":
+            auto_id = isinstance(arg.value, cst.Name) and arg.value.value == "True"
+    if cst.Module(body=[]).code_for_node(schema.func).split(".")[-1] != "CollectionSchema":
+        return None
+    if isinstance(fields_arg, cst.Name):
+        fields_arg = self._single_value(fields_arg)
+    if not isinstance(fields_arg, cst.List):
+        return None
+    names = []
+    for element in fields_arg.elements:
+        field = element.value
+        if not isinstance(field, cst.Call):
+            return None
+        fname = None
+        primary = False
+        f_auto = False
+        for i, arg in enumerate(field.args):
+            if (arg.keyword is None and i == 0) or (
+                arg.keyword is not None and arg.keyword.value == "name"
+            ):
+                fname = string_value(arg.value)
+            elif arg.keyword is not None and arg.keyword.value == "is_primary":
+                primary = isinstance(arg.value, cst.Name) and arg.value.value == "True"
+            elif arg.keyword is not None and arg.keyword.value == "auto_id":
+                f_auto = isinstance(arg.value, cst.Name) and arg.value.value == "True"
+        if fname is None:
+            return None
+        if primary and (f_auto or auto_id):
+            continue
+        names.append(fname)
+    return names
+
+
+def _single_value(self: OrmModel, name: cst.Name) -> cst.BaseExpression | None:
+    scope = self.scopes.get(name)
+    if scope is None or name.value not in scope:
+        return None
+    assignments = list(scope[name.value])
+    if len(assignments) != 1:
+        return None
+    return self._assigned_value(getattr(assignments[0], "node", None))
+
+
+OrmModel.data_shape = _data_shape  # type: ignore[attr-defined]
+OrmModel._appended_shape = _appended_shape  # type: ignore[attr-defined]
+OrmModel._is_column = _is_column  # type: ignore[attr-defined]
+OrmModel._qualified_of_call = _qualified_of_call  # type: ignore[attr-defined]
+OrmModel.insert_field_names = _insert_field_names  # type: ignore[attr-defined]
+OrmModel.schema_field_names = _schema_field_names  # type: ignore[attr-defined]
+OrmModel._single_value = _single_value  # type: ignore[attr-defined]

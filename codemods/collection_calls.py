@@ -1,0 +1,160 @@
+"""The shared transformer behind every rule that rewrites `Collection` method calls and
+properties: it asks the model what the receiver is, runs the concern's converter and either
+applies the rewrite or reports the site. Each concern module (data, search, index, ...)
+instantiates it with its own method table."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from codemods.analysis import MethodRule, OrmModel, PropertyRule, build_model
+from codemods.context import MigrationContext
+from codemods.rewrite import Refuse, Rewrite, code_of
+
+
+class CollectionCallTransformer(cst.CSTTransformer):
+    def __init__(
+        self,
+        model: OrmModel,
+        ctx: MigrationContext,
+        methods: dict[str, MethodRule],
+        properties: dict[str, PropertyRule] | None = None,
+    ) -> None:
+        super().__init__()
+        self.model = model
+        self.ctx = ctx
+        self.methods = methods
+        self.properties = properties or {}
+        self._statements: dict[cst.Call, Rewrite] = {}
+
+    # -- method calls -------------------------------------------------------------------
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        func = original.func
+        if not isinstance(func, cst.Attribute):
+            return updated
+        rule = self.methods.get(func.attr.value)
+        if rule is None:
+            return updated
+        ref = self.model.collection_ref(func.value)
+        if ref is None:
+            return updated
+        line, col = self.model.position(original)
+        label = code_of(func)
+        if not ref.convertible:
+            self._report_blocked(ref, line, col, rule.code, label)
+            return updated
+        env = self.model.env_for(ref, statement=self.model.is_expr_statement(original))
+        env.name = ref.name.deep_clone()
+        env.original = original
+        result = rule.convert(updated, env)
+        if isinstance(result, Refuse):
+            self.ctx.report(
+                line, col, rule.code, f"`{label}()`: {result.reason}", result.suggestion
+            )
+            return updated
+        if result.unsafe and not self.ctx.options.unsafe_fixes:
+            self.ctx.report(
+                line, col, rule.code, f"`{label}()`: {result.note}", "rerun with --unsafe-fixes"
+            )
+            return updated
+        if not self.ctx.may_rewrite(line, rule.code):
+            return updated
+        if result.note:
+            self.ctx.report(line, col, rule.code, result.note)
+        self.ctx.record_change(line, rule.code, result.summary or f"{label}() -> MilvusClient")
+        if result.statements:
+            self._statements[original] = result
+            return updated
+        assert result.expr is not None
+        return result.expr
+
+    def leave_SimpleStatementLine(
+        self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+        if len(original.body) != 1 or not isinstance(original.body[0], cst.Expr):
+            return updated
+        call = original.body[0].value
+        result = self._statements.get(call)  # type: ignore[arg-type]
+        if result is None:
+            return updated
+        return flatten_statements(updated, list(result.statements))
+
+    # -- properties ---------------------------------------------------------------------
+
+    def leave_Attribute(
+        self, original: cst.Attribute, updated: cst.Attribute
+    ) -> cst.BaseExpression:
+        rule = self.properties.get(original.attr.value)
+        if rule is None:
+            return updated
+        parent = self.model.parent(original)
+        if isinstance(parent, cst.Call) and parent.func is original:
+            return updated  # a method call, not a property
+        ref = self.model.collection_ref(original.value)
+        if ref is None:
+            return updated
+        line, col = self.model.position(original)
+        label = code_of(original)
+        if not ref.convertible:
+            self._report_blocked(ref, line, col, rule.code, label)
+            return updated
+        env = self.model.env_for(ref)
+        env.name = ref.name.deep_clone()
+        result = rule.convert(updated, env)
+        if isinstance(result, Refuse):
+            self.ctx.report(line, col, rule.code, f"`{label}`: {result.reason}", result.suggestion)
+            return updated
+        if not self.ctx.may_rewrite(line, rule.code):
+            return updated
+        if result.note:
+            self.ctx.report(line, col, rule.code, result.note)
+        self.ctx.record_change(line, rule.code, result.summary or f"{label} -> MilvusClient")
+        assert result.expr is not None
+        return result.expr
+
+    def _report_blocked(self, ref, line: int, col: int, code: str, label: str) -> None:
+        if ref.binding is not None and ref.binding.blocked:
+            node, reason = ref.binding.blocked[0]
+            where = self.model.line(node)
+            message = f"`{label}` left as ORM code: {reason} (line {where})"
+        elif ref.client is None:
+            message = (
+                f"`{label}` left as ORM code: no MilvusClient for its connection in this module"
+            )
+        else:
+            message = f"`{label}` left as ORM code: {ref.refusal}"
+        self.ctx.report(line, col, code, message, "migrate the collection's uses by hand")
+
+
+def flatten_statements(
+    original: cst.SimpleStatementLine, statements: list[cst.BaseStatement]
+) -> cst.FlattenSentinel[cst.BaseStatement]:
+    """Replace one statement line by several, keeping its leading comments and its trailing one."""
+    first = statements[0]
+    statements[0] = first.with_changes(leading_lines=original.leading_lines)
+    last = statements[-1]
+    if isinstance(last, cst.SimpleStatementLine):
+        statements[-1] = last.with_changes(trailing_whitespace=original.trailing_whitespace)
+    return cst.FlattenSentinel(statements)
+
+
+class CollectionCallCodemod:
+    """A codemod over one concern's method (and property) tables."""
+
+    rules: tuple = ()
+    methods: dict[str, MethodRule] = {}
+    properties: dict[str, PropertyRule] = {}
+
+    def apply(self, module: cst.Module, ctx: MigrationContext) -> cst.Module:
+        wrapper = cst.MetadataWrapper(module)
+        model = build_model(wrapper, ctx)
+        if not model.bindings and not _has_inline_ctor_receiver(model):
+            return module
+        return wrapper.module.visit(
+            CollectionCallTransformer(model, ctx, self.methods, self.properties)
+        )
+
+
+def _has_inline_ctor_receiver(model: OrmModel) -> bool:
+    return any(name == "Collection" for name in model.canonical_of.values())

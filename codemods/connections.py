@@ -1,0 +1,289 @@
+"""MM101-MM103: `connections.*` -> a MilvusClient bound to a name.
+
+`connections.connect(alias, host=, port=, uri=, user=, ...)` becomes
+`client = MilvusClient(uri=..., ...)` (`client_<alias>` when the module uses several aliases):
+host/port fold into `uri`, an address-less connect keeps the ORM's `MILVUS_URI` default
+(trap 7), and `db_name="default"` is kept when the URI may carry a database path the ORM
+ignored. A connect inside a function declares the client `global`, because the ORM's
+connection registry was global too. `disconnect(alias)` becomes `client.close()`.
+
+Runs after the rules that rewrite ORM objects (registry order): when ORM code that needs the
+connection registry is still left in the module (a reported site), the original
+`connections.connect(...)` is kept next to the new client so that code keeps working.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper
+
+from codemods.analysis import OrmModel, build_model, connect_alias
+from codemods.base import Applicability, RuleInfo
+from codemods.context import MigrationContext
+from codemods.rewrite import Refuse, bind, code_of, kwarg, string_value
+
+CONNECT = RuleInfo(
+    code="MM101",
+    title="connections.connect -> client = MilvusClient(...)",
+    description=(
+        'host/port become `uri="http://host:port"`; uri, user, password, token, db_name, '
+        "secure, timeout and TLS options are kept. With no address at all the ORM read "
+        '`MILVUS_URI`, so the rewrite does too: `MilvusClient(uri=os.getenv("MILVUS_URI", '
+        '"http://localhost:19530"))`. When the URI is not a literal (or has a path) and no '
+        'db_name was given, `db_name="default"` is emitted: the ORM ignores a database in '
+        "the URI path, MilvusClient honours it."
+    ),
+    applicability=Applicability.SAFE,
+    before='connections.connect(host="localhost", port="19530")\n',
+    after='client = MilvusClient(uri="http://localhost:19530")\n',
+)
+DISCONNECT = RuleInfo(
+    code="MM102",
+    title="connections.disconnect -> client.close()",
+    description="`disconnect(alias)` and `remove_connection(alias)` close the alias's client.",
+    applicability=Applicability.SAFE,
+    before='connections.disconnect("default")\n',
+    after="client.close()\n",
+)
+OTHER = RuleInfo(
+    code="MM103",
+    title="connection registry calls without a MilvusClient equivalent",
+    description=(
+        "`list_connections`, `has_connection`, `get_connection_addr`, `add_connection` and a "
+        "connect whose alias is not a literal are reported."
+    ),
+    applicability=Applicability.REPORT_ONLY,
+)
+
+_CONNECT_PARAMS = ["alias", "user", "password", "db_name", "token"]
+_DROPPED = {"alias", "host", "port", "keep_alive", "_async", "_unbind_with_db", "address"}
+
+
+def _uri_arg(bound) -> tuple[cst.BaseExpression | None, bool]:
+    """The uri expression and whether it needs db_name="default" to keep the ORM's database."""
+    extra = {a.keyword.value: a for a in bound.extra if a.keyword is not None}
+    if "uri" in extra:
+        uri = extra["uri"].value
+        text = string_value(uri)
+        if text is None:
+            return uri, True
+        path = text.split("://", 1)[-1]
+        has_path = "://" in text and "/" in path.strip("/")
+        return uri, has_path
+    host = extra.get("host")
+    port = extra.get("port")
+    address = extra.get("address")
+    if address is not None:
+        text = string_value(address.value)
+        if text is None:
+            return cst.parse_expression(f'"http://" + {code_of(address.value)}'), False
+        return cst.SimpleString(f'"http://{text}"'), False
+    if host is None and port is None:
+        return None, False
+    host_v = host.value if host else cst.SimpleString('"localhost"')
+    port_v = port.value if port else cst.SimpleString('"19530"')
+    h, p = string_value(host_v), _literal_text(port_v)
+    if h is not None and p is not None:
+        return cst.SimpleString(f'"http://{h}:{p}"'), False
+    hc, pc = code_of(host_v), code_of(port_v)
+    if '"' not in hc + pc:
+        return cst.parse_expression(f'f"http://{{{hc}}}:{{{pc}}}"'), False
+    if "'" not in hc + pc:
+        return cst.parse_expression(f"f'http://{{{hc}}}:{{{pc}}}'"), False
+    return cst.parse_expression(f'"http://" + str({hc}) + ":" + str({pc})'), False
+
+
+def _literal_text(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Integer):
+        return node.value
+    return string_value(node)
+
+
+class _Transformer(cst.CSTTransformer):
+    def __init__(self, model: OrmModel, ctx: MigrationContext) -> None:
+        super().__init__()
+        self.model = model
+        self.ctx = ctx
+        self.keep_orm = _orm_still_needed(model)
+
+    def leave_SimpleStatementLine(self, original, updated):
+        if len(original.body) != 1 or not isinstance(original.body[0], cst.Expr):
+            return updated
+        call = original.body[0].value
+        if not isinstance(call, cst.Call):
+            return updated
+        name = self.model.call_name(call)
+        if name == "connections.connect":
+            return self._connect(original, updated, call)
+        if name in ("connections.disconnect", "connections.remove_connection"):
+            return self._disconnect(original, updated, call, name)
+        return updated
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        name = self.model.call_name(original)
+        if name is None or not name.startswith("connections."):
+            return updated
+        if self.model.is_expr_statement(original) and name in (
+            "connections.connect",
+            "connections.disconnect",
+            "connections.remove_connection",
+        ):
+            return updated
+        line, col = self.model.position(original)
+        self.ctx.report(
+            line,
+            col,
+            OTHER.code,
+            f"`{name}()` has no MilvusClient equivalent",
+            "keep your own {alias: MilvusClient} mapping",
+        )
+        return updated
+
+    def _connect(self, original, updated, call: cst.Call):
+        line, col = self.model.position(call)
+        alias = connect_alias(call)
+        client = self.model.client_for(alias)
+        if client is None:
+            self.ctx.report(
+                line,
+                col,
+                OTHER.code,
+                "connect() with a non-literal alias",
+                "create one MilvusClient per alias by hand",
+            )
+            return updated
+        bound = bind(call, _CONNECT_PARAMS)
+        if isinstance(bound, Refuse):
+            self.ctx.report(line, col, CONNECT.code, f"connect(): {bound.reason}")
+            return updated
+        if not self.ctx.may_rewrite(line, CONNECT.code):
+            return updated
+        if any(a.keyword is not None and a.keyword.value == "uri" for a in bound.extra):
+            uri_text = string_value(
+                next(a for a in bound.extra if a.keyword and a.keyword.value == "uri").value
+            )
+            if uri_text is not None and uri_text.startswith("grpc://"):
+                self.ctx.report(
+                    line,
+                    col,
+                    CONNECT.code,
+                    "MilvusClient rejects grpc:// URIs",
+                    "use http:// (or https:// with secure=True)",
+                )
+                return updated
+        uri, needs_db = _uri_arg(bound)
+        if uri is None:
+            uri = cst.parse_expression('os.getenv("MILVUS_URI", "http://localhost:19530")')
+            needs_db = True
+        args = [kwarg("uri", uri)]
+        for key in ("user", "password", "token", "db_name"):
+            if key in bound.named:
+                args.append(kwarg(key, bound.named[key].value))
+        if "db_name" not in bound.named and needs_db:
+            args.append(kwarg("db_name", cst.SimpleString('"default"')))
+        for arg in bound.extra:
+            if arg.keyword is not None and arg.keyword.value in _DROPPED | {"uri"}:
+                continue
+            args.append(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT))
+        new_call = cst.Call(func=cst.Name("MilvusClient"), args=args)
+        assign = cst.SimpleStatementLine(
+            body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(client))], value=new_call)],
+            leading_lines=original.leading_lines,
+            trailing_whitespace=original.trailing_whitespace,
+        )
+        statements: list[cst.BaseStatement] = []
+        if self.keep_orm:
+            statements.append(updated.with_changes(trailing_whitespace=cst.TrailingWhitespace()))
+            assign = assign.with_changes(leading_lines=[])
+            self.ctx.report(
+                line,
+                col,
+                CONNECT.code,
+                "ORM code that needs this connection is left in the module: connections.connect() kept next to the new client",
+            )
+        if self._in_function(original):
+            glob = cst.SimpleStatementLine(
+                body=[cst.Global(names=[cst.NameItem(cst.Name(client))])]
+            )
+            if not statements:
+                glob = glob.with_changes(leading_lines=original.leading_lines)
+                assign = assign.with_changes(leading_lines=[])
+            statements.append(glob)
+        statements.append(assign)
+        self.ctx.record_change(
+            line, CONNECT.code, f"connections.connect() -> {client} = MilvusClient(...)"
+        )
+        return cst.FlattenSentinel(statements)
+
+    def _disconnect(self, original, updated, call: cst.Call, name: str):
+        line, col = self.model.position(call)
+        alias: str | None = "default"
+        if call.args:
+            alias = string_value(call.args[0].value)
+        client = self.model.client_for(alias)
+        if client is None:
+            self.ctx.report(
+                line, col, DISCONNECT.code, f"{name}() for an alias without a client in this module"
+            )
+            return updated
+        if not self.ctx.may_rewrite(line, DISCONNECT.code):
+            return updated
+        close = cst.SimpleStatementLine(
+            body=[cst.Expr(cst.parse_expression(f"{client}.close()"))],
+            leading_lines=original.leading_lines,
+            trailing_whitespace=original.trailing_whitespace,
+        )
+        self.ctx.record_change(line, DISCONNECT.code, f"{name}() -> {client}.close()")
+        if self.keep_orm:
+            return cst.FlattenSentinel(
+                [
+                    updated.with_changes(trailing_whitespace=cst.TrailingWhitespace()),
+                    close.with_changes(leading_lines=[]),
+                ]
+            )
+        return close
+
+    def _in_function(self, node: cst.CSTNode) -> bool:
+        current = self.model.parent(node)
+        while current is not None:
+            if isinstance(current, (cst.FunctionDef, cst.Lambda)):
+                return True
+            if isinstance(current, cst.ClassDef):
+                return False
+            current = self.model.parent(current)
+        return False
+
+
+def _orm_still_needed(model: OrmModel) -> bool:
+    """Does ORM code that routes through `connections` remain (outside imports)?"""
+    for node, name in model.canonical_of.items():
+        if name.startswith("connections") or name in ("utility", "db"):
+            continue
+        if name.split(".")[-1] in ("mkts_from_datetime",):
+            continue
+        if _inside_import(model, node):
+            continue
+        return True
+    return False
+
+
+def _inside_import(model: OrmModel, node: cst.CSTNode) -> bool:
+    current = model.parent(node)
+    while current is not None:
+        if isinstance(current, (cst.Import, cst.ImportFrom, cst.Annotation)):
+            return True
+        if isinstance(current, cst.BaseStatement):
+            return False
+        current = model.parent(current)
+    return False
+
+
+class Connections:
+    rules = (CONNECT, DISCONNECT, OTHER)
+
+    def apply(self, module: cst.Module, ctx: MigrationContext) -> cst.Module:
+        wrapper = MetadataWrapper(module)
+        model = build_model(wrapper, ctx)
+        if not any(n.startswith("connections") for n in model.canonical_of.values()):
+            return module
+        return wrapper.module.visit(_Transformer(model, ctx))

@@ -1,0 +1,354 @@
+"""MM110-MM112: the Collection handle itself.
+
+MM111/MM112 rewrite lifecycle methods (load, release, drop, flush, ...) and properties
+(name, num_entities, ...). MM110 then rewrites the constructor: `x = Collection(name)`
+becomes `x = name` (the variable now holds the name), and `x = Collection(name, schema)`
+also creates the collection behind a `has_collection` guard, which keeps the ORM's
+open-or-create behaviour on an existing collection (trap 2). No `index_params` are passed
+to `create_collection`: that would build an index and load the collection (trap 3).
+
+MM110 runs after every other Collection-method rule (see registry order) and only rewrites a
+binding whose uses are all migrated; otherwise it reports why the collection stays ORM code.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper
+
+from codemods.analysis import (
+    CREATE_KWARGS,
+    CollectionBinding,
+    MethodRule,
+    OrmModel,
+    PropertyRule,
+    build_model,
+    constructor_parts,
+    is_create,
+)
+from codemods.base import Applicability, RuleInfo
+from codemods.collection_calls import CollectionCallCodemod, flatten_statements
+from codemods.context import MigrationContext
+from codemods.rewrite import (
+    Env,
+    Refuse,
+    Rewrite,
+    bind,
+    client_call,
+    code_of,
+    copy_args,
+    kwarg,
+    subscript,
+)
+
+CONSTRUCTOR = RuleInfo(
+    code="MM110",
+    title="Collection(name[, schema]) -> the name, plus a guarded create_collection",
+    description=(
+        "`x = Collection(name)` becomes `x = name`; with a schema, the collection is created "
+        "with `create_collection(collection_name=x, schema=...)` when `has_collection` says it "
+        "is missing (the ORM silently opened an existing one; MilvusClient and milvus-lite "
+        "would raise). The schema-equality and consistency-level checks the ORM ran on an "
+        "existing collection are not repeated. A collection used in ways that cannot be "
+        "rewritten (passed to unknown code, unsupported methods) stays an ORM object and is "
+        "reported."
+    ),
+    applicability=Applicability.SAFE,
+    before='books = Collection("books", schema)\n',
+    after=(
+        'books = "books"\n'
+        "if not client.has_collection(collection_name=books):\n"
+        "    client.create_collection(collection_name=books, schema=schema)\n"
+    ),
+)
+LIFECYCLE = RuleInfo(
+    code="MM111",
+    title="load/release/drop/flush/describe/truncate/set_properties -> client methods",
+    description=(
+        "`load()` -> `load_collection`, `load(partition_names=...)` -> `load_partitions` (by "
+        "keyword: the second positional slot of load_collection is `timeout`), `release()` -> "
+        "`release_collection`, `drop()` -> `drop_collection`, `flush()` -> `flush`, "
+        "`describe()` -> `describe_collection`, `truncate()` -> `truncate_collection`, "
+        "`set_properties(p)` -> `alter_collection_properties`."
+    ),
+    applicability=Applicability.SAFE,
+    before="col.load()\n",
+    after="client.load_collection(collection_name=col)\n",
+)
+PROPERTIES_RULE = RuleInfo(
+    code="MM112",
+    title="Collection properties -> client calls",
+    description=(
+        '`name` -> the name, `num_entities` -> `get_collection_stats(...)["row_count"]` (the '
+        "same RPC), `is_empty`, `num_shards`, `description`, `aliases` -> "
+        '`list_aliases(...)["aliases"]`, `schema` -> `CollectionSchema.construct_from_dict('
+        "client.describe_collection(...))`. `partitions`, `indexes` and `primary_field` "
+        "return ORM objects and are reported."
+    ),
+    applicability=Applicability.SAFE,
+    before="print(col.num_entities)\n",
+    after='print(client.get_collection_stats(collection_name=col)["row_count"])\n',
+)
+
+
+def _simple(method: str):
+    def convert(call: cst.Call, env: Env) -> Rewrite | Refuse:
+        bound = bind(call, ["timeout"])
+        if isinstance(bound, Refuse):
+            return bound
+        args = [
+            kwarg("collection_name", env.name),
+            *copy_args(bound, [("timeout", "timeout")]),
+            *bound.extra,
+        ]
+        return Rewrite(
+            expr=client_call(env.client, method, args, call), summary=f"-> {env.client}.{method}()"
+        )
+
+    return convert
+
+
+def _convert_load(call: cst.Call, env: Env) -> Rewrite | Refuse:
+    bound = bind(call, ["partition_names", "replica_number", "timeout"])
+    if isinstance(bound, Refuse):
+        return bound
+    for arg in bound.extra:
+        if arg.keyword is not None and arg.keyword.value in ("refresh", "_refresh"):
+            return Refuse(
+                "load(refresh=True) maps to refresh_load(), which never ends on lite",
+                "client.refresh_load(collection_name=..., timeout=...)",
+            )
+    mapping = [("replica_number", "replica_number"), ("timeout", "timeout")]
+    if bound.value("partition_names") is not None:
+        args = [
+            kwarg("collection_name", env.name),
+            *copy_args(bound, [("partition_names", "partition_names"), *mapping]),
+            *bound.extra,
+        ]
+        return Rewrite(
+            expr=client_call(env.client, "load_partitions", args, call),
+            summary="load(partition_names) -> load_partitions()",
+        )
+    args = [kwarg("collection_name", env.name), *copy_args(bound, mapping), *bound.extra]
+    return Rewrite(
+        expr=client_call(env.client, "load_collection", args, call),
+        summary="load() -> load_collection()",
+    )
+
+
+def _convert_set_properties(call: cst.Call, env: Env) -> Rewrite | Refuse:
+    bound = bind(call, ["properties", "timeout"])
+    if isinstance(bound, Refuse):
+        return bound
+    args = [
+        kwarg("collection_name", env.name),
+        *copy_args(bound, [("properties", "properties"), ("timeout", "timeout")]),
+        *bound.extra,
+    ]
+    return Rewrite(
+        expr=client_call(env.client, "alter_collection_properties", args, call),
+        summary="set_properties() -> alter_collection_properties()",
+    )
+
+
+METHODS = {
+    "load": MethodRule(LIFECYCLE.code, _convert_load),
+    "release": MethodRule(LIFECYCLE.code, _simple("release_collection")),
+    "drop": MethodRule(LIFECYCLE.code, _simple("drop_collection")),
+    "flush": MethodRule(LIFECYCLE.code, _simple("flush")),
+    "describe": MethodRule(LIFECYCLE.code, _simple("describe_collection")),
+    "truncate": MethodRule(LIFECYCLE.code, _simple("truncate_collection")),
+    "set_properties": MethodRule(LIFECYCLE.code, _convert_set_properties),
+}
+
+
+def _stat(method: str, key: str, compare_zero: bool = False):
+    def convert(attr: cst.Attribute, env: Env) -> Rewrite | Refuse:
+        call = client_call(env.client, method, [kwarg("collection_name", env.name)])
+        expr: cst.BaseExpression = subscript(call, key)
+        if compare_zero:
+            expr = cst.parse_expression(f"({code_of(expr)} == 0)")
+        return Rewrite(expr=expr, summary=f".{attr.attr.value} -> {env.client}.{method}()[{key!r}]")
+
+    return convert
+
+
+def _name(attr: cst.Attribute, env: Env) -> Rewrite | Refuse:
+    return Rewrite(expr=env.name, summary=".name -> the collection name")
+
+
+def _schema(attr: cst.Attribute, env: Env) -> Rewrite | Refuse:
+    call = client_call(env.client, "describe_collection", [kwarg("collection_name", env.name)])
+    expr = cst.Call(
+        func=cst.parse_expression("CollectionSchema.construct_from_dict"), args=[cst.Arg(call)]
+    )
+    return Rewrite(
+        expr=expr, summary=".schema -> CollectionSchema.construct_from_dict(describe_collection())"
+    )
+
+
+PROPERTIES = {
+    "name": PropertyRule(PROPERTIES_RULE.code, _name),
+    "num_entities": PropertyRule(PROPERTIES_RULE.code, _stat("get_collection_stats", "row_count")),
+    "is_empty": PropertyRule(
+        PROPERTIES_RULE.code, _stat("get_collection_stats", "row_count", True)
+    ),
+    "num_shards": PropertyRule(PROPERTIES_RULE.code, _stat("describe_collection", "num_shards")),
+    "description": PropertyRule(PROPERTIES_RULE.code, _stat("describe_collection", "description")),
+    "aliases": PropertyRule(PROPERTIES_RULE.code, _stat("list_aliases", "aliases")),
+    "schema": PropertyRule(PROPERTIES_RULE.code, _schema),
+}
+
+
+class LifecycleCalls(CollectionCallCodemod):
+    rules = (LIFECYCLE, PROPERTIES_RULE)
+    methods = METHODS
+    properties = PROPERTIES
+
+
+# ---- the constructor -------------------------------------------------------------------
+
+
+class _ConstructorTransformer(cst.CSTTransformer):
+    def __init__(self, model: OrmModel, ctx: MigrationContext) -> None:
+        super().__init__()
+        self.model = model
+        self.ctx = ctx
+        self.ctor_binding: dict[cst.Call, CollectionBinding] = {}
+        for binding in model.bindings:
+            for ctor in binding.constructors:
+                self.ctor_binding[ctor] = binding
+        self.reported: set[int] = set()
+
+    def leave_SimpleStatementLine(
+        self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+        if len(original.body) != 1:
+            return updated
+        stmt = original.body[0]
+        value = getattr(stmt, "value", None)
+        if not isinstance(value, cst.Call) or self.model.call_name(value) != "Collection":
+            return updated
+        binding = self.ctor_binding.get(value)
+        line, col = self.model.position(value)
+        if binding is None:
+            if isinstance(stmt, cst.Expr) and is_create(value):
+                return self._bare_create(original, value, line, col)
+            self.ctx.report(
+                line,
+                col,
+                CONSTRUCTOR.code,
+                "Collection() whose result is not tracked",
+                "bind it to a variable, or rewrite by hand",
+            )
+            return updated
+        if not binding.convertible:
+            self._report_binding(binding, line, col)
+            return updated
+        if not self.ctx.may_rewrite(line, CONSTRUCTOR.code):
+            return updated
+        target = (
+            stmt.targets[0].target
+            if isinstance(stmt, cst.Assign)
+            else getattr(stmt, "target", None)
+        )
+        if target is None:
+            return updated
+        parts = constructor_parts(value) or {}
+        name_expr = parts["name"].value
+        client = self.model.client_for(binding.alias) or self.ctx.options.client_name
+        assign = updated.with_changes(body=[updated.body[0].with_changes(value=name_expr)])
+        if not is_create(value):
+            self.ctx.record_change(
+                line, CONSTRUCTOR.code, f"Collection({code_of(name_expr)}) -> the collection name"
+            )
+            return assign
+        guard = _guarded_create(client, target, parts)
+        self.ctx.record_change(
+            line,
+            CONSTRUCTOR.code,
+            f"Collection({code_of(name_expr)}, schema) -> guarded {client}.create_collection()",
+        )
+        return flatten_statements(
+            updated, [assign.with_changes(trailing_whitespace=cst.TrailingWhitespace()), guard]
+        )
+
+    def leave_Param(self, original: cst.Param, updated: cst.Param) -> cst.Param:
+        """A migrated `col: Collection` parameter now receives the collection name."""
+        if (
+            original.annotation is None
+            or self.model.canonical(original.annotation.annotation) != "Collection"
+        ):
+            return updated
+        binding = self.model.param_binding(original)
+        if binding is None or not binding.convertible:
+            return updated
+        line, _ = self.model.position(original)
+        if not self.ctx.may_rewrite(line, CONSTRUCTOR.code):
+            return updated
+        self.ctx.record_change(line, CONSTRUCTOR.code, f"{original.name.value}: Collection -> str")
+        return updated.with_changes(
+            annotation=updated.annotation.with_changes(annotation=cst.Name("str"))
+        )
+
+    def _bare_create(self, original, value: cst.Call, line: int, col: int):
+        parts = constructor_parts(value)
+        alias = self.model.alias_of_using((parts or {}).get("using"))
+        client = self.model.client_for(alias)
+        problem = self.model._ctor_problem(value)
+        if parts is None or client is None or problem:
+            self.ctx.report(
+                line,
+                col,
+                CONSTRUCTOR.code,
+                f"Collection() left as ORM code: {problem or 'no MilvusClient for its connection'}",
+            )
+            return original
+        if not self.ctx.may_rewrite(line, CONSTRUCTOR.code):
+            return original
+        self.ctx.record_change(
+            line,
+            CONSTRUCTOR.code,
+            f"Collection(name, schema) -> guarded {client}.create_collection()",
+        )
+        return flatten_statements(original, [_guarded_create(client, parts["name"].value, parts)])
+
+    def _report_binding(self, binding: CollectionBinding, line: int, col: int) -> None:
+        if id(binding) in self.reported:
+            return
+        self.reported.add(id(binding))
+        for node, reason in binding.blocked:
+            n_line, n_col = self.model.position(node)
+            self.ctx.report(
+                n_line,
+                n_col,
+                CONSTRUCTOR.code,
+                f"collection `{binding.label}` stays an ORM Collection: {reason}",
+                "rewrite this use by hand, then rerun",
+            )
+
+
+def _guarded_create(client: str, name: cst.BaseExpression, parts: dict[str, cst.Arg]) -> cst.If:
+    name_code = code_of(name)
+    args = [kwarg("collection_name", name), kwarg("schema", parts["schema"].value)]
+    for key, arg in parts.items():
+        if key in CREATE_KWARGS:
+            args.append(kwarg(key, arg.value))
+    create = client_call(client, "create_collection", args)
+    return cst.If(
+        test=cst.parse_expression(f"not {client}.has_collection(collection_name={name_code})"),
+        body=cst.IndentedBlock(body=[cst.SimpleStatementLine(body=[cst.Expr(create)])]),
+    )
+
+
+class CollectionConstructor:
+    """MM110; runs after every Collection-method rule."""
+
+    rules = (CONSTRUCTOR,)
+
+    def apply(self, module: cst.Module, ctx: MigrationContext) -> cst.Module:
+        wrapper = MetadataWrapper(module)
+        model = build_model(wrapper, ctx)
+        if "Collection" not in model.canonical_of.values():
+            return module
+        return wrapper.module.visit(_ConstructorTransformer(model, ctx))

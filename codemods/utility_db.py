@@ -1,0 +1,276 @@
+"""MM160-MM161: `utility.*` and `db.*` functions become methods of the client for their alias.
+
+The `utility` positional orders are inconsistent (`using` sometimes before `timeout`), so
+arguments are bound by the ORM signature and re-emitted as keywords; `using=` picks the
+client and is dropped. `wait_for_loading_complete` / `wait_for_index_building_complete`
+statements are removed: MilvusClient's `load_collection` and `create_index` already block.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper
+
+from codemods.analysis import OrmModel, build_model
+from codemods.base import Applicability, RuleInfo
+from codemods.context import MigrationContext
+from codemods.rewrite import Refuse, bind, client_call, code_of, kwarg, string_value, subscript
+
+UTILITY = RuleInfo(
+    code="MM160",
+    title="utility.* -> client methods",
+    description=(
+        "`has_collection`, `list_collections`, `drop_collection`, `has_partition`, "
+        "`rename_collection` (keywords renamed), `create/drop/alter_alias`, `list_aliases` "
+        '(`["aliases"]` of the dict), `load_state` (`["state"]`), `list_indexes`, '
+        "`get_server_version`, `truncate_collection`, `flush_all` and the user functions map "
+        "to the client of their `using=` alias. The two `wait_for_*` statements are dropped "
+        "(MilvusClient calls block). Others (`loading_progress`, bulk insert, resource "
+        "groups, ...) are reported."
+    ),
+    applicability=Applicability.SAFE,
+    before='utility.has_collection("books")\n',
+    after='client.has_collection(collection_name="books")\n',
+)
+DB = RuleInfo(
+    code="MM161",
+    title="db.* -> client database methods",
+    description=(
+        "`db.create_database`, `drop_database`, `list_database` (-> `list_databases`), "
+        "`describe_database`, `set_properties` (-> `alter_database_properties`) and "
+        "`using_database` (-> `use_database`, which validates the name) on the client of "
+        "their `using=` alias."
+    ),
+    applicability=Applicability.SAFE,
+    before='db.create_database("archive")\n',
+    after='client.create_database(db_name="archive")\n',
+)
+
+
+@dataclass(frozen=True)
+class Spec:
+    params: tuple[str, ...]
+    method: str
+    mapping: tuple[tuple[str, str], ...]
+    key: str = ""  # subscript the result with this key
+    code: str = UTILITY.code
+    drop_statement: bool = False
+
+
+def _s(params, method, mapping, key="", code=UTILITY.code, drop=False) -> Spec:
+    return Spec(
+        tuple(params.split()),
+        method,
+        tuple(tuple(m.split(":")) for m in mapping.split()),
+        key,
+        code,
+        drop,
+    )
+
+
+SPECS: dict[str, Spec] = {
+    "utility.has_collection": _s(
+        "collection_name using timeout",
+        "has_collection",
+        "collection_name:collection_name timeout:timeout",
+    ),
+    "utility.list_collections": _s("timeout using", "list_collections", "timeout:timeout"),
+    "utility.drop_collection": _s(
+        "collection_name timeout using",
+        "drop_collection",
+        "collection_name:collection_name timeout:timeout",
+    ),
+    "utility.has_partition": _s(
+        "collection_name partition_name using timeout",
+        "has_partition",
+        "collection_name:collection_name partition_name:partition_name timeout:timeout",
+    ),
+    "utility.rename_collection": _s(
+        "old_collection_name new_collection_name new_db_name timeout using",
+        "rename_collection",
+        "old_collection_name:old_name new_collection_name:new_name new_db_name:target_db timeout:timeout",
+    ),
+    "utility.create_alias": _s(
+        "collection_name alias timeout using",
+        "create_alias",
+        "collection_name:collection_name alias:alias timeout:timeout",
+    ),
+    "utility.drop_alias": _s("alias timeout using", "drop_alias", "alias:alias timeout:timeout"),
+    "utility.alter_alias": _s(
+        "collection_name alias timeout using",
+        "alter_alias",
+        "collection_name:collection_name alias:alias timeout:timeout",
+    ),
+    "utility.list_aliases": _s(
+        "collection_name timeout using",
+        "list_aliases",
+        "collection_name:collection_name timeout:timeout",
+        key="aliases",
+    ),
+    "utility.load_state": _s(
+        "collection_name partition_names using timeout",
+        "get_load_state",
+        "collection_name:collection_name timeout:timeout",
+        key="state",
+    ),
+    "utility.list_indexes": _s(
+        "collection_name using timeout",
+        "list_indexes",
+        "collection_name:collection_name timeout:timeout",
+    ),
+    "utility.get_server_version": _s("using timeout", "get_server_version", "timeout:timeout"),
+    "utility.truncate_collection": _s(
+        "collection_name timeout using",
+        "truncate_collection",
+        "collection_name:collection_name timeout:timeout",
+    ),
+    "utility.flush_all": _s("timeout using", "flush_all", "timeout:timeout"),
+    "utility.create_user": _s(
+        "user password using timeout",
+        "create_user",
+        "user:user_name password:password timeout:timeout",
+    ),
+    "utility.delete_user": _s("user using timeout", "drop_user", "user:user_name timeout:timeout"),
+    "utility.list_usernames": _s("using timeout", "list_users", "timeout:timeout"),
+    "utility.update_password": _s(
+        "user old_password new_password using timeout",
+        "update_password",
+        "user:user_name old_password:old_password new_password:new_password timeout:timeout",
+    ),
+    "utility.wait_for_loading_complete": _s(
+        "collection_name partition_names timeout using", "", "", drop=True
+    ),
+    "utility.wait_for_index_building_complete": _s(
+        "collection_name index_name timeout using", "", "", drop=True
+    ),
+    "db.using_database": _s("db_name using", "use_database", "db_name:db_name", code=DB.code),
+    "db.create_database": _s(
+        "db_name using timeout", "create_database", "db_name:db_name timeout:timeout", code=DB.code
+    ),
+    "db.drop_database": _s(
+        "db_name using timeout", "drop_database", "db_name:db_name timeout:timeout", code=DB.code
+    ),
+    "db.list_database": _s("using timeout", "list_databases", "timeout:timeout", code=DB.code),
+    "db.describe_database": _s(
+        "db_name using timeout",
+        "describe_database",
+        "db_name:db_name timeout:timeout",
+        code=DB.code,
+    ),
+    "db.set_properties": _s(
+        "db_name properties using timeout",
+        "alter_database_properties",
+        "db_name:db_name properties:properties timeout:timeout",
+        code=DB.code,
+    ),
+}
+
+
+class _Transformer(cst.CSTTransformer):
+    def __init__(self, model: OrmModel, ctx: MigrationContext) -> None:
+        super().__init__()
+        self.model = model
+        self.ctx = ctx
+        self._drop: set[cst.Call] = set()
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        name = self.model.call_name(original)
+        if name is None or not (name.startswith("utility.") or name.startswith("db.")):
+            return updated
+        code = DB.code if name.startswith("db.") else UTILITY.code
+        line, col = self.model.position(original)
+        spec = SPECS.get(name)
+        if spec is None:
+            self.ctx.report(
+                line,
+                col,
+                code,
+                f"`{name}()` has no direct MilvusClient equivalent",
+                "see the mapping reference (sections 14-15)",
+            )
+            return updated
+        bound = bind(updated, spec.params)
+        if isinstance(bound, Refuse):
+            self.ctx.report(line, col, code, f"`{name}()`: {bound.reason}")
+            return updated
+        if bound.extra and name != "utility.list_indexes":
+            self.ctx.report(line, col, code, f"`{name}()`: unexpected arguments")
+            return updated
+        alias = "default"
+        if "using" in bound.named:
+            alias = string_value(bound.named["using"].value)
+        client = self.model.client_for(alias)
+        if client is None:
+            self.ctx.report(
+                line,
+                col,
+                code,
+                f"`{name}()` left as ORM code: no MilvusClient for connection alias {alias!r} in this module",
+            )
+            return updated
+        if spec.drop_statement:
+            if not self.model.is_expr_statement(original):
+                self.ctx.report(
+                    line,
+                    col,
+                    code,
+                    f"`{name}()`'s result is used",
+                    "MilvusClient calls block; poll get_load_state/describe_index",
+                )
+                return updated
+            if not self.ctx.may_rewrite(line, code):
+                return updated
+            self._drop.add(original)
+            self.ctx.record_change(
+                line, code, f"removed {name}(): MilvusClient calls already block"
+            )
+            return updated
+        if name == "utility.load_state" and "partition_names" in bound.named:
+            self.ctx.report(
+                line,
+                col,
+                code,
+                "load_state(partition_names=...) takes one partition on MilvusClient",
+                'client.get_load_state(collection_name=..., partition_name=p)["state"]',
+            )
+            return updated
+        if not self.ctx.may_rewrite(line, code):
+            return updated
+        args = [
+            kwarg(new, bound.named[old].value) for old, new in spec.mapping if old in bound.named
+        ]
+        args.extend(bound.extra)
+        expr: cst.BaseExpression = client_call(client, spec.method, args, updated)
+        if spec.key:
+            expr = subscript(expr, spec.key)
+        self.ctx.record_change(line, code, f"{name}() -> {client}.{spec.method}()")
+        return expr
+
+    def leave_SimpleStatementLine(self, original, updated):
+        if (
+            len(original.body) == 1
+            and isinstance(original.body[0], cst.Expr)
+            and original.body[0].value in self._drop
+        ):
+            parent = self.model.parent(original)
+            siblings = getattr(parent, "body", ())
+            if isinstance(siblings, (list, tuple)) and len(siblings) > 1:
+                return cst.RemovalSentinel.REMOVE
+            return updated.with_changes(body=[cst.Pass()])
+        return updated
+
+
+class UtilityDbCalls:
+    rules = (UTILITY, DB)
+
+    def apply(self, module: cst.Module, ctx: MigrationContext) -> cst.Module:
+        wrapper = MetadataWrapper(module)
+        model = build_model(wrapper, ctx)
+        if not any(n.startswith(("utility.", "db.")) for n in model.canonical_of.values()):
+            return module
+        return wrapper.module.visit(_Transformer(model, ctx))
+
+
+__all__ = ["SPECS", "UtilityDbCalls", "code_of"]
