@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -9,8 +10,9 @@ from pathlib import Path
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.syntax import Syntax
 
-from codemods import Options
+from codemods import Options, RuleInfo
 from codemods.registry import all_rules
 from migrator.config import Config, ConfigError, load_config
 from migrator.discover import Candidate, discover
@@ -208,20 +210,57 @@ def _write(result: FileResult) -> None:
 
 @click.command("rules")
 @click.argument("code", required=False)
-def rules_command(code: str | None) -> None:
-    """List the rules, or explain one (e.g. `milvus-migrate rules MM101`)."""
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--no-color", is_flag=True, help="Plain output (also: NO_COLOR=1, or a non-terminal).")
+def rules_command(code: str | None, fmt: str, no_color: bool) -> None:
+    """List the rules, or explain one (`milvus-migrate rules MM130`).
+
+    A code prefix (`MM1`) lists the rules it selects, as --select would.
+    """
     rules = all_rules()
-    if code is None:
-        for r in rules:
-            click.echo(f"{r.code}  {r.applicability.value:<11}  {r.title}")
+    if code is not None:
+        wanted = code.upper()
+        exact = [r for r in rules if r.code == wanted]
+        rules = exact or [r for r in rules if r.code.startswith(wanted)]
+        if not rules:
+            raise click.UsageError(f"unknown rule {code!r}; `milvus-migrate rules` lists them")
+    if fmt == "json":
+        click.echo(json.dumps([_rule_dict(r) for r in rules], indent=2))
         return
-    match = [r for r in rules if r.code == code.upper()]
-    if not match:
-        raise click.UsageError(f"unknown rule {code!r}; `milvus-migrate rules` lists them")
-    r = match[0]
-    click.echo(f"{r.code}: {r.title}\napplicability: {r.applicability.value}\n\n{r.description}")
-    if r.before:
-        click.echo(f"\nBefore:\n{r.before}\nAfter:\n{r.after}")
+    console = Console(
+        force_terminal=_use_color(no_color), no_color=not _use_color(no_color), highlight=False,
+        soft_wrap=True,
+    )
+    if len(rules) > 1 or code is None:
+        width = max(len(r.applicability.value) for r in rules)
+        for r in rules:
+            console.print(f"{r.code}  {r.applicability.value:<{width}}  {r.title}", markup=False)
+        console.print(
+            "\nsafe: applied by default; unsafe: only with --unsafe-fixes; report-only: never "
+            "rewritten, reported for manual review.\n`milvus-migrate rules CODE` explains one.",
+            markup=False,
+        )
+        return
+    r = rules[0]
+    console.print(f"{r.code}: {r.title}", markup=False, style="bold")
+    console.print(f"applicability: {r.applicability.value}\n\n{r.description}", markup=False)
+    for label, example in (("Before", r.before), ("After", r.after)):
+        if example:
+            console.print(f"\n{label}:", markup=False)
+            console.print(Syntax(example.rstrip("\n"), "python", theme="ansi_dark"))
+
+
+def _rule_dict(rule: RuleInfo) -> dict[str, str]:
+    return {
+        "code": rule.code,
+        "title": rule.title,
+        "applicability": rule.applicability.value,
+        "description": rule.description,
+        "before": rule.before,
+        "after": rule.after,
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
