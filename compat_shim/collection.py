@@ -88,6 +88,24 @@ def describe_or_none(client: MilvusClient, name: str, timeout: float | None = No
         raise
 
 
+def drop_index_by_field(
+    client: MilvusClient, name: str, field_name: str, index_name: str, timeout: float | None
+) -> None:
+    """DropIndex naming the field too, as the ORM sends it.
+
+    MilvusClient.drop_index always sends field_name="", which milvus-lite reads as "every
+    index of the collection" (verified: it dropped both indexes of a two-index collection).
+    The ORM names the field, so the shim does the same through MilvusClient's own handler
+    when it can, and falls back to the public call otherwise.
+    """
+    handler_of = getattr(client, "_get_connection", None)
+    context_of = getattr(client, "_generate_call_context", None)
+    if field_name and handler_of is not None and context_of is not None:
+        handler_of().drop_index(name, field_name, index_name, timeout=timeout, context=context_of())
+        return
+    client.drop_index(name, index_name, timeout=timeout)
+
+
 def index_info(desc: dict) -> dict:
     """The ORM's `Index.params` view of a `describe_index` dict."""
     skip = {
@@ -372,7 +390,7 @@ class Collection:
             res = client.delete(
                 self._name,
                 filter=expr,
-                partition_name=partition_name or "",
+                partition_name=partition_name,
                 timeout=timeout,
                 **kwargs,
             )
@@ -677,7 +695,13 @@ class Collection:
         index_name = kwargs.pop("index_name", "")
         desc = self._describe_index(index_name, timeout)
         if desc is not None:  # the ORM silently ignores a missing index
-            self._client.drop_index(self._name, desc.get("index_name", index_name), timeout=timeout)
+            drop_index_by_field(
+                self._client,
+                self._name,
+                desc.get("field_name", ""),
+                desc.get("index_name", index_name),
+                timeout,
+            )
 
     # ---- compaction, replicas ----
 

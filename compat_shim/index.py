@@ -60,6 +60,12 @@ class Index:
 
     @shimmed("Index.drop")
     def drop(self, timeout: float | None = None, **kwargs: Any) -> None:
-        self._collection._client.drop_index(
-            self._collection.name, self._index_name, timeout=timeout
+        from compat_shim.collection import drop_index_by_field
+
+        drop_index_by_field(
+            self._collection._client,
+            self._collection.name,
+            self._field_name,
+            self._index_name,
+            timeout,
         )
