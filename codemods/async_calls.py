@@ -184,6 +184,7 @@ class _Binding:
     scope: object = None
     target: cst.Name | None = None
     stateful: bool = False  # sync code switches its database
+    declared_global: bool = False  # assigned in a function under `global <name>`
 
 
 @dataclass(eq=False)
@@ -291,6 +292,11 @@ class _BindingCollector(cst.CSTVisitor):
         scope = self.get_metadata(ScopeProvider, target, None)
         if scope is None:
             return
+        declared_global = isinstance(scope, FunctionScope) and target.value in _global_names(
+            self, stmt
+        )
+        if declared_global:  # `global client` in a function: the binding lives in the module
+            scope = scope.globals
         self.by_target[id(target)] = _Binding(
             kind="name",
             name=target.value,
@@ -300,6 +306,7 @@ class _BindingCollector(cst.CSTVisitor):
             long_lived=not isinstance(scope, FunctionScope),
             scope=scope,
             target=target,
+            declared_global=declared_global,
         )
 
     def _attr_assignment(
@@ -329,6 +336,29 @@ class _BindingCollector(cst.CSTVisitor):
             self_name=self_name,
         )
         self.attr_bindings.setdefault(key, []).append(binding)
+
+
+def _global_names(visitor: cst.CSTVisitor, node: cst.CSTNode) -> set[str]:
+    """Names declared `global` in the function that contains `node`."""
+    func = visitor.get_metadata(ParentNodeProvider, node, None)
+    while func is not None and not isinstance(func, cst.FunctionDef):
+        func = visitor.get_metadata(ParentNodeProvider, func, None)
+    if func is None:
+        return set()
+    found: set[str] = set()
+
+    class _Globals(cst.CSTVisitor):
+        def visit_Global(self, g: cst.Global) -> None:
+            found.update(item.name.value for item in g.names)
+
+        def visit_FunctionDef(self, inner: cst.FunctionDef) -> bool:
+            return inner is func  # nested functions have their own declarations
+
+        def visit_ClassDef(self, inner: cst.ClassDef) -> bool:
+            return False
+
+    func.visit(_Globals())
+    return found
 
 
 def _enclosing_method(
@@ -648,14 +678,14 @@ class _AsyncRewriter(cst.CSTTransformer):
             out = [original, updated.with_changes(leading_lines=[])]
         twins = self.plan.twins.get(id(original))
         if twins:
-            made = [self._twin(b) for b in twins]
+            made = [stmt for b in twins for stmt in self._twin(b)]
             if id(original) in self.plan.replace_sync:
                 out = [made[0].with_changes(leading_lines=updated.leading_lines), *made[1:]]
             else:
                 out.extend(made)
         return out[0] if len(out) == 1 else cst.FlattenSentinel(out)
 
-    def _twin(self, binding: _Binding) -> cst.SimpleStatementLine:
+    def _twin(self, binding: _Binding) -> list[cst.SimpleStatementLine]:
         name = self.plan.async_names[binding.group]
         ctor = binding.call.func
         if isinstance(ctor, cst.Attribute):
@@ -668,7 +698,11 @@ class _AsyncRewriter(cst.CSTTransformer):
             else cst.Name(name)
         )
         value = binding.call.with_changes(func=ctor)
-        return cst.SimpleStatementLine([cst.Assign([cst.AssignTarget(target)], value)])
+        assign = cst.Assign([cst.AssignTarget(target)], value)
+        if binding.declared_global:  # the twin must be a module global too
+            declare = cst.SimpleStatementLine([cst.Global([cst.NameItem(cst.Name(name))])])
+            return [declare, cst.SimpleStatementLine([assign])]
+        return [cst.SimpleStatementLine([assign])]
 
 
 class AsyncCalls:

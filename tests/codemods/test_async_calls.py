@@ -564,3 +564,34 @@ def test_cli_async_option(tmp_path) -> None:
             assert "MM206" in result.output
     bad = runner.invoke(migrate_command, [str(program), "--async", "sometimes"])
     assert bad.exit_code == 2
+
+
+def test_client_declared_global_in_a_function_gets_a_global_twin() -> None:
+    assert_migrates(
+        """\
+        from pymilvus import MilvusClient
+
+
+        class App:
+            def __init__(self, uri):
+                global client
+                client = MilvusClient(uri=uri)
+
+            async def names(self):
+                return client.list_collections()
+        """,
+        """\
+        from pymilvus import AsyncMilvusClient, MilvusClient
+
+
+        class App:
+            def __init__(self, uri):
+                global client
+                client = MilvusClient(uri=uri)
+                global async_client
+                async_client = AsyncMilvusClient(uri=uri)
+
+            async def names(self):
+                return await async_client.list_collections()
+        """,
+    )
