@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,13 +44,15 @@ class FileResult:
 
 
 def migrate_python_text(text: str, options: Options) -> tuple[str, list[Change], list[Finding]]:
-    """Run the codemods, then refuse output that does not parse or is not a fixed point."""
+    """Run the codemods, then refuse output that does not parse (never written)."""
     outcome = migrate_source(text, options)
     if outcome.changed:
         try:
             cst.parse_module(outcome.source)
         except cst.ParserSyntaxError as exc:
-            raise ToolBug(f"codemods produced code that does not parse (line {exc.raw_line})")
+            raise ToolBug(
+                f"codemods produced code that does not parse (line {exc.raw_line})"
+            ) from exc
     return outcome.source, outcome.changes, outcome.findings
 
 
@@ -71,10 +74,11 @@ def process_bytes(path: Path, data: bytes, options: Options) -> FileResult:
         result.status, result.error, result.error_line = FAILED, str(exc), exc.line
     except cst.ParserSyntaxError as exc:
         result.status = FAILED
-        result.error = f"syntax error: {exc.message.splitlines()[0]}"
-        result.error_line = exc.raw_line
+        result.error, result.error_line = _syntax_error(path, source.text, exc)
     except RecursionError:
         result.status, result.error = FAILED, "too deeply nested for the parser"
+    except MemoryError:
+        result.status, result.error = FAILED, "out of memory while parsing"
     except ToolBug as exc:
         result.status, result.error, result.tool_bug = FAILED, str(exc), traceback.format_exc()
     except Exception as exc:  # a codemod bug must not stop the run or touch the file
@@ -84,6 +88,26 @@ def process_bytes(path: Path, data: bytes, options: Options) -> FileResult:
     if result.status == FAILED:
         result.changes, result.new_bytes = [], b""
     return result
+
+
+def _syntax_error(path: Path, text: str, exc: cst.ParserSyntaxError) -> tuple[str, int | None]:
+    """A one-line reason and the right line for a file libcst cannot parse.
+
+    libcst's messages ("parser error: error at 3:0: expected one of ...") often point past the
+    real mistake; Python's own compiler names the line and the problem the way users know it.
+    """
+    libcst_reason = exc.message.splitlines()[0] if exc.message else "cannot parse"
+    if path.suffix != ".py":  # notebooks etc.: their handler's text is not one Python module
+        return f"syntax error: {libcst_reason}", exc.raw_line
+    try:
+        compile(text, str(path), "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as err:
+        return f"syntax error: {err.msg}", err.lineno or exc.raw_line
+    except (RecursionError, MemoryError, ValueError):
+        pass
+    else:
+        return f"libcst cannot parse this file (Python can): {libcst_reason}", exc.raw_line
+    return f"syntax error: {libcst_reason}", exc.raw_line
 
 
 def _migrate_python(result: FileResult, text: str, options: Options) -> None:
