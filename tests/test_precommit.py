@@ -84,6 +84,35 @@ def _pre_commit(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.C
     )
 
 
+def test_rewrite_hook_fails_and_rewrites_orm_file(hook_repo, tmp_path: Path) -> None:
+    clone, _, env = hook_repo
+    repo = _user_repo(tmp_path / "user", {"app.py": ORM_APP, "clean.py": CLEAN_APP})
+    run = _pre_commit(["try-repo", str(clone), "milvus-migrate", "--all-files"], repo, env)
+    output = run.stdout + run.stderr
+    assert run.returncode == 1, output
+    assert "files were modified by this hook" in output
+    migrated = (repo / "app.py").read_text()
+    assert migrated != ORM_APP
+    assert "MilvusClient" in migrated
+    assert "Collection(" not in migrated
+    assert (repo / "clean.py").read_text() == CLEAN_APP
+
+    # Second run over the migrated tree: nothing left to change, the hook passes.
+    again = _pre_commit(["try-repo", str(clone), "milvus-migrate", "--all-files"], repo, env)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert (repo / "app.py").read_text() == migrated
+
+
+def test_check_hook_fails_and_changes_nothing(hook_repo, tmp_path: Path) -> None:
+    clone, _, env = hook_repo
+    repo = _user_repo(tmp_path / "user", {"app.py": ORM_APP})
+    run = _pre_commit(["try-repo", str(clone), "milvus-migrate-check", "--all-files"], repo, env)
+    output = run.stdout + run.stderr
+    assert run.returncode == 1, output
+    assert "would migrate app.py" in output
+    assert (repo / "app.py").read_text() == ORM_APP
+
+
 def test_config_snippet_with_shim_args_blocks_the_commit(hook_repo, tmp_path: Path) -> None:
     """The documented .pre-commit-config.yaml, with `args: [--shim]`, through `git commit`."""
     clone, rev, env = hook_repo
