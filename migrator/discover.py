@@ -11,8 +11,22 @@ from pathlib import Path
 from migrator.gitignore import GitIgnore
 
 SKIP_DIRS = frozenset(
-    {".git", "__pycache__", "build", "dist", "node_modules", ".tox", ".nox", ".hg", ".svn",
-     ".venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".ipynb_checkpoints"}
+    {
+        ".git",
+        "__pycache__",
+        "build",
+        "dist",
+        "node_modules",
+        ".tox",
+        ".nox",
+        ".hg",
+        ".svn",
+        ".venv",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".ipynb_checkpoints",
+    }
 )
 SOURCE_SUFFIXES = (".py", ".ipynb")
 
@@ -33,8 +47,10 @@ def mentions_pymilvus(data: bytes) -> bool:
 def _excluded(path: Path, excludes: tuple[str, ...]) -> bool:
     posix = path.as_posix()
     return any(
-        fnmatch.fnmatch(posix, pat) or fnmatch.fnmatch(path.name, pat) or
-        fnmatch.fnmatch(posix, f"*/{pat}") or fnmatch.fnmatch(posix, f"*/{pat}/*")
+        fnmatch.fnmatch(posix, pat)
+        or fnmatch.fnmatch(path.name, pat)
+        or fnmatch.fnmatch(posix, f"*/{pat}")
+        or fnmatch.fnmatch(posix, f"*/{pat}/*")
         for pat in excludes
     )
 
@@ -76,6 +92,8 @@ def _gitignores_above(root: Path) -> list[GitIgnore]:
     """.gitignore files in parent folders, up to the repository root, also apply."""
     found: list[GitIgnore] = []
     folder = Path(os.path.abspath(root))
+    if (folder / ".git").exists():  # the root is the repository: nothing above it applies
+        return found
     for parent in folder.parents:
         ignore = GitIgnore.load(parent)
         if ignore is not None:
