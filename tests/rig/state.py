@@ -7,6 +7,11 @@ from typing import Any
 from pymilvus import MilvusClient
 
 ROW_LIMIT = 16384  # milvus' largest query window
+_CONSISTENCY = {0: "Strong", 1: "Session", 2: "Bounded", 3: "Eventually", 4: "Customized"}
+
+
+def _level_name(level: Any) -> Any:
+    return _CONSISTENCY.get(level, level) if isinstance(level, int) else level
 
 
 def _round(value: Any, digits: int = 4) -> Any:
@@ -71,6 +76,8 @@ def dump_collection(client: MilvusClient, name: str) -> dict:
         "partitions": sorted(client.list_partitions(name)),
         "aliases": sorted(client.list_aliases(name).get("aliases", [])),
         "load_state": load_state,
+        # milvus-lite stores every level as Strong; the real server keeps what was asked for.
+        "consistency_level": _level_name(desc.get("consistency_level")),
     }
     loaded_for_dump = False
     if load_state != "Loaded" and indexes:
