@@ -75,7 +75,6 @@ def _set(key: tuple[str, str], value: Any) -> None:
 def install() -> None:
     """Make pymilvus's ORM names resolve to the shim (idempotent)."""
     global _saved
-    import pymilvus.orm  # noqa: F401 - the package itself stays; only its ORM modules move
 
     with _lock:
         if _saved is not None:

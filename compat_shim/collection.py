@@ -14,7 +14,6 @@ from typing import Any
 from pymilvus import CollectionSchema, FieldSchema, MilvusClient, Status
 from pymilvus.client.types import cmp_consistency_level, get_consistency_level
 from pymilvus.exceptions import (
-    AmbiguousIndexName,
     AutoIDException,
     DataTypeNotMatchException,
     ExceptionsMessage,
@@ -251,9 +250,9 @@ class Collection:
     @property
     @shimmed("Collection.aliases")
     def aliases(self) -> list:
-        # describe_collection()["aliases"] is what the ORM reads; list_aliases is what lite
-        # fills, so ask list_aliases (one RPC either way).
-        return list(self._client.list_aliases(self._name).get("aliases", []))
+        # The ORM reads describe_collection()["aliases"] (milvus-lite leaves it empty; a real
+        # server fills it); the same RPC gives the same answer on both.
+        return self._client.describe_collection(self._name).get("aliases", [])
 
     @property
     def description(self) -> str:
@@ -619,21 +618,9 @@ class Collection:
         return out
 
     def _describe_index(self, index_name: str, timeout: float | None = None) -> dict | None:
-        """describe_index with the ORM's rules for the default name "" (AmbiguousIndexName)."""
-        client = self._client
-        if index_name == "":
-            names = client.list_indexes(self._name)
-            if len(names) > 1:
-                raise AmbiguousIndexName(message=ExceptionsMessage.AmbiguousIndexName)
-            if not names:
-                return None
-            index_name = names[0]
-        try:
-            return client.describe_index(self._name, index_name, timeout=timeout)
-        except MilvusException as exc:
-            if exc.code == 700 or "index not found" in str(exc).lower():
-                return None
-            raise
+        """One DescribeIndex, as the ORM sends it: pymilvus returns None for a missing index
+        and raises AmbiguousIndexName when the name ("" by default) matches several."""
+        return self._client.describe_index(self._name, index_name, timeout=timeout)
 
     @shimmed("Collection.index")
     def index(self, **kwargs: Any) -> Index:
@@ -683,12 +670,7 @@ class Collection:
     @shimmed("Collection.has_index")
     def has_index(self, timeout: float | None = None, **kwargs: Any) -> bool:
         index_name = kwargs.pop("index_name", "")
-        if index_name == "":
-            names = self._client.list_indexes(self._name)
-            if len(names) > 1:
-                raise AmbiguousIndexName(message=ExceptionsMessage.AmbiguousIndexName)
-            return bool(names)
-        return index_name in self._client.list_indexes(self._name)
+        return self._describe_index(index_name, timeout) is not None
 
     @shimmed("Collection.drop_index")
     def drop_index(self, timeout: float | None = None, **kwargs: Any) -> None:

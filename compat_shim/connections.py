@@ -8,8 +8,10 @@ ORM's trap, reproduced on purpose).
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
+from collections.abc import Callable
 from typing import Any
 from urllib import parse
 
@@ -87,22 +89,35 @@ def _full_address(
     return f"{host}:{port}", None
 
 
-class Connections:
-    """Alias registry: `{alias: config}` plus `{alias: MilvusClient}` for connected aliases.
+def synchronized(func: Callable) -> Callable:
+    """Serialise calls to `func` (the ORM's helper of the same name)."""
+    lock = threading.Lock()
 
-    Like the ORM's `Connections`, it is a singleton: `Connections()` returns `connections`.
-    """
+    @functools.wraps(func)
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return func(*args, **kwargs)
 
-    _instance: Connections | None = None
-    _instance_lock = threading.Lock()
+    return locked
 
-    def __new__(cls) -> Connections:
-        with cls._instance_lock:
-            if cls._instance is None:
-                inst = super().__new__(cls)
+
+class SingleInstanceMetaClass(type):
+    """`Connections()` always returns the one registry, as in the ORM."""
+
+    instance = None
+    _create_lock = threading.Lock()
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        with SingleInstanceMetaClass._create_lock:
+            if cls.instance is None:
+                inst = cls.__new__(cls)
                 inst._setup()
-                cls._instance = inst
-            return cls._instance
+                cls.instance = inst
+            return cls.instance
+
+
+class Connections(metaclass=SingleInstanceMetaClass):
+    """Alias registry: `{alias: config}` plus `{alias: MilvusClient}` for connected aliases."""
 
     def _setup(self) -> None:
         self._lock = threading.RLock()

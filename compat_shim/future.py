@@ -71,9 +71,35 @@ class SearchFuture(BaseFuture):
     """Wraps MilvusClient's async search future (or an empty result for empty input)."""
 
 
+class _PoolFuture:
+    """pymilvus's Future surface over a concurrent.futures.Future: `done()` waits for the
+    call and returns None (pymilvus's documented "wait for request done"), `is_done()`
+    reports without waiting."""
+
+    def __init__(self, inner: concurrent.futures.Future) -> None:
+        self._inner = inner
+
+    def result(self, timeout: float | None = None, **_: Any) -> Any:
+        return self._inner.result(timeout=timeout)
+
+    def done(self) -> None:
+        concurrent.futures.wait([self._inner])
+
+    def is_done(self) -> bool:
+        return self._inner.done()
+
+    def cancel(self) -> bool:
+        return self._inner.cancel()
+
+    def exception(self) -> None:
+        exc = self._inner.exception()
+        if exc is not None:
+            raise exc
+
+
 def run_async(
     func: Callable[..., Any], callback: Callable[[Any], Any] | None, *args: Any, **kwargs: Any
-) -> concurrent.futures.Future:
+) -> _PoolFuture:
     """Run `func` on the shim's pool; call `callback(result)` on success like the ORM."""
 
     def job() -> Any:
@@ -82,4 +108,4 @@ def run_async(
             callback(res)
         return res
 
-    return submit(job)
+    return _PoolFuture(submit(job))
