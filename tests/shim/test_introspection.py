@@ -85,6 +85,15 @@ def test_top_level_orm_names_are_exported() -> None:
 def test_shared_names_are_pymilvus_own_objects() -> None:
     import pymilvus
 
-    for name in ("FieldSchema", "CollectionSchema", "DataType", "Function", "FunctionType",
-                 "AnnSearchRequest", "RRFRanker", "WeightedRanker", "MilvusException"):
+    for name in (
+        "FieldSchema",
+        "CollectionSchema",
+        "DataType",
+        "Function",
+        "FunctionType",
+        "AnnSearchRequest",
+        "RRFRanker",
+        "WeightedRanker",
+        "MilvusException",
+    ):
         assert getattr(compat_shim, name) is getattr(pymilvus, name)
