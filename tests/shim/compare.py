@@ -129,7 +129,8 @@ def run_both(
 
 def assert_same(orm_steps: list, shim_steps: list) -> None:
     assert len(orm_steps) > 0
-    for (label_o, val_o), (label_s, val_s) in zip(orm_steps, shim_steps):
+    assert [lbl for lbl, _ in orm_steps] == [lbl for lbl, _ in shim_steps]
+    for (label_o, val_o), (label_s, val_s) in zip(orm_steps, shim_steps, strict=True):
         assert label_o == label_s
         assert val_s == val_o, f"step {label_o!r}: ORM {val_o!r} != shim {val_s!r}"
     assert len(orm_steps) == len(shim_steps)
