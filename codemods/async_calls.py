@@ -95,7 +95,11 @@ AWAIT_FUTURES = RuleInfo(
         "`client.search(..., _async=True).result()` inside an `async def` blocks the loop in "
         "`.result()`; it becomes `await async_client.search(...)`. The same holds for "
         "`hybrid_search` and for the mutation calls (MilvusClient ignores `_async` on insert and "
-        "crashes on delete). A future kept in a variable or given a `_callback` is reported."
+        "crashes on delete). A future kept in a variable and used only through `.result()` "
+        "and `.cancel()` in the same function becomes "
+        "`asyncio.ensure_future(<awaitable>)` (it starts at once, like the ORM future) and "
+        "`fut.result()` becomes `await fut`. A `_callback`, a `.result(timeout)`, `fut.done()` "
+        "(the ORM's waits and returns None) or a future that escapes the function is reported."
     ),
     applicability=Applicability.SAFE,
     before=(
@@ -193,6 +197,7 @@ class _Site:
     client_call: cst.Call
     bindings: list[_Binding]
     code: str
+    as_task: bool = False  # `asyncio.ensure_future(<async call>)`: a future kept in a variable
 
 
 @dataclass
@@ -203,6 +208,8 @@ class _Plan:
     replace_sync: set[int] = field(default_factory=set)  # statement ids whose sync client goes
     close_keep_sync: set[int] = field(default_factory=set)  # close sites' client-call ids
     needs_import: bool = False
+    needs_asyncio: bool = False
+    awaited_futures: set[int] = field(default_factory=set)  # `fut.result()` calls -> `await fut`
 
 
 def _is_async_false(arg: cst.Arg) -> bool:
@@ -386,6 +393,9 @@ class _Candidate:
     outer: cst.Call | None  # `.result()` call wrapping the client call
     line: int
     column: int
+    # `fut = <call>(..., _async=True)` whose every use is `fut.result()` / `fut.cancel()`
+    # in the same function: those `fut.result()` calls (they become `await fut`)
+    future_results: list[cst.Call] | None = None
 
 
 class _SiteCollector(cst.CSTVisitor):
@@ -427,8 +437,46 @@ class _SiteCollector(cst.CSTVisitor):
                 outer=outer,
                 line=pos.start.line,
                 column=pos.start.column,
+                future_results=self._kept_future_results(node, parent) if outer is None else None,
             )
         )
+
+    def _kept_future_results(
+        self, call: cst.Call, parent: cst.CSTNode | None
+    ) -> list[cst.Call] | None:
+        """For `fut = call` used only as `fut.result()` / `fut.cancel()` in the same function,
+        the `fut.result()` calls; else None. (`fut.done()` is left out on purpose: the ORM's
+        `done()` waits for the response and returns None, a Task's does neither.)"""
+        if not (
+            isinstance(parent, cst.Assign)
+            and len(parent.targets) == 1
+            and isinstance(parent.targets[0].target, cst.Name)
+        ):
+            return None
+        target = parent.targets[0].target
+        scope = self.get_metadata(ScopeProvider, target, None)
+        if not isinstance(scope, FunctionScope):
+            return None
+        assignments = list(scope.assignments[target.value])
+        if len(assignments) != 1 or assignments[0].node is not target:
+            return None
+        results: list[cst.Call] = []
+        for ref in assignments[0].references:
+            if self.get_metadata(ScopeProvider, ref.node, None) is not scope:
+                return None
+            attr = self._parent(ref.node)
+            use = self._parent(attr) if attr is not None else None
+            if not (
+                isinstance(attr, cst.Attribute)
+                and attr.attr.value in ("result", "cancel")
+                and isinstance(use, cst.Call)
+                and use.func is attr
+                and not use.args
+            ):
+                return None
+            if attr.attr.value == "result":
+                results.append(use)
+        return results
 
     def _bindings_for(
         self, call: cst.Call, receiver: cst.BaseExpression
@@ -500,6 +548,9 @@ def _plan(wrapper: cst.MetadataWrapper, ctx: MigrationContext) -> _Plan:
         if not all(b.group in working for b in site.bindings):
             continue
         plan.sites[id(site.node)] = site
+        if site.as_task:
+            plan.needs_asyncio = True
+            plan.awaited_futures.update(id(c) for c in cand.future_results or [])
         if isinstance(cand.call.func, cst.Attribute) and isinstance(cand.call.func.value, cst.Name):
             rewritten_names.add(id(cand.call.func.value))
         ctx.record_change(cand.line, site.code, f"await AsyncMilvusClient.{cand.method}")
@@ -570,7 +621,8 @@ def _decide(cand: _Candidate, ctx: MigrationContext, loop_gate: bool) -> _Site |
     if not ctx.may_rewrite(cand.line, code):
         return None
     node = cand.outer if is_future and cand.outer is not None else cand.call
-    return _Site(node, cand.call, cand.bindings or [], code)
+    as_task = is_future and cand.outer is None and cand.method in _FUTURE_METHODS
+    return _Site(node, cand.call, cand.bindings or [], code, as_task=as_task)
 
 
 def _unproven_reason(cand: _Candidate, loop_gate: bool, is_future: bool) -> str:
@@ -588,9 +640,10 @@ def _unproven_reason(cand: _Candidate, loop_gate: bool, is_future: bool) -> str:
     if is_future:
         if _keyword(cand.call, "_callback") is not None:
             return "the future has a `_callback`"
-        if cand.outer is None and cand.method in _FUTURE_METHODS:
+        if cand.outer is None and cand.method in _FUTURE_METHODS and cand.future_results is None:
             return (
-                "the future is kept; await `asyncio.ensure_future(...)` where `.result()` is used"
+                "the future is used beyond `.result()`/`.cancel()` in this function (the ORM's "
+                "`done()` waits for the response); use `asyncio.ensure_future(...)` and await it"
             )
         if cand.outer is not None and cand.outer.args:
             return "`.result()` has a timeout; use `asyncio.wait_for`"
@@ -645,6 +698,8 @@ class _AsyncRewriter(cst.CSTTransformer):
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         updated = updated.with_changes(func=_parenthesized(updated.func))
+        if id(original) in self.plan.awaited_futures:  # `fut.result()` -> `await fut`
+            return cst.Await(expression=updated.func.value)  # type: ignore[attr-defined]
         site = self.plan.sites.get(id(original))
         if site is None:
             return updated
@@ -657,6 +712,11 @@ class _AsyncRewriter(cst.CSTTransformer):
             func=func.with_changes(value=self._receiver(site, func.value)),
             args=_without_async_kwargs(inner.args),
         )
+        if site.as_task:  # starts now, like the ORM future did; awaited where `.result()` was
+            return cst.Call(
+                func=cst.Attribute(cst.Name("asyncio"), cst.Name("ensure_future")),
+                args=[cst.Arg(call)],
+            )
         return cst.Await(expression=call)
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.Attribute:
@@ -721,6 +781,9 @@ class AsyncCalls:
         context = CodemodContext()
         if plan.needs_import:
             AddImportsVisitor.add_needed_import(context, "pymilvus", "AsyncMilvusClient")
+        if plan.needs_asyncio:
+            AddImportsVisitor.add_needed_import(context, "asyncio")
+        if plan.needs_import or plan.needs_asyncio:
             new = AddImportsVisitor(context).transform_module(new)
         if plan.replace_sync:
             RemoveImportsVisitor.remove_unused_import(context, "pymilvus", "MilvusClient")

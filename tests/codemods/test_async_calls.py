@@ -362,6 +362,40 @@ def test_future_result_in_async_def_becomes_await() -> None:
     assert [c.code for c in ctx.changes] == ["MM203", "MM203"]
 
 
+def test_kept_future_becomes_a_task_awaited_where_result_was() -> None:
+    ctx = assert_migrates(
+        """\
+        from pymilvus import MilvusClient
+
+        client = MilvusClient("a.db")
+
+
+        async def two(v, w):
+            first = client.search(collection_name="d", data=[v], _async=True)
+            second = client.hybrid_search(collection_name="d", reqs=w, _async=True)
+            if v is None:
+                first.cancel()
+            return first.result(), second.result()[0]
+        """,
+        """\
+        from pymilvus import AsyncMilvusClient, MilvusClient
+        import asyncio
+
+        client = MilvusClient("a.db")
+        async_client = AsyncMilvusClient("a.db")
+
+
+        async def two(v, w):
+            first = asyncio.ensure_future(async_client.search(collection_name="d", data=[v]))
+            second = asyncio.ensure_future(async_client.hybrid_search(collection_name="d", reqs=w))
+            if v is None:
+                first.cancel()
+            return await first, (await second)[0]
+        """,
+    )
+    assert [c.code for c in ctx.changes] == ["MM203", "MM203"]
+
+
 def test_futures_that_cannot_be_awaited_in_place_are_reported() -> None:
     source = """\
         from pymilvus import MilvusClient
@@ -369,8 +403,15 @@ def test_futures_that_cannot_be_awaited_in_place_are_reported() -> None:
         client = MilvusClient("a.db")
 
 
-        async def kept(v):
+        async def kept(v, pending):
             fut = client.search(collection_name="d", data=[v], _async=True)
+            pending.append(fut)
+            return fut.result()
+
+
+        async def waits(v):
+            fut = client.search(collection_name="d", data=[v], _async=True)
+            fut.done()  # the ORM's done() blocks until the response is in
             return fut.result()
 
 
@@ -378,13 +419,20 @@ def test_futures_that_cannot_be_awaited_in_place_are_reported() -> None:
             return client.search(collection_name="d", data=[v], _async=True, _callback=cb)
 
 
+        async def timeout(v):
+            return client.search(collection_name="d", data=[v], _async=True).result(5)
+
+
         def sync_code(v):
             return client.search(collection_name="d", data=[v], _async=True).result()
         """
     ctx = assert_unchanged(source)
-    assert codes(ctx) == ["MM206", "MM206", "MM204"]
+    assert codes(ctx) == ["MM206", "MM206", "MM206", "MM206", "MM204"]
     assert "ensure_future" in ctx.findings[0].message
-    assert "async def" in ctx.findings[2].suggestion
+    assert "done()" in ctx.findings[1].message
+    assert "_callback" in ctx.findings[2].message
+    assert "wait_for" in ctx.findings[3].message
+    assert "async def" in ctx.findings[4].suggestion
 
 
 # ---- MM205: no async counterpart ---------------------------------------------------------
