@@ -50,7 +50,14 @@ AWAIT_CALLS = RuleInfo(
         "round trip. It becomes `await <async_client>.<method>(...)` on an AsyncMilvusClient "
         "constructed next to the sync client from the same arguments. Sync code keeps the "
         "MilvusClient. Only methods that are coroutines on the installed AsyncMilvusClient are "
-        "rewritten (checked by introspection)."
+        "rewritten (checked by introspection). `--async auto` (the default) rewrites only where "
+        "one event loop is provable, because an AsyncMilvusClient binds to the first loop that "
+        "uses it: a module-level or instance client in a module with several `asyncio.run` "
+        "calls, a loop entry inside `for`/`while`, or test imports (pytest, unittest) is "
+        "reported as MM206 instead. `--async always` skips that check; `--async never` keeps "
+        "every call sync. A function-local client whose every use became async is replaced by "
+        "its twin. Note: milvus-lite 3.2.2 cannot run `AsyncMilvusClient.create_index` (it "
+        "lacks AllocTimestamp); real Milvus can."
     ),
     applicability=Applicability.SAFE,
     before=(
