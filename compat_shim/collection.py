@@ -26,6 +26,12 @@ from pymilvus.exceptions import (
 from pymilvus.milvus_client.index import IndexParam, IndexParams
 
 from compat_shim import _data, future
+from compat_shim._below import (
+    drop_index_by_field,
+    index_descriptions,
+    quiet_expected_miss,
+    seed_schema_cache,
+)
 from compat_shim._warn import shimmed
 from compat_shim.connections import DEFAULT_ALIAS, client_for
 from compat_shim.index import Index
@@ -80,29 +86,12 @@ def last_write_timestamp(client: MilvusClient, name: str) -> int:
 
 def describe_or_none(client: MilvusClient, name: str, timeout: float | None = None) -> dict | None:
     try:
-        return client.describe_collection(name, timeout=timeout)
+        with quiet_expected_miss():
+            return client.describe_collection(name, timeout=timeout)
     except MilvusException as exc:
         if is_not_found(exc):
             return None
         raise
-
-
-def drop_index_by_field(
-    client: MilvusClient, name: str, field_name: str, index_name: str, timeout: float | None
-) -> None:
-    """DropIndex naming the field too, as the ORM sends it.
-
-    MilvusClient.drop_index always sends field_name="", which milvus-lite reads as "every
-    index of the collection" (verified: it dropped both indexes of a two-index collection).
-    The ORM names the field, so the shim does the same through MilvusClient's own handler
-    when it can, and falls back to the public call otherwise.
-    """
-    handler_of = getattr(client, "_get_connection", None)
-    context_of = getattr(client, "_generate_call_context", None)
-    if field_name and handler_of is not None and context_of is not None:
-        handler_of().drop_index(name, field_name, index_name, timeout=timeout, context=context_of())
-        return
-    client.drop_index(name, index_name, timeout=timeout)
 
 
 def index_info(desc: dict) -> dict:
@@ -146,6 +135,7 @@ class Collection:
                     message=ExceptionsMessage.ConsistencyLevelInconsistent
                 )
             server_schema = CollectionSchema.construct_from_dict(desc)
+            seed_schema_cache(client, name, desc)
             self._consistency_level = server_level
             if schema is None:
                 self._schema = server_schema
@@ -600,22 +590,10 @@ class Collection:
     @property
     @shimmed("Collection.indexes")
     def indexes(self) -> list[Index]:
-        client = self._client
-        out = []
-        for index_name in client.list_indexes(self._name):
-            desc = client.describe_index(self._name, index_name)
-            if desc is None:
-                continue
-            out.append(
-                Index(
-                    self,
-                    desc.get("field_name"),
-                    index_info(desc),
-                    index_name=desc.get("index_name", index_name),
-                    construct_only=True,
-                )
-            )
-        return out
+        return [
+            Index(self, field, params, index_name=index_name, construct_only=True)
+            for field, index_name, params in index_descriptions(self._client, self._name)
+        ]
 
     def _describe_index(self, index_name: str, timeout: float | None = None) -> dict | None:
         """One DescribeIndex, as the ORM sends it: pymilvus returns None for a missing index

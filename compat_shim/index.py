@@ -60,7 +60,7 @@ class Index:
 
     @shimmed("Index.drop")
     def drop(self, timeout: float | None = None, **kwargs: Any) -> None:
-        from compat_shim.collection import drop_index_by_field
+        from compat_shim._below import drop_index_by_field
 
         drop_index_by_field(
             self._collection._client,

@@ -1,0 +1,134 @@
+"""The few places where the shim reaches below MilvusClient's public methods.
+
+Each one exists because the public call would behave differently from the ORM or cost more
+RPCs; each goes through MilvusClient's own connection handler (never the ORM's registry) and
+falls back to the public API when that handler is not there.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from typing import Any
+
+from pymilvus import MilvusClient
+
+_quiet = threading.local()
+
+
+class _QuietExpectedMiss(logging.Filter):
+    """Drop pymilvus's ERROR log for a describe_collection the shim expects to miss
+    (Collection(name, schema) on a new collection), only on the thread that asked."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(_quiet, "on", False)
+
+
+_filter_installed = False
+_filter_lock = threading.Lock()
+
+
+def quiet_expected_miss() -> Any:
+    """Context manager: silence pymilvus's RPC-error log on this thread for one call."""
+    global _filter_installed
+    with _filter_lock:
+        if not _filter_installed:
+            logging.getLogger("pymilvus.decorators").addFilter(_QuietExpectedMiss())
+            _filter_installed = True
+
+    class _Ctx:
+        def __enter__(self) -> None:
+            _quiet.on = True
+
+        def __exit__(self, *exc: object) -> None:
+            _quiet.on = False
+
+    return _Ctx()
+
+
+def _handler_and_context(client: MilvusClient) -> tuple[Any, Any] | None:
+    handler_of = getattr(client, "_get_connection", None)
+    context_of = getattr(client, "_generate_call_context", None)
+    if handler_of is None or context_of is None:
+        return None
+    return handler_of(), context_of()
+
+
+def drop_index_by_field(
+    client: MilvusClient, name: str, field_name: str, index_name: str, timeout: float | None
+) -> None:
+    """DropIndex naming the field too, as the ORM sends it.
+
+    MilvusClient.drop_index always sends field_name="", which milvus-lite reads as "every
+    index of the collection" (verified: it dropped both indexes of a two-index collection).
+    """
+    below = _handler_and_context(client)
+    if field_name and below is not None:
+        handler, context = below
+        handler.drop_index(name, field_name, index_name, timeout=timeout, context=context)
+        return
+    client.drop_index(name, index_name, timeout=timeout)
+
+
+def index_descriptions(client: MilvusClient, name: str) -> list[tuple[str, str, dict]]:
+    """(field_name, index_name, ORM-style params) of every index in one DescribeIndex RPC,
+    as the ORM's `Collection.indexes` does; the public route costs 1 + one per index."""
+    below = _handler_and_context(client)
+    if below is not None:
+        handler, context = below
+        out = []
+        for index in handler.list_indexes(name, context=context) or []:
+            if index is None:
+                continue
+            info = {kv.key: kv.value for kv in index.params}
+            if info.get("params"):
+                info["params"] = json.loads(info["params"])
+            out.append((index.field_name, index.index_name, info))
+        return out
+    out = []
+    for index_name in client.list_indexes(name):
+        desc = client.describe_index(name, index_name) or {}
+        info = {
+            k: v
+            for k, v in desc.items()
+            if k
+            not in (
+                "field_name",
+                "index_name",
+                "total_rows",
+                "indexed_rows",
+                "pending_index_rows",
+                "state",
+                "index_state_fail_reason",
+            )
+        }
+        out.append((desc.get("field_name", ""), desc.get("index_name", index_name), info))
+    return out
+
+
+def seed_schema_cache(client: MilvusClient, name: str, desc: dict) -> None:
+    """Hand the description the handle just fetched to pymilvus's own schema cache.
+
+    MilvusClient's row insert describes the collection on first use; the ORM's column insert
+    does not (it passes its cached schema). Seeding pymilvus's cache with the description the
+    handle already has keeps every insert form at the ORM's RPC count or below. pymilvus
+    invalidates the entry itself on DDL and on schema-mismatch retries.
+    """
+    if desc.get("struct_array_fields") or any(
+        f.get("type") is not None and getattr(f.get("type"), "name", "") == "STRUCT"
+        for f in desc.get("fields", [])
+    ):
+        return  # MilvusClient reshapes struct fields; let pymilvus fetch its own form
+    below = _handler_and_context(client)
+    if below is None:
+        return
+    handler, context = below
+    try:
+        from pymilvus.client.cache import GlobalCache
+
+        db_name = context.get_db_name() if context is not None else ""
+        if GlobalCache.schema.get(handler.server_address, db_name, name) is None:
+            GlobalCache.schema.set(handler.server_address, db_name, name, desc)
+    except Exception:  # noqa: BLE001 - an optimisation only; pymilvus fetches on a miss
+        return

@@ -1,0 +1,131 @@
+"""RPCs per operation: compat_shim never makes more calls than pymilvus's ORM for the same
+workload, and opening a Collection handle makes fewer."""
+
+from __future__ import annotations
+
+import collections
+import random
+import types
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from pymilvus import CollectionSchema, DataType, FieldSchema, PyMilvusDeprecationWarning
+
+from tests.shim.compare import orm_api, shim_api
+from tests.shim.rpc_counter import counting_channels
+
+pytestmark = pytest.mark.milvus
+
+L2 = {"metric_type": "L2", "params": {}}
+
+
+def _schema() -> CollectionSchema:
+    return CollectionSchema(
+        [
+            FieldSchema("pk", DataType.INT64, is_primary=True),
+            FieldSchema("title", DataType.VARCHAR, max_length=64),
+            FieldSchema("vec", DataType.FLOAT_VECTOR, dim=4),
+        ]
+    )
+
+
+def _workload(api: types.SimpleNamespace, alias: str) -> list[tuple[str, Callable[[], Any]]]:
+    rnd = random.Random(3)
+    vecs = [[rnd.random() for _ in range(4)] for _ in range(20)]
+    rows = [{"pk": i, "title": f"t{i}", "vec": vecs[i]} for i in range(10)]
+    cols = [list(range(10, 20)), [f"t{i}" for i in range(10, 20)], vecs[10:20]]
+    h: dict[str, Any] = {}
+    u = api.utility
+    return [
+        (
+            "Collection(create)",
+            lambda: h.setdefault("c", api.Collection("b", _schema(), using=alias)),
+        ),
+        ("Collection(open)", lambda: api.Collection("b", using=alias)),
+        ("Collection(open, schema)", lambda: api.Collection("b", _schema(), using=alias)),
+        (
+            "insert columns (first write)",
+            lambda: api.Collection("b", using=alias).insert([[100], ["first"], [vecs[0]]]),
+        ),
+        ("insert rows", lambda: h["c"].insert(rows)),
+        ("insert rows again", lambda: h["c"].insert(rows[:2])),
+        ("insert columns", lambda: h["c"].insert(cols)),
+        ("upsert rows", lambda: h["c"].upsert(rows[:3])),
+        ("delete", lambda: h["c"].delete("pk in [1, 2]")),
+        ("flush", lambda: h["c"].flush()),
+        ("num_entities", lambda: h["c"].num_entities),
+        (
+            "create_index",
+            lambda: h["c"].create_index(
+                "vec", {"index_type": "FLAT", "metric_type": "L2", "params": {}}
+            ),
+        ),
+        ("has_index", lambda: h["c"].has_index()),
+        ("index()", lambda: h["c"].index()),
+        ("indexes", lambda: h["c"].indexes),
+        ("load", lambda: h["c"].load()),
+        ("search", lambda: h["c"].search([vecs[0]], "vec", L2, 3, output_fields=["title"])),
+        ("query", lambda: h["c"].query("pk < 5", output_fields=["title"])),
+        ("query (no output_fields)", lambda: h["c"].query("pk < 5")),
+        ("create_partition", lambda: h["c"].create_partition("p1")),
+        ("has_partition", lambda: h["c"].has_partition("p1")),
+        ("partitions", lambda: h["c"].partitions),
+        ("Partition(existing)", lambda: api.Partition(h["c"], "p1")),
+        ("utility.has_collection", lambda: u.has_collection("b", using=alias)),
+        ("utility.list_collections", lambda: u.list_collections(using=alias)),
+        ("utility.loading_progress", lambda: u.loading_progress("b", using=alias)),
+        ("utility.load_state", lambda: u.load_state("b", using=alias)),
+        (
+            "utility.index_building_progress",
+            lambda: u.index_building_progress("b", index_name="vec", using=alias),
+        ),
+        ("release", lambda: h["c"].release()),
+        ("drop_index", lambda: h["c"].drop_index()),
+        ("drop", lambda: h["c"].drop()),
+    ]
+
+
+def _measure(api: types.SimpleNamespace, uri: str) -> dict[str, collections.Counter]:
+    alias = f"rpc-{api.name}"
+    per_op: dict[str, collections.Counter] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PyMilvusDeprecationWarning)
+        with counting_channels() as counter:
+            api.connections.connect(alias, uri=uri)
+            try:
+                for label, op in _workload(api, alias):
+                    before = counter.snapshot()
+                    op()
+                    per_op[label] = counter.snapshot() - before
+            finally:
+                api.connections.remove_connection(alias)
+    return per_op
+
+
+def _table(orm: dict, shim: dict) -> str:
+    lines = [f"{'operation':34} {'ORM':>4} {'shim':>4}  RPCs (ORM | shim)"]
+    for label in orm:
+        o, s = orm[label], shim[label]
+        lines.append(
+            f"{label:34} {sum(o.values()):>4} {sum(s.values()):>4}  "
+            f"{dict(sorted(o.items()))} | {dict(sorted(s.items()))}"
+        )
+    lines.append(
+        f"{'TOTAL':34} {sum(sum(c.values()) for c in orm.values()):>4} "
+        f"{sum(sum(c.values()) for c in shim.values()):>4}"
+    )
+    return "\n".join(lines)
+
+
+def test_shim_makes_no_more_rpcs_than_the_orm(milvus_factory, capsys) -> None:
+    orm = _measure(orm_api(), milvus_factory().uri)
+    shim = _measure(shim_api(), milvus_factory().uri)
+    table = _table(orm, shim)
+    with capsys.disabled():
+        print("\n" + table)
+    assert sum(orm["insert rows"].values()) > 0, "the interceptor saw nothing"
+    worse = [label for label in orm if sum(shim[label].values()) > sum(orm[label].values())]
+    assert worse == [], f"shim makes more RPCs for {worse}\n{table}"
+    assert sum(shim["Collection(open)"].values()) < sum(orm["Collection(open)"].values())
