@@ -141,7 +141,7 @@ def migrate(
         if isinstance(item, Candidate):
             candidates.append(item)
         else:
-            reporter.file_done(FileResult(path=item, status=FAILED, error="path does not exist"))
+            reporter.file_done(FileResult(path=item.path, status=FAILED, error=item.reason))
     try:
         _run_all(candidates, options, jobs or os.cpu_count() or 1, reporter, mode, color)
     except KeyboardInterrupt:

@@ -40,6 +40,14 @@ class Candidate:
     explicit: bool  # named on the command line: always processed
 
 
+@dataclass(frozen=True)
+class Problem:
+    """A path the user asked for (or a folder under it) that cannot be looked at."""
+
+    path: Path
+    reason: str
+
+
 def mentions_pymilvus(data: bytes) -> bool:
     return any(marker in data for marker in _MARKERS)
 
@@ -67,8 +75,11 @@ def _ignored(path: Path, is_dir: bool, stack: list[GitIgnore]) -> bool:
     return verdict
 
 
-def discover(paths: Iterable[Path], excludes: tuple[str, ...] = ()) -> Iterator[Candidate | Path]:
-    """Yield a Candidate per source file, or the Path itself when it does not exist.
+def discover(
+    paths: Iterable[Path], excludes: tuple[str, ...] = ()
+) -> Iterator[Candidate | Problem]:
+    """Yield a Candidate per source file, and a Problem per path that does not exist or folder
+    that cannot be listed (the run reports it as a failure instead of silently skipping it).
 
     Walks in sorted order so output is stable; symlinked folders are not followed, which also
     keeps symlink loops harmless.
@@ -76,7 +87,7 @@ def discover(paths: Iterable[Path], excludes: tuple[str, ...] = ()) -> Iterator[
     seen: set[Path] = set()
     for root in paths:
         if not root.exists() and not root.is_symlink():
-            yield root
+            yield Problem(root, "path does not exist")
             continue
         if root.is_file() or (root.is_symlink() and not root.is_dir()):
             resolved = root.resolve()
@@ -106,13 +117,18 @@ def _gitignores_above(root: Path) -> list[GitIgnore]:
 
 def _walk(
     folder: Path, excludes: tuple[str, ...], stack: list[GitIgnore], seen: set[Path]
-) -> Iterator[Candidate]:
+) -> Iterator[Candidate | Problem]:
     own = GitIgnore.load(Path(os.path.abspath(folder)))
     if own is not None:
         stack = [*stack, own]
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except PermissionError:
+        yield Problem(folder, "cannot list folder: permission denied")
+        return
+    except OSError as exc:
+        yield Problem(folder, f"cannot list folder: {exc.strerror or exc}")
         return
     for entry in entries:
         path = Path(entry.path)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from migrator.discover import Candidate, discover
+from migrator.discover import Candidate, Problem, discover
 from tests.cli_support import ORM_SOURCE, invoke, write_tree
 
 ORM = ORM_SOURCE
@@ -74,8 +74,10 @@ def test_explicit_file_is_processed_even_when_ignored_or_in_a_skipped_folder(
     assert _found(tmp_path, tmp_path / "build") == ["build/gen.py"]
 
 
-def test_nonexistent_path_is_yielded_as_a_path(tmp_path: Path) -> None:
-    assert list(discover([tmp_path / "missing"])) == [tmp_path / "missing"]
+def test_nonexistent_path_is_a_problem(tmp_path: Path) -> None:
+    assert list(discover([tmp_path / "missing"])) == [
+        Problem(tmp_path / "missing", "path does not exist")
+    ]
 
 
 def test_same_file_twice_is_processed_once(tmp_path: Path) -> None:
