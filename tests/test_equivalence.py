@@ -218,3 +218,76 @@ def test_known_failures_name_real_programs() -> None:
         m for modes in KNOWN_FAILURES.values() for m in modes if m not in ("migrated", "shim")
     }
     assert not bad_modes, bad_modes
+
+
+# ---- text checks where behaviour on milvus-lite cannot tell ------------------------------
+
+# MilvusClient methods whose positional slots differ from the ORM's (reference section 13).
+_SHIFTED = {
+    "delete",
+    "insert",
+    "upsert",
+    "search",
+    "hybrid_search",
+    "query",
+    "create_partition",
+    "load_collection",
+    "search_iterator",
+    "query_iterator",
+    "has_partition",
+    "rename_collection",
+}
+
+
+def _client_calls(tree: ast.AST) -> list[ast.Call]:
+    """Calls like `client.delete(...)`, `client_writer.query(...)`, `self.client.search(...)`."""
+    calls = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        receiver = node.func.value
+        name = receiver.id if isinstance(receiver, ast.Name) else getattr(receiver, "attr", "")
+        if name == "client" or name.startswith("client_") or name.endswith("_client"):
+            calls.append(node)
+    return calls
+
+
+@pytest.mark.parametrize("program", PROGRAMS, ids=[p.stem for p in PROGRAMS])
+def test_migrated_client_calls_use_keywords(program: Path) -> None:
+    """Trap 1: `client.delete(name, expr)` binds expr to `ids` and silently deletes nothing on a
+    VARCHAR key; every shifted call must pass everything after the collection name by keyword."""
+    from codemods.engine import migrate_source
+
+    migrated = migrate_source(program.read_text(encoding="utf-8")).source
+    bad = [
+        f"line {c.lineno}: {ast.unparse(c)[:120]}"
+        for c in _client_calls(ast.parse(migrated))
+        if c.func.attr in _SHIFTED and len(c.args) > 1
+    ]
+    assert not bad, "positional arguments after the collection name:\n" + "\n".join(bad)
+
+
+# Programs that index a collection without loading it right away: folding create + index into
+# `create_collection(..., index_params=...)` would also load it (trap 3), which milvus-lite
+# cannot show because it auto-loads collections without an index.
+_NOT_LOADED_AFTER_INDEX = [
+    "admin_utility",
+    "open_or_create",
+    "partition_objects",
+    "load_release_properties",
+]
+
+
+@pytest.mark.parametrize("stem", _NOT_LOADED_AFTER_INDEX)
+def test_migration_does_not_fold_index_into_create(stem: str) -> None:
+    from codemods.engine import migrate_source
+
+    migrated = migrate_source((PROGRAMS_DIR / f"{stem}.py").read_text(encoding="utf-8")).source
+    folded = [
+        f"line {c.lineno}: {ast.unparse(c)[:120]}"
+        for c in _client_calls(ast.parse(migrated))
+        if c.func.attr == "create_collection" and any(k.arg == "index_params" for k in c.keywords)
+    ]
+    assert not folded, (
+        "create_collection with index_params would load the collection:\n" + "\n".join(folded)
+    )
