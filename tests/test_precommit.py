@@ -84,7 +84,17 @@ def _pre_commit(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.C
     )
 
 
-def test_rewrite_hook_fails_and_rewrites_orm_file(hook_repo, tmp_path: Path) -> None:
+def _write_config(repo: Path, clone: Path, rev: str, hooks: str) -> None:
+    """The .pre-commit-config.yaml that docs/ci-and-pre-commit.md shows, pointing at the clone."""
+    (repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {clone}\n    rev: {rev}\n    hooks:\n{hooks}"
+    )
+    _git(repo, "add", ".pre-commit-config.yaml")
+
+
+def test_try_repo_rewrite_hook_fails_and_rewrites_orm_file(hook_repo, tmp_path: Path) -> None:
+    # try-repo builds its hook environment in a throw-away store each time (a pip install of
+    # the project), so it runs once here; the other tests share one cached install.
     clone, _, env = hook_repo
     repo = _user_repo(tmp_path / "user", {"app.py": ORM_APP, "clean.py": CLEAN_APP})
     run = _pre_commit(["try-repo", str(clone), "milvus-migrate", "--all-files"], repo, env)
@@ -92,40 +102,42 @@ def test_rewrite_hook_fails_and_rewrites_orm_file(hook_repo, tmp_path: Path) -> 
     assert run.returncode == 1, output
     assert "files were modified by this hook" in output
     migrated = (repo / "app.py").read_text()
-    assert migrated != ORM_APP
-    assert "MilvusClient" in migrated
-    assert "Collection(" not in migrated
+    assert "from pymilvus import MilvusClient" in migrated
+    assert "client = MilvusClient(" in migrated
+    assert "Collection(" not in migrated and "connections" not in migrated
     assert (repo / "clean.py").read_text() == CLEAN_APP
 
-    # Second run over the migrated tree: nothing left to change, the hook passes.
-    again = _pre_commit(["try-repo", str(clone), "milvus-migrate", "--all-files"], repo, env)
+
+def test_check_hook_fails_without_writing_then_rewrite_hook_then_clean(
+    hook_repo, tmp_path: Path
+) -> None:
+    clone, rev, env = hook_repo
+    repo = _user_repo(tmp_path / "user", {"app.py": ORM_APP, "clean.py": CLEAN_APP})
+    _write_config(
+        repo, clone, rev, "      - id: milvus-migrate-check\n      - id: milvus-migrate\n"
+    )
+    check = _pre_commit(["run", "milvus-migrate-check", "--all-files"], repo, env)
+    assert check.returncode == 1, check.stdout + check.stderr
+    assert "would migrate app.py" in check.stdout
+    assert (repo / "app.py").read_text() == ORM_APP  # --check writes nothing
+
+    rewrite = _pre_commit(["run", "milvus-migrate", "--all-files"], repo, env)
+    assert rewrite.returncode == 1, rewrite.stdout + rewrite.stderr
+    migrated = (repo / "app.py").read_text()
+    assert migrated != ORM_APP
+
+    # Second pass over the migrated tree: both hooks pass and nothing changes.
+    again = _pre_commit(["run", "--all-files"], repo, env)
     assert again.returncode == 0, again.stdout + again.stderr
     assert (repo / "app.py").read_text() == migrated
-
-
-def test_check_hook_fails_and_changes_nothing(hook_repo, tmp_path: Path) -> None:
-    clone, _, env = hook_repo
-    repo = _user_repo(tmp_path / "user", {"app.py": ORM_APP})
-    run = _pre_commit(["try-repo", str(clone), "milvus-migrate-check", "--all-files"], repo, env)
-    output = run.stdout + run.stderr
-    assert run.returncode == 1, output
-    assert "would migrate app.py" in output
-    assert (repo / "app.py").read_text() == ORM_APP
+    assert (repo / "clean.py").read_text() == CLEAN_APP
 
 
 def test_config_snippet_with_shim_args_blocks_the_commit(hook_repo, tmp_path: Path) -> None:
     """The documented .pre-commit-config.yaml, with `args: [--shim]`, through `git commit`."""
     clone, rev, env = hook_repo
     repo = _user_repo(tmp_path / "user", {"app.py": ORM_APP})
-    (repo / ".pre-commit-config.yaml").write_text(
-        "repos:\n"
-        f"  - repo: {clone}\n"
-        f"    rev: {rev}\n"
-        "    hooks:\n"
-        "      - id: milvus-migrate\n"
-        "        args: [--shim]\n"
-    )
-    _git(repo, "add", ".pre-commit-config.yaml")
+    _write_config(repo, clone, rev, "      - id: milvus-migrate\n        args: [--shim]\n")
     install = _pre_commit(["install"], repo, env)
     assert install.returncode == 0, install.stdout + install.stderr
     commit_env = {
