@@ -20,7 +20,7 @@ from tests.rig.servers import embedded_target
 PROGRAMS = Path(__file__).parent / "fixtures" / "programs"
 # Named explicitly: tests/fixtures/programs/async_search.py is a sync program of the codemod
 # suite (ORM futures in sync code), not one of these.
-ASYNC_PROGRAMS = ["async_handlers.py", "async_service_class.py"]
+ASYNC_PROGRAMS = ["async_handlers.py", "async_service_class.py", "async_main_setup.py"]
 # Not in programs/: its tick counts and timings differ by design, so it is no equivalence pair.
 TICKER_PROGRAM = Path(__file__).parent / "fixtures" / "event_loop" / "async_ticker.py"
 ORM_NAMES = {"Collection", "Partition", "connections", "utility", "db", "Index", "Role"}
