@@ -239,7 +239,7 @@ class OrmModel:
     def _aliases(self) -> list[str | None]:
         seen: list[str | None] = []
         for call in self.connect_calls:
-            alias = connect_alias(call)
+            alias = connect_alias(call, self.literal)
             if alias not in seen:
                 seen.append(alias)
         return seen
@@ -265,7 +265,15 @@ class OrmModel:
     def alias_of_using(self, arg: cst.Arg | None) -> str | None:
         if arg is None:
             return "default"
-        return string_value(arg.value)
+        return self.literal(arg.value)
+
+    def literal(self, expr: cst.BaseExpression) -> str | None:
+        """A string literal, or a name assigned exactly once to one (`ALIAS = "app"`)."""
+        value = string_value(expr)
+        if value is None and isinstance(expr, cst.Name):
+            assigned = self._single_value(expr)
+            value = string_value(assigned) if assigned is not None else None
+        return value
 
     # -- collections --------------------------------------------------------------------
 
@@ -372,6 +380,16 @@ class OrmModel:
                             isinstance(parent, cst.Attribute)
                             and parent.value is access.node
                             and parent.attr.value in _ORM_METHOD_HINTS
+                        ):
+                            return True
+                        # Already migrated by an earlier rule: client.x(collection_name=<param>)
+                        call = self.parents.get(parent)
+                        if (
+                            isinstance(parent, cst.Arg)
+                            and parent.keyword is not None
+                            and parent.keyword.value == "collection_name"
+                            and isinstance(call, cst.Call)
+                            and self.is_client_call(call)
                         ):
                             return True
         del scope, func_scope
@@ -637,13 +655,13 @@ CREATE_KWARGS = {
 _NOT_ASSIGNED = object()
 
 
-def connect_alias(call: cst.Call) -> str | None:
+def connect_alias(call: cst.Call, literal=string_value) -> str | None:
     """The alias of a `connections.connect(...)` call (None when not a literal)."""
     for i, arg in enumerate(call.args):
         if arg.keyword is not None and arg.keyword.value == "alias":
-            return string_value(arg.value)
+            return literal(arg.value)
         if arg.keyword is None and not arg.star and i == 0:
-            return string_value(arg.value)
+            return literal(arg.value)
         if arg.star:
             return None
     return "default"

@@ -9,10 +9,10 @@ import libcst as cst
 
 from codemods.analysis import MethodRule, OrmModel, PropertyRule, build_model
 from codemods.context import MigrationContext
-from codemods.rewrite import Refuse, Rewrite, code_of
+from codemods.rewrite import FStringTracker, Refuse, Rewrite, code_of, fit_in_fstring
 
 
-class CollectionCallTransformer(cst.CSTTransformer):
+class CollectionCallTransformer(FStringTracker, cst.CSTTransformer):
     def __init__(
         self,
         model: OrmModel,
@@ -67,7 +67,7 @@ class CollectionCallTransformer(cst.CSTTransformer):
             self._statements[original] = result
             return updated
         assert result.expr is not None
-        return result.expr
+        return fit_in_fstring(result.expr, self.fquotes)
 
     def leave_SimpleStatementLine(
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
@@ -111,7 +111,7 @@ class CollectionCallTransformer(cst.CSTTransformer):
             self.ctx.report(line, col, rule.code, result.note)
         self.ctx.record_change(line, rule.code, result.summary or f"{label} -> MilvusClient")
         assert result.expr is not None
-        return result.expr
+        return fit_in_fstring(result.expr, self.fquotes)
 
     def _report_blocked(self, ref, line: int, col: int, code: str, label: str) -> None:
         if ref.binding is not None and ref.binding.blocked:

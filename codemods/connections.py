@@ -141,7 +141,7 @@ class _Transformer(cst.CSTTransformer):
 
     def _connect(self, original, updated, call: cst.Call):
         line, col = self.model.position(call)
-        alias = connect_alias(call)
+        alias = connect_alias(call, self.model.literal)
         client = self.model.client_for(alias)
         if client is None:
             self.ctx.report(
@@ -158,6 +158,8 @@ class _Transformer(cst.CSTTransformer):
             return updated
         if not self.ctx.may_rewrite(line, CONNECT.code):
             return updated
+        if self.keep_orm and client in self.model.client_vars:
+            return updated  # an earlier run already added the client next to the kept connect
         if any(a.keyword is not None and a.keyword.value == "uri" for a in bound.extra):
             uri_text = string_value(
                 next(a for a in bound.extra if a.keyword and a.keyword.value == "uri").value
@@ -219,7 +221,7 @@ class _Transformer(cst.CSTTransformer):
         line, col = self.model.position(call)
         alias: str | None = "default"
         if call.args:
-            alias = string_value(call.args[0].value)
+            alias = self.model.literal(call.args[0].value)
         client = self.model.client_for(alias)
         if client is None:
             self.ctx.report(
@@ -227,6 +229,8 @@ class _Transformer(cst.CSTTransformer):
             )
             return updated
         if not self.ctx.may_rewrite(line, DISCONNECT.code):
+            return updated
+        if self.keep_orm and client in self.model.client_vars:
             return updated
         close = cst.SimpleStatementLine(
             body=[cst.Expr(cst.parse_expression(f"{client}.close()"))],

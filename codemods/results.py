@@ -15,7 +15,7 @@ from libcst.metadata import MetadataWrapper
 from codemods.analysis import OrmModel, build_model
 from codemods.base import Applicability, RuleInfo
 from codemods.context import MigrationContext
-from codemods.rewrite import code_of, subscript
+from codemods.rewrite import FStringTracker, code_of, fit_in_fstring, subscript
 
 RULE = RuleInfo(
     code="MM170",
@@ -41,7 +41,7 @@ _LOST = {"timestamp", "succ_count", "err_count", "succ_index", "err_index"}
 _MUTATIONS = {"insert", "upsert", "delete"}
 
 
-class _Transformer(cst.CSTTransformer):
+class _Transformer(FStringTracker, cst.CSTTransformer):
     def __init__(self, model: OrmModel, ctx: MigrationContext) -> None:
         super().__init__()
         self.model = model
@@ -106,10 +106,11 @@ class _Transformer(cst.CSTTransformer):
         self.ctx.record_change(line, RULE.code, f".{attr} -> [{_KEYS[attr]!r}]")
         if attr == "delete_count" and kind == "delete":
             value = code_of(updated.value)
-            return cst.parse_expression(
+            expr = cst.parse_expression(
                 f'({value}["delete_count"] if isinstance({value}, dict) else len({value}))'
             )
-        return subscript(updated.value, _KEYS[attr])
+            return fit_in_fstring(expr, self.fquotes)
+        return fit_in_fstring(subscript(updated.value, _KEYS[attr]), self.fquotes)
 
 
 class MutationResults:

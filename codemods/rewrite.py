@@ -184,3 +184,40 @@ def expr_statement(expr: cst.BaseExpression) -> cst.SimpleStatementLine:
 
 def code_of(node: cst.CSTNode) -> str:
     return cst.Module(body=[]).code_for_node(node)
+
+
+class _Requote(cst.CSTTransformer):
+    def leave_SimpleString(
+        self, original: cst.SimpleString, updated: cst.SimpleString
+    ) -> cst.SimpleString:
+        value = updated.value
+        if value.startswith('"') and not value.startswith('"""') and "'" not in value:
+            return updated.with_changes(value="'" + value[1:-1] + "'")
+        return updated
+
+
+def fit_in_fstring(expr: cst.BaseExpression, quotes: list[str]) -> cst.BaseExpression:
+    """Inside an f-string delimited by double quotes (Python < 3.12), generated string
+    literals must use single quotes."""
+    if any('"' in q for q in quotes):
+        return expr.visit(_Requote())  # type: ignore[return-value]
+    return expr
+
+
+class FStringTracker:
+    """Mixin for transformers: the quote characters of the enclosing f-strings."""
+
+    _fquotes: list[str]
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        if not hasattr(self, "_fquotes"):
+            self._fquotes = []
+        self._fquotes.append(node.start)
+
+    def leave_FormattedString(self, original, updated):
+        self._fquotes.pop()
+        return updated
+
+    @property
+    def fquotes(self) -> list[str]:
+        return getattr(self, "_fquotes", [])

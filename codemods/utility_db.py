@@ -16,7 +16,7 @@ from libcst.metadata import MetadataWrapper
 from codemods.analysis import OrmModel, build_model
 from codemods.base import Applicability, RuleInfo
 from codemods.context import MigrationContext
-from codemods.rewrite import Refuse, bind, client_call, code_of, kwarg, string_value, subscript
+from codemods.rewrite import Refuse, bind, client_call, code_of, kwarg, subscript
 
 UTILITY = RuleInfo(
     code="MM160",
@@ -200,7 +200,7 @@ class _Transformer(cst.CSTTransformer):
             return updated
         alias = "default"
         if "using" in bound.named:
-            alias = string_value(bound.named["using"].value)
+            alias = self.model.literal(bound.named["using"].value)
         client = self.model.client_for(alias)
         if client is None:
             self.ctx.report(
