@@ -376,3 +376,60 @@ def scenario_connections(
 def test_shim_matches_orm(scenario, milvus_factory) -> None:
     orm_steps, shim_steps = run_both(scenario, milvus_factory)
     assert_same(orm_steps, shim_steps)
+
+
+def scenario_server_gaps(
+    api: types.SimpleNamespace, rec: Recorder, ctx: types.SimpleNamespace
+) -> None:
+    """RPCs milvus-lite leaves unimplemented fail the same way through both, and Role's
+    client-side part works; on a real server the same steps succeed on both."""
+    using = ctx.alias
+    col = api.Collection("gaps", _schema(), using=using)
+    col.create_partition("p1")
+    rec("Partition.load", lambda: col.partition("p1").load())
+    rec("Partition.release", lambda: col.partition("p1").release())
+    rec("load partition_names", lambda: col.load(partition_names=["p1"]))
+    rec("get_replicas", lambda: type(col.get_replicas()).__name__ != "")
+    rec("flush_all", lambda: api.utility.flush_all(using=using))
+    role = api.Role("reader", using=using)
+    rec("Role.name", lambda: role.name)
+    rec("Role.create", role.create)
+    rec("Role.is_exist", role.is_exist)
+    rec("list_usernames", lambda: api.utility.list_usernames(using=using))
+    rec("compact", lambda: col.compact())
+    rec("compaction state", lambda: col.get_compaction_state().state_name)
+    rec("set_properties", lambda: col.set_properties({"collection.ttl.seconds": 60}))
+    rec("truncate", col.truncate)
+    rec("describe name", lambda: col.describe()["collection_name"])
+    rec("num_shards", lambda: col.num_shards)
+    rec("repr", lambda: repr(col).splitlines()[:3])
+
+
+def test_server_gaps_match(milvus_factory) -> None:
+    orm_steps, shim_steps = run_both(scenario_server_gaps, milvus_factory)
+    assert_same(orm_steps, shim_steps)
+
+
+@pytest.mark.parametrize(
+    ("call", "api_name"),
+    [
+        (lambda s: s.utility.load_balance("c", 1), "utility.load_balance"),
+        (lambda s: s.utility.transfer_node("a", "b", 1), "utility.transfer_node"),
+        (lambda s: s.utility.do_bulk_insert("c", ["f.json"]), "utility.do_bulk_insert"),
+        (lambda s: s.utility.get_bulk_insert_state(1), "utility.get_bulk_insert_state"),
+        (lambda s: s.utility.list_bulk_insert_tasks(), "utility.list_bulk_insert_tasks"),
+        (lambda s: s.utility.list_roles(True), "utility.list_roles"),
+        (
+            lambda s: s.connections.connect("x", uri="http://127.0.0.1:1", _async=True),
+            "connections.connect",
+        ),
+    ],
+)
+def test_what_milvusclient_cannot_do_raises_not_implemented(call, api_name) -> None:
+    import compat_shim
+
+    with pytest.raises(NotImplementedError) as info:
+        call(compat_shim)
+    message = str(info.value)
+    assert api_name in message
+    assert "MilvusClient" in message or "pymilvus" in message  # the way out is named
