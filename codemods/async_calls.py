@@ -513,16 +513,22 @@ class _SiteCollector(cst.CSTVisitor):
         return False
 
     def _context(self, node: cst.CSTNode) -> str:
+        """Where `node` runs: "async" (an async def body), "deferred" (a lambda or generator
+        expression inside one), or "sync". Decorators, defaults, annotations and class bases
+        belong to the enclosing scope, so only arriving through a `body` counts."""
         deferred = False
-        parent = self._parent(node)
+        child, parent = node, self._parent(node)
         while parent is not None:
+            inside_body = getattr(parent, "body", None) is child
             if isinstance(parent, (cst.Lambda, cst.GeneratorExp)):
                 deferred = True
-            elif isinstance(parent, cst.FunctionDef):
+            elif isinstance(parent, cst.ClassDef) and inside_body:
+                return "sync"  # a class body runs synchronously; `await` is illegal there
+            elif isinstance(parent, cst.FunctionDef) and inside_body:
                 if parent.asynchronous is None:
                     return "sync"
                 return "deferred" if deferred else "async"
-            parent = self._parent(parent)
+            child, parent = parent, self._parent(parent)
         return "sync"
 
 

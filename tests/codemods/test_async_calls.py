@@ -643,3 +643,39 @@ def test_client_declared_global_in_a_function_gets_a_global_twin() -> None:
                 return await async_client.list_collections()
         """,
     )
+
+
+def test_only_code_that_runs_in_the_async_body_is_awaited() -> None:
+    """Decorators and defaults run in the enclosing scope, a class body runs synchronously;
+    awaiting there would be a SyntaxError. Operators and f-strings keep their meaning."""
+    out, _ = migrate(
+        """\
+        from pymilvus import MilvusClient
+
+        client = MilvusClient("a.db")
+
+
+        @register(client.list_collections())
+        async def handler(limit=client.list_collections()):
+            class Snapshot:
+                names = client.list_collections()
+
+            def later(x=client.list_collections()):
+                return client.list_collections()
+
+            total = -client.get_collection_stats(collection_name="a")["row_count"]
+            either = client.has_collection(collection_name="a") or not client.has_collection(
+                collection_name="b"
+            )
+            return f"{client.list_collections()}", total, either, later, Snapshot
+        """
+    )
+    compile(out, "<migrated>", "exec")
+    assert "@register(client.list_collections())" in out
+    assert "async def handler(limit=client.list_collections()):" in out
+    assert "        names = client.list_collections()" in out
+    assert "def later(x=await async_client.list_collections()):" in out
+    assert "        return client.list_collections()" in out
+    assert 'total = -(await async_client.get_collection_stats(collection_name="a"))' in out
+    assert 'either = await async_client.has_collection(collection_name="a") or not await' in out
+    assert 'return f"{await async_client.list_collections()}"' in out
