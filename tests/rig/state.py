@@ -58,6 +58,15 @@ def _rows(client: MilvusClient, name: str, pk: str) -> list[dict]:
     return sorted((_round(dict(r)) for r in rows), key=lambda r: (str(type(r.get(pk))), r.get(pk)))
 
 
+def _aliases(client: MilvusClient, name: str, desc: dict) -> list[str]:
+    """milvus-lite leaves describe_collection's aliases empty; Milvus 2.3's ListAliases ignores
+    the client's database (it answers for `default`), so each server gets the call it gets
+    right."""
+    if str(client.get_server_version()).startswith("milvus_lite"):
+        return sorted(client.list_aliases(name).get("aliases", []))
+    return sorted(desc.get("aliases") or [])
+
+
 def dump_collection(client: MilvusClient, name: str) -> dict:
     desc = client.describe_collection(name)
     fields = [_field(f) for f in desc["fields"]]
@@ -74,7 +83,7 @@ def dump_collection(client: MilvusClient, name: str) -> dict:
         "functions": sorted(f.get("name", "") for f in desc.get("functions", []) or []),
         "indexes": indexes,
         "partitions": sorted(client.list_partitions(name)),
-        "aliases": sorted(client.list_aliases(name).get("aliases", [])),
+        "aliases": _aliases(client, name, desc),
         "load_state": load_state,
         # milvus-lite stores every level as Strong; the real server keeps what was asked for.
         "consistency_level": _level_name(desc.get("consistency_level")),
@@ -89,6 +98,10 @@ def dump_collection(client: MilvusClient, name: str) -> dict:
             out["rows_error"] = type(exc).__name__
     if load_state == "Loaded" or loaded_for_dump:
         rows = _rows(client, name, pk or "")
+        if any(f["is_primary"] and f["auto_id"] for f in fields):
+            # Generated ids differ between runs (on the real server they embed a timestamp);
+            # rows stay sorted by them, i.e. in insertion order, so keep the position only.
+            rows = [{**r, pk: f"<auto {i}>"} for i, r in enumerate(rows)]
         out["row_count"] = len(rows)
         out["rows"] = rows
     else:
