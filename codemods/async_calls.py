@@ -24,6 +24,7 @@ Milvus is not affected, so the rewrite does not special-case it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -179,6 +180,7 @@ _LOOP_ENTRIES = frozenset({"asyncio.run", "anyio.run", "trio.run"})
 _TEST_MODULES = frozenset({"pytest", "pytest_asyncio", "unittest"})
 _STATEFUL_METHODS = frozenset({"use_database", "using_database"})
 _FUTURE_METHODS = frozenset({"search", "hybrid_search"})
+_ASYNC_DEF = re.compile(r"\basync\s+def\b")
 
 
 @dataclass(eq=False)
@@ -785,6 +787,11 @@ class AsyncCalls:
 
     def apply(self, module: cst.Module, ctx: MigrationContext) -> cst.Module:
         if ctx.options.async_mode == "never":
+            return module
+        text = module.code
+        # cheap pre-filter before the scope analysis: no client, or neither async code nor
+        # ORM-style futures, means nothing to rewrite or report
+        if "MilvusClient" not in text or not (_ASYNC_DEF.search(text) or "_async" in text):
             return module
         wrapper = cst.MetadataWrapper(module)
         plan = _plan(wrapper, ctx)
