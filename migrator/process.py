@@ -10,6 +10,7 @@ from pathlib import Path
 import libcst as cst
 
 from codemods import Change, Finding, Options, migrate_source
+from migrator.annotate import annotate
 from migrator.notebook import migrate_notebook
 from migrator.source_file import SourceError, decode_source, encode_source
 
@@ -132,8 +133,22 @@ def _syntax_error(path: Path, text: str, exc: cst.ParserSyntaxError) -> tuple[st
     return f"syntax error: {libcst_reason}", exc.raw_line
 
 
-def _migrate_python(result: FileResult, text: str, options: Options) -> None:
+def _migrate_text(text: str, options: Options) -> tuple[str, list[Change], list[Finding]]:
+    """migrate_python_text, plus (with --annotate) the manual-review notes as comments."""
     new_text, changes, findings = migrate_python_text(text, options)
+    if not options.annotate or not findings:
+        return new_text, changes, findings
+    annotated, noted = annotate(text, findings)
+    if not noted:  # every note is already in the file
+        return new_text, changes, findings
+    # Migrate the annotated source: the notes sit above statements the codemods left alone.
+    new_text, changes, findings = migrate_python_text(annotated, options)
+    notes = [Change(f.line, f.code, "manual-review note written as a comment") for f in noted]
+    return new_text, changes + notes, findings
+
+
+def _migrate_python(result: FileResult, text: str, options: Options) -> None:
+    new_text, changes, findings = _migrate_text(text, options)
     result.findings = findings
     if changes and new_text != text:
         result.status, result.changes = CHANGED, changes
@@ -149,7 +164,7 @@ def register_handler(suffix: str, handler) -> None:  # type: ignore[no-untyped-d
 
 
 def _migrate_notebook(result: FileResult, text: str, options: Options) -> None:
-    outcome = migrate_notebook(text, lambda source: migrate_python_text(source, options))
+    outcome = migrate_notebook(text, lambda source: _migrate_text(source, options))
     result.findings = outcome.findings
     if outcome.cell_diffs:
         result.status, result.changes = CHANGED, outcome.changes
