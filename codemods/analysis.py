@@ -473,8 +473,14 @@ class OrmModel:
                 )
                 if where is not None:
                     binding.blocked.append((where, self._no_client_reason(binding)))
+            # Some uses already migrated by an earlier rule means the binding was judged
+            # convertible then (migration is all-or-nothing per binding); plain uses of the
+            # variable (`print(col)`, which `col.name` became) no longer block it.
+            migrated = any(self._is_migrated_use(use.node) for use in binding.uses)
             for use in binding.uses:
                 reason = self._use_problem(use.node, binding, methods, props)
+                if reason and migrated and reason.endswith(_SOFT_REASONS):
+                    continue
                 if reason:
                     use.ok = False
                     use.reason = reason
@@ -483,6 +489,16 @@ class OrmModel:
                 reason = self._ctor_problem(ctor)
                 if reason:
                     binding.blocked.append((ctor, reason))
+
+    def _is_migrated_use(self, node: cst.CSTNode) -> bool:
+        parent = self.parents.get(node)
+        call = self.parents.get(parent) if isinstance(parent, cst.Arg) else None
+        return (
+            isinstance(call, cst.Call)
+            and parent.keyword is not None
+            and parent.keyword.value == "collection_name"
+            and self.is_client_call(call)
+        )
 
     def _no_client_reason(self, binding: CollectionBinding) -> str:
         if binding.alias is None:
@@ -566,8 +582,8 @@ class OrmModel:
                     return ""  # already migrated: client.x(collection_name=<this>)
                 if self._passes_to_collection_param(call, parent):
                     return ""
-            return f"`{label}` is passed to code that may expect a Collection object"
-        return f"`{label}` is used as an object, not only through its methods"
+            return f"`{label}` {_SOFT_REASONS[0]}"
+        return f"`{label}` {_SOFT_REASONS[1]}"
 
     def _is_expr_statement(self, call: cst.Call) -> bool:
         parent = self.parents.get(call)
@@ -653,6 +669,10 @@ CREATE_KWARGS = {
 }  # fmt: skip
 
 _NOT_ASSIGNED = object()
+_SOFT_REASONS = (
+    "is passed to code that may expect a Collection object",
+    "is used as an object, not only through its methods",
+)
 
 
 def connect_alias(call: cst.Call, literal=string_value) -> str | None:

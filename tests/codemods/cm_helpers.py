@@ -1,0 +1,26 @@
+"""Before/after helper for the MilvusClient codemods: runs the real engine twice."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+from codemods import migrate_source
+from codemods.base import Options
+
+
+def check(before: str, after: str, *, codes: tuple[str, ...] = (), **options) -> list:
+    """Migrate `before`, compare with `after`, check the output parses and that a second run
+    changes nothing; return the findings (and check each code in `codes` was reported)."""
+    before = textwrap.dedent(before)
+    after = textwrap.dedent(after)
+    outcome = migrate_source(before, Options(**options))
+    assert outcome.source == after, "\n--- got ---\n" + outcome.source
+    ast.parse(outcome.source)
+    second = migrate_source(outcome.source, Options(**options))
+    assert not second.changes, f"second run changed: {second.changes}"
+    assert second.source == outcome.source
+    reported = {f.code for f in outcome.findings}
+    for code in codes:
+        assert code in reported, f"{code} not reported: {outcome.findings}"
+    return outcome.findings

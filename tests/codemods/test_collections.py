@@ -1,0 +1,98 @@
+from tests.codemods.cm_helpers import check
+
+HEAD = """
+from pymilvus import Collection, connections
+connections.connect(uri="http://h:1")
+"""
+NEW_HEAD = """
+from pymilvus import MilvusClient
+
+client = MilvusClient(uri="http://h:1")
+"""
+
+
+def test_create_is_guarded_and_methods_take_keywords():
+    check(
+        HEAD
+        + """
+        col = Collection("books", schema, consistency_level="Strong")
+        col.insert(rows, "p1")
+        col.delete("id in [1]")
+        col.load()
+        print(col.num_entities, col.name)
+        col.release()
+        col.drop()
+        """.replace("        ", ""),
+        NEW_HEAD
+        + """
+        col = "books"
+        if not client.has_collection(collection_name=col):
+            client.create_collection(collection_name=col, schema=schema, consistency_level="Strong")
+        client.insert(collection_name=col, data=rows, partition_name="p1")
+        client.delete(collection_name=col, filter="id in [1]")
+        client.load_collection(collection_name=col)
+        print(client.get_collection_stats(collection_name=col)["row_count"], col)
+        client.release_collection(collection_name=col)
+        client.drop_collection(collection_name=col)
+        """.replace("        ", "").replace("\n    client.create", "\n    client.create"),
+        codes=("MM130",),  # the shape of `rows` is not visible: reported note
+    )
+
+
+def test_open_keeps_name_and_search_query_renames():
+    check(
+        HEAD
+        + 'c = Collection("x")\n'
+        + 'r = c.search([v], "vec", {"metric_type": "L2"}, 3, "a > 1", output_fields=["a"], expr_params={"k": 1})\n'
+        + 'q = c.query("a > 1", output_fields=["a"])\n',
+        NEW_HEAD
+        + 'c = "x"\n'
+        + 'r = client.search(collection_name=c, data=[v], anns_field="vec", search_params={"metric_type": "L2"}, limit=3, filter="a > 1", output_fields=["a"], filter_params={"k": 1})\n'
+        + 'q = client.query(collection_name=c, filter="a > 1", output_fields=["a"])\n',
+    )
+
+
+def test_query_without_output_fields_is_reported():
+    check(
+        HEAD + 'c = Collection("x")\nq = c.query("a > 1")\n',
+        NEW_HEAD + 'c = "x"\nq = client.query(collection_name=c, filter="a > 1")\n',
+        codes=("MM141",),
+    )
+
+
+def test_collection_passed_to_unknown_code_stays_orm():
+    src = HEAD + 'c = Collection("x")\nc.load()\nsomething(c)\n'
+    out = (
+        "\nfrom pymilvus import MilvusClient, Collection, connections\n"
+        + 'connections.connect(uri="http://h:1")\n'
+        + 'client = MilvusClient(uri="http://h:1")\n'
+        + 'c = Collection("x")\nc.load()\nsomething(c)\n'
+    )
+    findings = check(src, out, codes=("MM110", "MM111", "MM101"))
+    assert any("passed to code" in f.message for f in findings)
+
+
+def test_collection_parameter_and_self_attribute():
+    check(
+        HEAD
+        + "def count(col: Collection):\n"
+        + "    return col.num_entities\n"
+        + "class Repo:\n"
+        + "    def __init__(self):\n"
+        + '        self.col = Collection("x")\n'
+        + "    def add(self, rows):\n"
+        + '        return self.col.insert([{"id": 1}]).insert_count\n'
+        + "print(count(Collection('y')))\n",
+        "\nfrom pymilvus import MilvusClient, Collection, connections\n"
+        + 'connections.connect(uri="http://h:1")\n'
+        + 'client = MilvusClient(uri="http://h:1")\n'
+        + "def count(col: str):\n"
+        + '    return client.get_collection_stats(collection_name=col)["row_count"]\n'
+        + "class Repo:\n"
+        + "    def __init__(self):\n"
+        + '        self.col = "x"\n'
+        + "    def add(self, rows):\n"
+        + '        return client.insert(collection_name=self.col, data=[{"id": 1}])["insert_count"]\n'
+        + "print(count(Collection('y')))\n",
+        codes=("MM101",),  # the inline Collection('y') keeps the ORM connection alive
+    )
