@@ -249,3 +249,32 @@ def test_server_dies_with_an_interrupted_session(tmp_path, sig) -> None:
     while _processes_under(basetemp) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _processes_under(basetemp) == []
+
+
+# -- stdout of the real server: query field order is random, so printed dicts get sorted --------
+
+
+def test_printed_dicts_get_sorted_keys_nested_and_inside_strings() -> None:
+    from tests.rig.dict_order import sort_printed_dicts
+
+    printed = "data: [\"{'title': 'M', 'year': 1997, 'id': 8}\"], extra_info: {}\n"
+    assert sort_printed_dicts(printed) == (
+        "data: [\"{'id': 8, 'title': 'M', 'year': 1997}\"], extra_info: {}\n"
+    )
+    nested = "{'b': {'z': 1, 'a': [{'y': 2, 'x': 1}]}, 'a': 'brace } in text'}"
+    assert (
+        sort_printed_dicts(nested)
+        == "{'a': 'brace } in text', 'b': {'a': [{'x': 1, 'y': 2}], 'z': 1}}"
+    )
+    untouched = "set {3, 1}; call {'k': np.float32(0.5), 'a': 1}; open {'a': 1"
+    assert sort_printed_dicts(untouched) == untouched
+
+
+def test_only_real_server_runs_compare_printed_dicts_sorted(tmp_path, milvus) -> None:
+    from tests.rig.programs import run_program
+
+    program = _write(tmp_path / "prints.py", "print({'b': 1, 'a': 2})\n")
+    run = run_program(program, milvus)
+    assert run.returncode == 0, run.stderr
+    expected = "{'b': 1, 'a': 2}" if milvus.lane == "lite" else "{'a': 2, 'b': 1}"
+    assert run.stdout == expected

@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.rig.dict_order import sort_printed_dicts
 from tests.rig.servers import MilvusTarget, env_without_milvus
 from tests.rig.state import dump_state
 
@@ -66,4 +67,5 @@ def run_program(
         timeout=timeout,
     )
     state = dump_state(target.uri)
-    return ProgramRun(proc.returncode, normalize_output(proc.stdout), proc.stderr, state)
+    stdout = proc.stdout if target.lane == "lite" else sort_printed_dicts(proc.stdout)
+    return ProgramRun(proc.returncode, normalize_output(stdout), proc.stderr, state)
