@@ -202,18 +202,27 @@ def _split(module: str, cells: list[_Cell]) -> dict[int, str]:
     """New text per cell index, with magics restored; raises when a marker went missing."""
     chunks: dict[int, list[str]] = {}
     current: list[str] | None = None
-    preamble: list[str] = []  # anything a codemod put above the first marker joins cell 1
+    preamble: list[str] = []  # anything a codemod put above the first marker (new imports)
+    first: int | None = None
     for line in module.splitlines(keepends=True):
         match = _MARKER_RE.match(line)
         if match:
             current = chunks.setdefault(int(match.group(1)), [])
-            if preamble and len(chunks) == 1:
-                current.extend(preamble)
+            if first is None:
+                first = int(match.group(1))
             continue
         (preamble if current is None else current).append(line)
     expected = {pos for pos, c in enumerate(cells) if c.masked is not None}
     if set(chunks) != expected:
         raise SourceError("the rewrite lost a cell boundary; notebook left unchanged")
+    if preamble and first is not None:
+        # New imports join the first code cell, after its leading magics: a notebook that
+        # starts with `%pip install pymilvus` must install before it imports.
+        lines = chunks[first]
+        at = 0
+        while at < len(lines) and _PLACEHOLDER_RE.match(lines[at]):
+            at += 1
+        lines[at:at] = preamble
     out: dict[int, str] = {}
     for pos, lines in chunks.items():
         cell = cells[pos]
