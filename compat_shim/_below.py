@@ -132,3 +132,54 @@ def seed_schema_cache(client: MilvusClient, name: str, desc: dict) -> None:
             GlobalCache.schema.set(handler.server_address, db_name, name, desc)
     except Exception:  # noqa: BLE001 - an optimisation only; pymilvus fetches on a miss
         return
+
+
+def mutate(
+    client: MilvusClient,
+    op: str,
+    name: str,
+    payload: Any,
+    partition_name: str | None,
+    timeout: float | None,
+    kwargs: dict,
+) -> Any:
+    """Insert/upsert/delete through MilvusClient's handler, keeping the full mutation result.
+
+    MilvusClient.insert/upsert/delete make exactly these handler calls and then reduce the
+    result to a dict, dropping what the ORM's MutationResult shows: the timestamp, the
+    success/error indexes, and (on a real server) the insert/delete counts of an upsert.
+    Returns None when the handler is not reachable; the caller then uses the public call.
+    """
+    below = _handler_and_context(client)
+    if below is None:
+        return None
+    handler, _ = below
+    context = client._generate_call_context(**kwargs)
+    if op == "delete":
+        return handler.delete(
+            name, payload, partition_name, timeout=timeout, context=context, **kwargs
+        )
+    if isinstance(payload, list) and not payload:
+        return None  # the public call answers an empty insert without an RPC
+    call = handler.insert_rows if op == "insert" else handler.upsert_rows
+    return call(
+        name,
+        payload,
+        partition_name=partition_name or "",
+        timeout=timeout,
+        context=context,
+        **kwargs,
+    )
+
+
+def loading_progress(
+    client: MilvusClient, name: str, partition_names: list | None, timeout: float | None
+) -> float | None:
+    """GetLoadingProgress, the RPC the ORM's utility.loading_progress makes: servers differ
+    on a collection that is not loaded (real Milvus raises, milvus-lite reports 0), and only
+    the same RPC reproduces both. None when the handler is not reachable."""
+    below = _handler_and_context(client)
+    if below is None:
+        return None
+    handler, context = below
+    return handler.get_loading_progress(name, partition_names, timeout=timeout, context=context)

@@ -29,6 +29,7 @@ from compat_shim import _data, future
 from compat_shim._below import (
     drop_index_by_field,
     index_descriptions,
+    mutate,
     quiet_expected_miss,
     seed_schema_cache,
 )
@@ -70,18 +71,6 @@ class _OrmIndexParam(IndexParam):
 def is_not_found(exc: MilvusException) -> bool:
     text = str(getattr(exc, "message", exc)).lower()
     return getattr(exc, "code", None) == _COLLECTION_NOT_FOUND or "can't find collection" in text
-
-
-def last_write_timestamp(client: MilvusClient, name: str) -> int:
-    """The mutation timestamp pymilvus recorded for `name` (the ORM's MutationResult.timestamp)."""
-    try:
-        from pymilvus.client import ts_utils
-
-        handler = client._get_connection()
-        ts = ts_utils.get_collection_ts(name, handler.server_address, client._config.db_name or "")
-        return int(ts or 0)
-    except Exception:  # noqa: BLE001 - an informational field must never break a write
-        return 0
 
 
 def describe_or_none(client: MilvusClient, name: str, timeout: float | None = None) -> dict | None:
@@ -327,6 +316,9 @@ class Collection:
         call = client.insert if op == "insert" else client.upsert
 
         def run() -> MutationResult:
+            raw = mutate(client, op, self._name, rows, partition_name, timeout, kwargs)
+            if raw is not None:
+                return MutationResult(raw, kind=op)
             res = call(
                 self._name,
                 data=rows,
@@ -334,7 +326,7 @@ class Collection:
                 partition_name=partition_name or "",
                 **kwargs,
             )
-            return MutationResult(res, last_write_timestamp(client, self._name), kind=op)
+            return MutationResult(res, kind=op)
 
         # The ORM returns a future only for column-based data; rows run synchronously.
         if is_async and not row_based:
@@ -376,6 +368,9 @@ class Collection:
         client = self._client
 
         def run() -> MutationResult:
+            raw = mutate(client, "delete", self._name, expr, partition_name, timeout, kwargs)
+            if raw is not None:
+                return MutationResult(raw, kind="delete")
             res = client.delete(
                 self._name,
                 filter=expr,
@@ -383,7 +378,7 @@ class Collection:
                 timeout=timeout,
                 **kwargs,
             )
-            return MutationResult(res, last_write_timestamp(client, self._name), kind="delete")
+            return MutationResult(res, kind="delete")
 
         if is_async:
             return future.MutationFuture(future.run_async(run, callback))

@@ -6,64 +6,69 @@ from typing import Any
 
 
 class MutationResult:
-    """The ORM's MutationResult view over `insert`/`upsert`/`delete` results of MilvusClient.
+    """The ORM's MutationResult over what a mutation returned.
 
-    `timestamp` is the collection's last-write timestamp recorded by pymilvus for the call
-    (MilvusClient does not return it); `succ_index` lists every row, since a failed
-    mutation raises instead of returning partial success.
+    `res` is either pymilvus's own mutation result (what the ORM wraps too: every field is
+    real) or MilvusClient's dict / list of deleted keys, where `timestamp` is 0 and the
+    success indexes are derived from the count (a failed mutation raises instead).
     """
 
-    def __init__(
-        self, res: Any = None, timestamp: int = 0, kind: str = "insert", rows: int | None = None
-    ) -> None:
+    def __init__(self, res: Any = None, kind: str = "insert") -> None:
+        self._raw = res if hasattr(res, "insert_count") else None
         if isinstance(res, list):  # the server echoed the deleted primary keys
             res = {"delete_count": len(res), "ids": res}
-        self._res = dict(res) if res else {}
-        self._timestamp = timestamp or 0
+        self._res = dict(res) if isinstance(res, dict) else {}
         count = self._res.get(f"{kind}_count", 0)
-        self._succ = list(range(count if rows is None else rows)) if kind != "delete" else []
+        self._succ = list(range(count)) if kind != "delete" else []
+
+    def _get(self, name: str, default: Any) -> Any:
+        if self._raw is not None:
+            return getattr(self._raw, name)
+        return default
 
     @property
-    def primary_keys(self) -> list:
-        return list(self._res.get("ids", []) or [])
+    def primary_keys(self) -> Any:
+        return self._get("primary_keys", list(self._res.get("ids", []) or []))
 
     @property
     def insert_count(self) -> int:
-        return int(self._res.get("insert_count", 0))
+        return self._get("insert_count", int(self._res.get("insert_count", 0)))
 
     @property
     def delete_count(self) -> int:
-        return int(self._res.get("delete_count", 0))
+        return self._get("delete_count", int(self._res.get("delete_count", 0)))
 
     @property
     def upsert_count(self) -> int:
-        return int(self._res.get("upsert_count", 0))
+        return self._get("upsert_count", int(self._res.get("upsert_count", 0)))
 
     @property
     def timestamp(self) -> int:
-        return self._timestamp
+        return self._get("timestamp", 0)
 
     @property
     def succ_count(self) -> int:
-        return len(self._succ)
+        return self._get("succ_count", len(self._succ))
 
     @property
     def err_count(self) -> int:
-        return 0
+        return self._get("err_count", 0)
 
     @property
-    def succ_index(self) -> list:
-        return list(self._succ)
+    def succ_index(self) -> Any:
+        return self._get("succ_index", list(self._succ))
 
     @property
-    def err_index(self) -> list:
-        return []
+    def err_index(self) -> Any:
+        return self._get("err_index", [])
 
     @property
     def cost(self) -> int:
-        return int(self._res.get("cost", 0) or 0)
+        return self._get("cost", int(self._res.get("cost", 0) or 0))
 
     def __str__(self) -> str:
+        if self._raw is not None:
+            return str(self._raw)
         text = (
             f"(insert count: {self.insert_count}, delete count: {self.delete_count}, "
             f"upsert count: {self.upsert_count}, timestamp: {self.timestamp}, "

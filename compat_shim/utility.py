@@ -12,6 +12,7 @@ import pymilvus
 from pymilvus.client.types import LoadState
 from pymilvus.exceptions import MilvusException
 
+from compat_shim import _below
 from compat_shim._warn import shimmed
 from compat_shim.connections import DEFAULT_ALIAS, client_for
 
@@ -58,7 +59,11 @@ def loading_progress(
     using: str = DEFAULT_ALIAS,
     timeout: float | None = None,
 ) -> dict:
-    state = _state_of(client_for(using), collection_name, partition_names, timeout)
+    client = client_for(using)
+    progress = _below.loading_progress(client, collection_name, partition_names, timeout)
+    if progress is not None:
+        return {"loading_progress": f"{progress:.0f}%"}
+    state = _state_of(client, collection_name, partition_names, timeout)
     name = state["state"].name
     if name == "Loaded":
         pct = 100
