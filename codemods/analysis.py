@@ -807,9 +807,10 @@ def _data_shape(self: OrmModel, expr: cst.BaseExpression, depth: int = 0) -> str
     literal = _shape_of_literal(expr)
     if literal == "columns" and isinstance(expr, cst.List):
         # Columns only when every element visibly is a list-like column (not a row dict).
-        if all(self._is_column(e.value, depth) for e in expr.elements):
-            return "columns"
-        return "unknown"
+        # A list literal of non-dict elements is columns unless an element visibly holds a row.
+        if any(self.data_shape(e.value, depth + 1) in ("rows", "row") for e in expr.elements):
+            return "unknown"
+        return "columns"
     if literal is not None:
         return "rows" if literal in ("rows", "row") else literal
     if isinstance(expr, cst.Call):

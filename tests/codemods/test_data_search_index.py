@@ -1,0 +1,102 @@
+from tests.codemods.cm_helpers import check
+
+HEAD = 'from pymilvus import Collection, connections\nconnections.connect(uri="http://h:1")\nc = Collection("x")\n'
+NEW = 'from pymilvus import MilvusClient\n\nclient = MilvusClient(uri="http://h:1")\nc = "x"\n'
+
+
+def test_positional_delete_becomes_filter_keyword():
+    check(
+        HEAD + 'c.delete("pk in [\'a\']", "p1")\n',
+        NEW + 'client.delete(collection_name=c, filter="pk in [\'a\']", partition_name="p1")\n',
+    )
+
+
+def test_rows_insert_and_mutation_result():
+    check(
+        HEAD
+        + 'rows = [{"id": i} for i in range(3)]\nr = c.insert(rows)\nprint(r.insert_count, list(r.primary_keys))\nd = c.delete("id > 0")\nprint(d.delete_count)\n',
+        NEW
+        + 'rows = [{"id": i} for i in range(3)]\nr = client.insert(collection_name=c, data=rows)\nprint(r["insert_count"], list(r["ids"]))\n'
+        + 'd = client.delete(collection_name=c, filter="id > 0")\nprint((d["delete_count"] if isinstance(d, dict) else len(d)))\n',
+    )
+
+
+def test_mutation_result_inside_fstring_uses_single_quotes():
+    check(
+        HEAD + 'r = c.insert([{"id": 1}])\nprint(f"{r.insert_count} rows")\n',
+        NEW
+        + 'r = client.insert(collection_name=c, data=[{"id": 1}])\nprint(f"{r[\'insert_count\']} rows")\n',
+    )
+
+
+def test_columns_with_visible_schema_become_rows():
+    src = (
+        "from pymilvus import Collection, CollectionSchema, FieldSchema, DataType, connections\n"
+        'connections.connect(uri="http://h:1")\n'
+        'fields = [FieldSchema("pk", DataType.INT64, is_primary=True, auto_id=True), FieldSchema("a", DataType.INT64)]\n'
+        'c = Collection("x", CollectionSchema(fields))\n'
+        "c.insert([[1, 2, 3]])\n"
+    )
+    out = (
+        "from pymilvus import MilvusClient, CollectionSchema, FieldSchema, DataType\n"
+        'client = MilvusClient(uri="http://h:1")\n'
+        'fields = [FieldSchema("pk", DataType.INT64, is_primary=True, auto_id=True), FieldSchema("a", DataType.INT64)]\n'
+        'c = "x"\n'
+        "if not client.has_collection(collection_name=c):\n"
+        "    client.create_collection(collection_name=c, schema=CollectionSchema(fields))\n"
+        'client.insert(collection_name=c, data=[dict(zip(["a"], values)) for values in zip([1, 2, 3])])\n'
+    )
+    check(src, out)
+
+
+def test_columns_without_schema_are_reported_and_left():
+    src = HEAD + "def load(col, ids, vecs):\n    col.insert([ids, vecs])\n"
+    out = NEW + "def load(col, ids, vecs):\n    col.insert([ids, vecs])\n"
+    findings = check(src, out, codes=("MM130",))
+    assert any("field order" in f.message for f in findings)
+
+
+def test_dataframe_insert():
+    check(
+        "import pandas as pd\n" + HEAD + 'df = pd.DataFrame({"id": [1]})\nc.insert(df)\n',
+        "import pandas as pd\n"
+        + NEW
+        + 'df = pd.DataFrame({"id": [1]})\nclient.insert(collection_name=c, data=df.to_dict("records"))\n',
+    )
+
+
+def test_create_index_expands_to_index_params():
+    check(
+        HEAD
+        + '# build it\nc.create_index("vec", {"index_type": "FLAT", "metric_type": "L2", "params": {}}, index_name="i")\n',
+        NEW
+        + "# build it\nindex_params = client.prepare_index_params()\n"
+        + 'index_params.add_index(field_name="vec", index_name="i", index_type="FLAT", metric_type="L2", params={})\n'
+        + "client.create_index(collection_name=c, index_params=index_params)\n",
+    )
+
+
+def test_hybrid_search_renames_rerank_and_load_partitions():
+    check(
+        HEAD + "c.load(['p'])\nr = c.hybrid_search(reqs, RRFRanker(), 5, output_fields=['a'])\n",
+        NEW
+        + "client.load_partitions(collection_name=c, partition_names=['p'])\nr = client.hybrid_search(collection_name=c, reqs=reqs, ranker=RRFRanker(), limit=5, output_fields=['a'])\n",
+    )
+
+
+def test_partition_methods_drop_description():
+    check(
+        HEAD + 'c.create_partition("p", "desc")\nprint(c.has_partition("p"))\n',
+        NEW
+        + 'client.create_partition(collection_name=c, partition_name="p")\nprint(client.has_partition(collection_name=c, partition_name="p"))\n',
+    )
+
+
+def test_suppression_comment_keeps_whole_collection_orm():
+    src = HEAD + "c.load()  # milvus-migrate: ignore[MM111]\nc.release()\n"
+    out = (
+        "from pymilvus import MilvusClient, Collection, connections\n"
+        'connections.connect(uri="http://h:1")\nclient = MilvusClient(uri="http://h:1")\n'
+        'c = Collection("x")\nc.load()  # milvus-migrate: ignore[MM111]\nc.release()\n'
+    )
+    check(src, out)
