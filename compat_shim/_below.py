@@ -183,3 +183,27 @@ def loading_progress(
         return None
     handler, context = below
     return handler.get_loading_progress(name, partition_names, timeout=timeout, context=context)
+
+
+def search_iterator_v1(client: MilvusClient, name: str, schema_dict: dict, **kwargs: Any) -> Any:
+    """The ORM's search iterator: pymilvus's V1 `SearchIterator` on MilvusClient's handler.
+
+    MilvusClient.search_iterator first tries the V2 protocol; on servers without it (Milvus
+    before 2.5, milvus-lite) that costs an extra failed Search and describe, and logs a
+    warning the ORM never shows. None when the handler is not reachable.
+    """
+    below = _handler_and_context(client)
+    if below is None:
+        return None
+    from pymilvus.client.iterator import SearchIterator
+
+    handler, context = below
+    rpc_options = kwargs.pop("rpc_options", {})
+    return SearchIterator(
+        handler=handler,
+        context=context,
+        collection_name=name,
+        schema=schema_dict,
+        rpc_options=rpc_options,
+        **kwargs,
+    )

@@ -13,6 +13,7 @@ from typing import Any
 
 from pymilvus import CollectionSchema, FieldSchema, MilvusClient, Status
 from pymilvus.client.types import cmp_consistency_level, get_consistency_level
+from pymilvus.client.utils import get_params
 from pymilvus.exceptions import (
     AutoIDException,
     DataTypeNotMatchException,
@@ -31,6 +32,7 @@ from compat_shim._below import (
     index_descriptions,
     mutate,
     quiet_expected_miss,
+    search_iterator_v1,
     seed_schema_cache,
 )
 from compat_shim._warn import shimmed
@@ -481,8 +483,25 @@ class Collection:
             raise DataTypeNotMatchException(message=ExceptionsMessage.ExprType % type(expr))
         # The ORM normalises the caller's dict in place; code may rely on that.
         if isinstance(param, dict):
-            nested = param.get("params") or {}
-            param["params"] = nested
+            param["params"] = get_params(param)
+        v1 = search_iterator_v1(
+            self._client,
+            self._name,
+            self._schema_dict,
+            data=data,
+            ann_field=anns_field,
+            param=param,
+            batch_size=batch_size,
+            limit=limit,
+            expr=expr,
+            partition_names=partition_names,
+            output_fields=output_fields,
+            timeout=timeout,
+            round_decimal=round_decimal,
+            rpc_options=kwargs,
+        )
+        if v1 is not None:
+            return v1
         return self._client.search_iterator(
             self._name,
             data=data,
@@ -537,7 +556,7 @@ class Collection:
             self._name,
             batch_size=batch_size,
             limit=limit,
-            filter=expr or "",
+            filter=expr,
             output_fields=output_fields,
             partition_names=partition_names,
             timeout=timeout,

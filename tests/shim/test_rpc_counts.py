@@ -31,6 +31,16 @@ def _schema() -> CollectionSchema:
     )
 
 
+def _drain(iterator: Any) -> int:
+    seen = 0
+    while True:
+        page = iterator.next()
+        if not page:
+            iterator.close()
+            return seen
+        seen += len(page)
+
+
 def _workload(api: types.SimpleNamespace, alias: str) -> list[tuple[str, Callable[[], Any]]]:
     rnd = random.Random(3)
     vecs = [[rnd.random() for _ in range(4)] for _ in range(20)]
@@ -69,6 +79,19 @@ def _workload(api: types.SimpleNamespace, alias: str) -> list[tuple[str, Callabl
         ("search", lambda: h["c"].search([vecs[0]], "vec", L2, 3, output_fields=["title"])),
         ("query", lambda: h["c"].query("pk < 5", output_fields=["title"])),
         ("query (no output_fields)", lambda: h["c"].query("pk < 5")),
+        (
+            "query_iterator (drain)",
+            lambda: _drain(h["c"].query_iterator(batch_size=4, output_fields=["pk"])),
+        ),
+        (
+            "search_iterator (drain)",
+            lambda: _drain(
+                h["c"].search_iterator(
+                    [vecs[0]], "vec", {"metric_type": "L2"}, batch_size=4, limit=8
+                )
+            ),
+        ),
+        ("search _async", lambda: h["c"].search([vecs[0]], "vec", L2, 3, _async=True).result()),
         ("create_partition", lambda: h["c"].create_partition("p1")),
         ("has_partition", lambda: h["c"].has_partition("p1")),
         ("partitions", lambda: h["c"].partitions),
