@@ -163,17 +163,6 @@ class Collection:
     def _client(self) -> MilvusClient:
         return client_for(self._using)
 
-    def _get_connection(self, **_: Any) -> tuple[MilvusClient, None]:
-        return self._client, None
-
-    def _refresh_schema(self) -> None:
-        """Re-describe after DDL that changes the schema (the one cache invalidation)."""
-        desc = self._client.describe_collection(self._name)
-        with self._lock:
-            self._schema = CollectionSchema.construct_from_dict(desc)
-            self._schema_dict = self._schema.to_dict()
-            self._schema_dict["consistency_level"] = self._consistency_level
-
     def __repr__(self) -> str:
         parts = {"name": self.name, "description": self.description, "schema": self._schema}
         return "<Collection>:\n-------------\n" + "".join(f"<{k}>: {v}\n" for k, v in parts.items())
