@@ -7,11 +7,15 @@ atomic (temporary file in the same folder, then `os.replace`).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import io
 import os
+import signal
 import stat
 import tempfile
+import threading
 import tokenize
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,34 +63,71 @@ def encode_source(text: str, like: SourceText) -> bytes:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one step, keeping its permission bits."""
+    """Replace `path` with `data` in one step, keeping its permission bits and owner.
+
+    A symlink is followed: the file it points to is rewritten and the link stays a link.
+    """
+    target = Path(os.path.realpath(path))
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
+        st = target.stat()
     except FileNotFoundError:
         raise SourceError("file not found (deleted during the run?)") from None
+    mode = stat.S_IMODE(st.st_mode)
     # Checked on the mode bits, not os.access: under root, access() says yes to everything,
     # but a user who marked a file read-only still does not want it rewritten.
-    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(target, os.W_OK):
         raise SourceError("permission denied (file is read-only)")
-    directory = path.parent
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".mmtmp", dir=directory)
-    except PermissionError:
-        raise SourceError("permission denied (cannot create a file in its folder)") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        # An interrupt or error leaves the old file in place and no temporary behind.
+    # Ctrl-C (or SIGTERM) is held back until the write is complete: with the signal landing
+    # between mkstemp and the cleanup below, a temporary file would be left behind.
+    with _signals_deferred():
         try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+            fd, tmp = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=".mmtmp", dir=target.parent
+            )
+        except PermissionError:
+            raise SourceError("permission denied (cannot create a file in its folder)") from None
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, mode)
+            _keep_owner(tmp, st)
+            os.replace(tmp, target)
+        except BaseException:
+            # An error leaves the old file in place and no temporary behind.
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise
+
+
+def _keep_owner(tmp: str, st: os.stat_result) -> None:
+    """Run as root over someone's checkout, the rewritten file must stay theirs."""
+    if hasattr(os, "chown") and (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
+        try:
+            os.chown(tmp, st.st_uid, st.st_gid)
+        except PermissionError:
+            pass  # not allowed to give files away: same as any editor saving the file
+
+
+_DEFERRED_SIGNALS = {signal.SIGINT} | ({signal.SIGTERM} if hasattr(signal, "SIGTERM") else set())
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Block SIGINT/SIGTERM for the duration; a signal that arrives is delivered afterwards."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not (
+        threading.main_thread()
+    ):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def read_source_bytes(path: Path) -> bytes:
