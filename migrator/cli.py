@@ -22,6 +22,7 @@ from migrator.runner import run
 from migrator.source_file import SourceError, write_atomic
 
 EXIT_OK, EXIT_WOULD_CHANGE, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 _PROGRESS_MIN_FILES = 200
 
 EPILOG = """\b
@@ -136,18 +137,24 @@ def migrate(
     exclude = (tuple(exclude) or config.exclude) + config.extend_exclude
     color = _use_color(no_color)
     reporter = Reporter(mode=mode, fmt=fmt, quiet=quiet, verbose=verbose, color=color)
-    candidates: list[Candidate] = []
-    for item in discover(paths, tuple(exclude)):
-        if isinstance(item, Candidate):
-            candidates.append(item)
-        else:
-            reporter.file_done(FileResult(path=item.path, status=FAILED, error=item.reason))
+    # Ctrl-C anywhere in the run (discovery included) ends with one message and exit 130,
+    # never click's "Aborted!" (exit 1) or a traceback. Writes are atomic and hold the signal
+    # back while they happen, so every file is either the old or the new version.
     try:
-        _run_all(candidates, options, jobs or os.cpu_count() or 1, reporter, mode, color)
+        candidates: list[Candidate] = []
+        for item in discover(paths, tuple(exclude)):
+            if isinstance(item, Candidate):
+                candidates.append(item)
+            else:
+                reporter.file_done(FileResult(path=item.path, status=FAILED, error=item.reason))
+        _run_all(candidates, options, jobs or os.cpu_count() or 1, reporter, mode)
+        reporter.finish()
     except KeyboardInterrupt:
-        click.echo("\nInterrupted: files already written are complete; the rest are untouched.", err=True)
-        sys.exit(130)
-    reporter.finish()
+        click.echo(
+            "\nInterrupted: files already written are complete; the rest are untouched.",
+            err=True,
+        )
+        sys.exit(EXIT_INTERRUPTED)
     counts = reporter.counts()
     if counts[FAILED]:
         sys.exit(EXIT_ERROR)
@@ -173,14 +180,29 @@ def _first(*values):  # type: ignore[no-untyped-def]
     return next(v for v in values if v is not None)
 
 
+def show_progress(n_files: int, reporter: Reporter) -> bool:
+    """A bar only for a person watching: stderr is a real terminal (not FORCE_COLOR in a CI
+    log), the output is not quiet, and the run is long enough to need one."""
+    return (
+        n_files >= _PROGRESS_MIN_FILES
+        and not reporter.quiet
+        and reporter.err_console.is_terminal
+        and reporter.err.isatty()
+    )
+
+
 def _run_all(
-    candidates: list[Candidate], options: Options, jobs: int, reporter: Reporter, mode: str,
-    color: bool,
+    candidates: list[Candidate], options: Options, jobs: int, reporter: Reporter, mode: str
 ) -> None:
-    show_progress = color and not reporter.quiet and len(candidates) >= _PROGRESS_MIN_FILES
+    # The bar shares the reporter's stderr console, so per-file messages print above it
+    # instead of being torn by its redraws.
     progress = Progress(
-        TextColumn("migrating"), BarColumn(), MofNCompleteColumn(),
-        console=Console(file=sys.stderr), transient=True, disable=not show_progress,
+        TextColumn("migrating"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=reporter.err_console,
+        transient=True,
+        disable=not show_progress(len(candidates), reporter),
     )
     with progress:
         task = progress.add_task("files", total=len(candidates))
@@ -195,8 +217,12 @@ def _write(result: FileResult) -> None:
     """Write the new bytes, unless the file changed under us since it was read."""
     try:
         current = result.path.read_bytes()
-    except OSError:
-        current = None
+    except FileNotFoundError:
+        result.status, result.error = FAILED, "file was deleted during the run; not written"
+        return
+    except OSError as exc:
+        result.status, result.error = FAILED, f"cannot re-read before writing: {exc.strerror}"
+        return
     if current != result.original_bytes:
         result.status, result.error = FAILED, "file changed during the run; not written"
         return
