@@ -90,7 +90,7 @@ def discover(
             yield Problem(root, "path does not exist")
             continue
         if root.is_file() or (root.is_symlink() and not root.is_dir()):
-            resolved = root.resolve()
+            resolved = Path(os.path.realpath(root))  # Path.resolve raises on a symlink loop
             if resolved not in seen:
                 seen.add(resolved)
                 yield Candidate(root, explicit=True)
@@ -146,7 +146,7 @@ def _walk(
         elif is_file and path.suffix in SOURCE_SUFFIXES:
             if _excluded(path, excludes) or _ignored(path, False, stack):
                 continue
-            resolved = path.resolve()
+            resolved = Path(os.path.realpath(path))
             if resolved in seen:
                 continue
             seen.add(resolved)
