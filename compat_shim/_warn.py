@@ -21,20 +21,47 @@ class ShimUsageWarning(FutureWarning):
     """An ORM-style call served by compat_shim; the message names the codemod rule."""
 
 
-# Which codemod concern migrates which ORM API (prefix match, longest first).
+# Which milvus-migrate rule migrates which ORM API (longest prefix wins). Codes are the
+# codemods' own (codemods/*.py); an API without a rewrite rule names its report-only rule.
 _RULES: dict[str, str] = {
-    "connections": "connections (milvus-migrate rule group: connections)",
-    "Collection.search": "search/query (milvus-migrate rule group: data)",
-    "Collection.query": "search/query (milvus-migrate rule group: data)",
-    "Collection.insert": "insert/upsert/delete (milvus-migrate rule group: data)",
-    "Collection.upsert": "insert/upsert/delete (milvus-migrate rule group: data)",
-    "Collection.delete": "insert/upsert/delete (milvus-migrate rule group: data)",
-    "Collection": "collection lifecycle (milvus-migrate rule group: collection)",
-    "Partition": "partitions (milvus-migrate rule group: partitions)",
-    "Index": "index (milvus-migrate rule group: index)",
-    "utility": "utility (milvus-migrate rule group: utility/db)",
-    "db": "utility (milvus-migrate rule group: utility/db)",
-    "Role": "RBAC (report-only: migrate by hand to MilvusClient role methods)",
+    "connections.connect": "MM101",
+    "connections.disconnect": "MM102",
+    "connections": "MM103",
+    "Collection": "MM110",
+    "Collection.construct_from_dataframe": "MM110",
+    "Collection.load": "MM111",
+    "Collection.release": "MM111",
+    "Collection.drop": "MM111",
+    "Collection.flush": "MM111",
+    "Collection.describe": "MM111",
+    "Collection.truncate": "MM111",
+    "Collection.set_properties": "MM111",
+    "Collection.num_entities": "MM112",
+    "Collection.is_empty": "MM112",
+    "Collection.aliases": "MM112",
+    "Collection.partitions": "MM112",
+    "Collection.indexes": "MM112",
+    "Collection.create_index": "MM120",
+    "Collection.index": "MM121",
+    "Collection.has_index": "MM121",
+    "Collection.drop_index": "MM121",
+    "Collection.alter_index": "MM121",
+    "Collection.insert": "MM130",
+    "Collection.upsert": "MM130",
+    "Collection.delete": "MM132",
+    "Collection.search": "MM140",
+    "Collection.hybrid_search": "MM140",
+    "Collection.query": "MM141",
+    "Collection.query_iterator": "MM142",
+    "Collection.search_iterator": "MM142",
+    "Collection.create_partition": "MM150",
+    "Collection.has_partition": "MM150",
+    "Collection.drop_partition": "MM150",
+    "Collection.partition": "MM150",
+    "Partition": "MM150",
+    "Index": "MM120",
+    "utility": "MM160",
+    "db": "MM161",
 }
 
 _state = threading.local()
@@ -51,10 +78,15 @@ def _mode() -> str:
 
 
 def rule_for(api: str) -> str:
-    for prefix in sorted(_RULES, key=len, reverse=True):
-        if api.startswith(prefix):
-            return _RULES[prefix]
-    return "milvus-migrate"
+    """The rule code for `api`: exact name first, then the longest dotted prefix."""
+    parts = api.split(".")
+    for end in range(len(parts), 0, -1):
+        if end == 1 and len(parts) > 1 and parts[0] == "Collection":
+            break  # a Collection method without its own rule is not the constructor's
+        code = _RULES.get(".".join(parts[:end]))
+        if code:
+            return f"rule {code} (`milvus-migrate rules {code}`)"
+    return "no rewrite rule: migrate it by hand (`milvus-migrate rules` lists them)"
 
 
 def _caller_site(depth: int) -> tuple[str, int]:
@@ -74,7 +106,7 @@ def notify(api: str, depth: int = 3) -> None:
         _seen.add(site)
     message = (
         f"{api} is served by compat_shim (pymilvus's ORM API on MilvusClient); "
-        f"migrate it with `milvus-migrate`: {rule_for(api)}"
+        f"`milvus-migrate` migrates it with {rule_for(api)}"
     )
     if mode == "strict":
         raise ShimUsageWarning(message)
