@@ -7,6 +7,7 @@ import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from codemods import Options
@@ -82,8 +83,31 @@ def run(
             raise
 
 
+_WORKER_DIED = (
+    "not processed: a worker process died (out of memory, or the parser crashed on this file "
+    "or one processed with it); rerun with --jobs 1 on this file to find out"
+)
+
+
 def _merge(
     slots: list[FileResult | tuple[Path, bytes]], processed: Iterator[FileResult]
 ) -> Iterator[FileResult]:
+    """Put processed results back between the pre-filtered ones, in input order.
+
+    A dead worker breaks the whole pool; the files it never returned are reported as failed
+    (and left untouched) instead of the run ending in a traceback.
+    """
+    broken = False
     for slot in slots:
-        yield slot if isinstance(slot, FileResult) else next(processed)
+        if isinstance(slot, FileResult):
+            yield slot
+            continue
+        if not broken:
+            try:
+                result = next(processed)
+            except BrokenProcessPool:
+                broken = True
+            else:
+                yield result
+                continue
+        yield FileResult(path=slot[0], status=FAILED, original_bytes=slot[1], error=_WORKER_DIED)

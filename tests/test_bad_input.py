@@ -452,3 +452,41 @@ def test_sigint_mid_run_leaves_old_or_new_files_only(tmp_path: Path, jobs: str) 
     assert new >= 1 and old >= 1, (old, new)
     assert not leftover_temp_files(root)
     assert sorted(p.name for p in root.iterdir()) == sorted(originals)
+
+
+# --- a worker process dies ------------------------------------------------------------------
+
+
+def test_dead_worker_is_reported_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed mid-file (a parser segfault, the OOM killer) fails the files it never
+    returned; nothing is written for them and the run ends with exit 2, not a traceback."""
+    import migrator.runner
+
+    original = migrator.runner.process_bytes
+
+    def dies_on_poison(path: Path, data: bytes, options):  # type: ignore[no-untyped-def]
+        if path.name == "poison.py":
+            os._exit(139)  # as abrupt as SIGSEGV: no cleanup, no exception
+        return original(path, data, options)
+
+    # Workers are forked, so they run the patched function.
+    monkeypatch.setattr(migrator.runner, "process_bytes", dies_on_poison)
+    files = {f"m{i:02d}.py": ORM_SOURCE for i in range(12)}
+    files["poison.py"] = ORM_SOURCE
+    write_tree(tmp_path, files)
+    result = invoke("--shim", "--jobs", "2", tmp_path)
+    assert result.exit_code == 2
+    _assert_clean(result.output)
+    errors = _errors(result.stderr)
+    assert f"error: {tmp_path / 'poison.py'}: not processed: a worker process died" in "\n".join(
+        errors
+    )
+    for line in errors:
+        assert "not processed: a worker process died" in line
+    # Every file is either untouched or fully migrated.
+    for name in files:
+        text = (tmp_path / name).read_text()
+        assert text in (ORM_SOURCE, ORM_SOURCE.replace("from pymilvus", "from compat_shim"))
+    assert not leftover_temp_files(tmp_path)
