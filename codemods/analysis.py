@@ -514,6 +514,8 @@ class OrmModel:
         holder = self._statement_of(ctor)
         if holder is None:
             return "Collection() is not a plain assignment statement"
+        if self._inside_exception_check(ctor):
+            return "inside try/except: the code relies on the ORM's existence and schema checks (trap 2)"
         allowed = {"name", "schema", "using", *CREATE_KWARGS}
         extra = [k for k in parts if k not in allowed]
         if extra:
@@ -521,6 +523,24 @@ class OrmModel:
                 f"Collection() keyword(s) {', '.join(extra)} have no create_collection equivalent"
             )
         return ""
+
+    def _inside_exception_check(self, node: cst.CSTNode) -> bool:
+        current = self.parents.get(node)
+        while current is not None and not isinstance(current, (cst.FunctionDef, cst.Module)):
+            parent = self.parents.get(current)
+            if isinstance(parent, cst.Try) and current is parent.body:
+                for handler in parent.handlers:
+                    text = (
+                        ""
+                        if handler.type is None
+                        else cst.Module(body=[]).code_for_node(handler.type)
+                    )
+                    if not text or any(
+                        k in text for k in ("SchemaNotReady", "MilvusException", "Exception")
+                    ):
+                        return True
+            current = parent
+        return False
 
     def _statement_of(self, call: cst.Call) -> cst.SimpleStatementLine | None:
         """The statement line when `call` is `x = Collection(...)`, `self.x = ...` or bare."""

@@ -179,9 +179,11 @@ def _name(attr: cst.Attribute, env: Env) -> Rewrite | Refuse:
 
 def _schema(attr: cst.Attribute, env: Env) -> Rewrite | Refuse:
     call = client_call(env.client, "describe_collection", [kwarg("collection_name", env.name)])
-    expr = cst.Call(
+    expr: cst.BaseExpression = cst.Call(
         func=cst.parse_expression("CollectionSchema.construct_from_dict"), args=[cst.Arg(call)]
     )
+    if attr.attr.value == "primary_field":
+        expr = cst.Attribute(value=expr, attr=cst.Name("primary_field"))
     return Rewrite(
         expr=expr, summary=".schema -> CollectionSchema.construct_from_dict(describe_collection())"
     )
@@ -197,6 +199,7 @@ PROPERTIES = {
     "description": PropertyRule(PROPERTIES_RULE.code, _stat("describe_collection", "description")),
     "aliases": PropertyRule(PROPERTIES_RULE.code, _stat("list_aliases", "aliases")),
     "schema": PropertyRule(PROPERTIES_RULE.code, _schema),
+    "primary_field": PropertyRule(PROPERTIES_RULE.code, _schema),
 }
 
 
