@@ -116,6 +116,21 @@ class SingleInstanceMetaClass(type):
             return cls.instance
 
 
+def _start_local(path: str) -> str:
+    """Serve a milvus-lite `.db` file and return its URI, as the ORM's connect does."""
+    try:
+        from milvus_lite.server_manager import server_manager_instance
+    except ImportError as exc:
+        raise ConnectionConfigException(
+            message="milvus-lite is required for local database connections. "
+            "Please install it with: pip install pymilvus[milvus_lite]"
+        ) from exc
+    local_uri = server_manager_instance.start_and_get_uri(path)
+    if local_uri is None:
+        raise ConnectionConfigException(message="Open local milvus failed")
+    return local_uri
+
+
 class Connections(metaclass=SingleInstanceMetaClass):
     """Alias registry: `{alias: config}` plus `{alias: MilvusClient}` for connected aliases."""
 
@@ -194,7 +209,6 @@ class Connections(metaclass=SingleInstanceMetaClass):
             )
         _check_alias(alias)
         kwargs.pop("_unbind_with_db", None)
-        local_db = None
         uri = kwargs.get("uri")
         if uri:
             scheme = parse.urlparse(uri).scheme.lower()
@@ -208,7 +222,7 @@ class Connections(metaclass=SingleInstanceMetaClass):
                     raise ConnectionConfigException(
                         message=f"Open local milvus failed, dir: {os.path.dirname(uri)} not exists"
                     )
-                local_db = kwargs.pop("uri")
+                kwargs["uri"] = _start_local(uri)
         config = (
             kwargs.pop("address", ""),
             kwargs.pop("uri", ""),
@@ -219,9 +233,6 @@ class Connections(metaclass=SingleInstanceMetaClass):
         password = "" if password is None else str(password)
         token = "" if token is None else str(token)
         with self._lock:
-            if local_db is not None:
-                self._connect(alias, local_db, local_db, user, password, token, db_name, kwargs)
-                return
             if any(c != "" for c in config):
                 addr, parsed = _full_address(*config)
                 if self.has_connection(alias) and self._alias_config[alias].get("address") != addr:
@@ -287,11 +298,12 @@ class Connections(metaclass=SingleInstanceMetaClass):
             old.close()
         self._alias_handlers[alias] = client
         visible = {k: v for k, v in kwargs.items() if k not in _SECRET_KEYS}
+        # The ORM's order: the address, the other connect kwargs, then user and db_name.
         self._alias_config[alias] = {
             "address": address,
+            **visible,
             "user": user,
             "db_name": db_name,
-            **visible,
         }
 
     @shimmed("connections.list_connections")

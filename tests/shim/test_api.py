@@ -433,3 +433,24 @@ def test_what_milvusclient_cannot_do_raises_not_implemented(call, api_name) -> N
     message = str(info.value)
     assert api_name in message
     assert "MilvusClient" in message or "pymilvus" in message  # the way out is named
+
+
+def test_embedded_db_connect_matches_orm(lite_embedded) -> None:
+    import warnings
+
+    from pymilvus import PyMilvusDeprecationWarning
+
+    from tests.shim.compare import orm_api, shim_api
+
+    addresses = []
+    for api in (orm_api(), shim_api()):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PyMilvusDeprecationWarning)
+            api.connections.connect(f"emb-{api.name}", uri=lite_embedded.uri)
+            try:
+                addresses.append(api.connections.get_connection_addr(f"emb-{api.name}"))
+                api.utility.list_collections(using=f"emb-{api.name}")
+            finally:
+                api.connections.remove_connection(f"emb-{api.name}")
+    assert addresses[0] == addresses[1]
+    assert addresses[0]["address"].startswith("127.0.0.1:")
