@@ -117,17 +117,32 @@ _DEFERRED_SIGNALS = {signal.SIGINT} | ({signal.SIGTERM} if hasattr(signal, "SIGT
 
 @contextlib.contextmanager
 def _signals_deferred() -> Iterator[None]:
-    """Block SIGINT/SIGTERM for the duration; a signal that arrives is delivered afterwards."""
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not (
-        threading.main_thread()
-    ):
-        yield
+    """Hold SIGINT/SIGTERM until the block ends, then act on them as before.
+
+    Done with Python-level handlers, not a signal mask: a mask covers one thread, and with a
+    worker pool or a progress bar running, the kernel hands the signal to another thread while
+    Python still raises KeyboardInterrupt in the main one.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be changed from the main thread
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED_SIGNALS)
+    received: list[int] = []
+
+    def remember(signum: int, _frame: object) -> None:
+        received.append(signum)
+
+    previous = {signum: signal.signal(signum, remember) for signum in _DEFERRED_SIGNALS}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(received):
+            handler = previous[signum]
+            if callable(handler):
+                handler(signum, None)  # SIGINT's default raises KeyboardInterrupt here
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), signum)  # the default action, now that the write is done
 
 
 def read_source_bytes(path: Path) -> bytes:
