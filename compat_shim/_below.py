@@ -207,3 +207,43 @@ def search_iterator_v1(client: MilvusClient, name: str, schema_dict: dict, **kwa
         rpc_options=rpc_options,
         **kwargs,
     )
+
+
+def wait_for_loading(
+    client: MilvusClient, name: str, partition_names: list | None, timeout: float | None
+) -> bool:
+    """The ORM's wait (GetLoadingProgress polling) on MilvusClient's handler; False when the
+    handler is not reachable (the caller polls the public load state instead)."""
+    below = _handler_and_context(client)
+    if below is None:
+        return False
+    handler, context = below
+    if partition_names:
+        handler.wait_for_loading_partitions(name, partition_names, timeout=timeout, context=context)
+    else:
+        handler.wait_for_loading_collection(name, timeout=timeout, context=context)
+    return True
+
+
+def wait_for_index(
+    client: MilvusClient, name: str, index_name: str, timeout: float | None
+) -> bool | None:
+    """The ORM's index-build wait on MilvusClient's handler (None: not reachable)."""
+    below = _handler_and_context(client)
+    if below is None:
+        return None
+    handler, context = below
+    return handler.wait_for_creating_index(name, index_name, timeout=timeout, context=context)[0]
+
+
+def index_build_progress(
+    client: MilvusClient, name: str, index_name: str, timeout: float | None
+) -> dict | None:
+    """The ORM's index_building_progress RPC and answer (None: not reachable)."""
+    below = _handler_and_context(client)
+    if below is None:
+        return None
+    handler, context = below
+    return handler.get_index_build_progress(
+        collection_name=name, index_name=index_name, timeout=timeout, context=context
+    )

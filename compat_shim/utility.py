@@ -96,6 +96,8 @@ def wait_for_loading_complete(
     using: str = DEFAULT_ALIAS,
 ) -> None:
     client = client_for(using)
+    if _below.wait_for_loading(client, collection_name, partition_names, timeout):
+        return
     start = time.monotonic()
     while True:
         state = _state_of(client, collection_name, partition_names, timeout)["state"]
@@ -131,7 +133,11 @@ def index_building_progress(
     using: str = DEFAULT_ALIAS,
     timeout: float | None = None,
 ) -> dict:
-    desc = _one_index(client_for(using), collection_name, index_name, timeout)
+    client = client_for(using)
+    progress = _below.index_build_progress(client, collection_name, index_name, timeout)
+    if progress is not None:
+        return progress
+    desc = _one_index(client, collection_name, index_name, timeout)
     return {
         k: desc[k]
         for k in ("total_rows", "indexed_rows", "pending_index_rows", "state")
@@ -147,6 +153,9 @@ def wait_for_index_building_complete(
     using: str = DEFAULT_ALIAS,
 ) -> bool:
     client = client_for(using)
+    done = _below.wait_for_index(client, collection_name, index_name, timeout)
+    if done is not None:
+        return done
     start = time.monotonic()
     while True:
         desc = _one_index(client, collection_name, index_name, timeout)
