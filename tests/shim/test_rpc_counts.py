@@ -116,7 +116,10 @@ def _measure(api: types.SimpleNamespace, uri: str) -> dict[str, collections.Coun
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PyMilvusDeprecationWarning)
         with counting_channels() as counter:
-            api.connections.connect(alias, uri=uri)
+            # MilvusClient shares one handler per (uri, token, db) across the process; a
+            # dedicated one makes sure its channel is opened here, under the counter.
+            extra = {"dedicated": True} if api.name == "shim" else {}
+            api.connections.connect(alias, uri=uri, **extra)
             try:
                 for label, op in _workload(api, alias):
                     before = counter.snapshot()
@@ -125,6 +128,17 @@ def _measure(api: types.SimpleNamespace, uri: str) -> dict[str, collections.Coun
             finally:
                 api.connections.remove_connection(alias)
     return per_op
+
+
+# Operations that wait by polling the server (the same pymilvus loop on both sides): how often
+# the loop asks depends on server timing, so their poll RPCs are shown but not compared.
+POLLS = {"load": "GetLoadingProgress", "flush": "GetFlushState", "create_index": "DescribeIndex"}
+
+
+def _fixed(label: str, side: dict) -> int:
+    counts = collections.Counter(side[label])
+    counts.pop(POLLS.get(label, ""), None)
+    return sum(counts.values())
 
 
 def _table(orm: dict, shim: dict) -> str:
@@ -148,7 +162,8 @@ def test_shim_makes_no_more_rpcs_than_the_orm(milvus_factory, capsys) -> None:
     table = _table(orm, shim)
     with capsys.disabled():
         print("\n" + table)
-    assert sum(orm["insert rows"].values()) > 0, "the interceptor saw nothing"
-    worse = [label for label in orm if sum(shim[label].values()) > sum(orm[label].values())]
+    for side in (orm, shim):
+        assert sum(side["insert rows again"].values()) > 0, "the interceptor saw nothing"
+    worse = [label for label in orm if _fixed(label, shim) > _fixed(label, orm)]
     assert worse == [], f"shim makes more RPCs for {worse}\n{table}"
     assert sum(shim["Collection(open)"].values()) < sum(orm["Collection(open)"].values())
