@@ -202,6 +202,9 @@ class OrmModel:
         self.client_names = self._client_names()
         self._find_bindings()
         self._classify_uses()
+        self.partitions: list[PartitionBinding] = []
+        self._partition_of_node: dict[cst.CSTNode, PartitionBinding] = {}
+        self._partition_bindings()
 
     # -- names --------------------------------------------------------------------------
 
@@ -602,6 +605,8 @@ class OrmModel:
                     return ""  # already migrated: client.x(collection_name=<this>)
                 if self._passes_to_collection_param(call, parent):
                     return ""
+                if self.call_name(call) == "Partition" and call.args and call.args[0] is parent:
+                    return ""  # checked with the Partition binding (_partition_bindings)
             return f"`{label}` {_SOFT_REASONS[0]}"
         return f"`{label}` {_SOFT_REASONS[1]}"
 
@@ -673,6 +678,118 @@ class OrmModel:
                 if isinstance(getattr(a, "node", None), cst.Param):
                     return a.node  # type: ignore[return-value]
         return None
+
+
+@dataclass
+class PartitionBinding:
+    """`p = Partition(collection, name)`: p becomes the partition name."""
+
+    label: str
+    ctor: cst.Call
+    collection: cst.BaseExpression  # the collection-name expression (variable or literal)
+    client: str | None
+    uses: list[cst.CSTNode] = field(default_factory=list)
+    blocked: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
+
+    @property
+    def convertible(self) -> bool:
+        return not self.blocked and self.client is not None
+
+
+PARTITION_METHODS = {
+    "insert", "upsert", "delete", "search", "query", "hybrid_search", "load", "release",
+    "drop", "flush",
+}  # fmt: skip
+PARTITION_PROPERTIES = {"name", "num_entities", "is_empty"}
+
+
+def _partition_bindings(self: OrmModel) -> None:
+    for scope in {s for s in self.scopes.values() if s is not None}:
+        if isinstance(scope, cst.metadata.ClassScope):
+            continue
+        for name in {a.name for a in scope.assignments}:
+            assignments = list(scope.assignments[name])
+            values = [self._assigned_value(getattr(a, "node", None)) for a in assignments]
+            if len(values) != 1 or self.call_name(values[0]) != "Partition":
+                continue
+            ctor = values[0]
+            assert isinstance(ctor, cst.Call)
+            binding = self._make_partition(name, ctor)
+            for a in assignments:
+                for access in a.references:
+                    binding.uses.append(access.node)
+                    self._partition_of_node[access.node] = binding
+                    problem = self._partition_use_problem(access.node, binding)
+                    if problem:
+                        binding.blocked.append((access.node, problem))
+            if not binding.convertible:
+                coll = self._binding_of_node.get(ctor.args[0].value) if ctor.args else None
+                if coll is not None:
+                    reason = binding.blocked[0][1] if binding.blocked else "no client"
+                    coll.blocked.append((ctor, f"partition `{name}` stays ORM: {reason}"))
+            self.partitions.append(binding)
+
+
+def _make_partition(self: OrmModel, label: str, ctor: cst.Call) -> PartitionBinding:
+    args = list(ctor.args)
+    binding = PartitionBinding(label, ctor, cst.Name("_"), None)
+    if len(args) < 2 or any(a.star for a in args) or args[0].keyword or args[1].keyword:
+        binding.blocked.append((ctor, "Partition() with unusual arguments"))
+        return binding
+    extra = [a.keyword.value for a in args[2:] if a.keyword is not None]
+    if (
+        any(k not in ("description",) for k in extra)
+        or len([a for a in args[2:] if a.keyword is None]) > 1
+    ):
+        binding.blocked.append((ctor, "Partition() arguments without a client equivalent"))
+    first = args[0].value
+    coll = self._binding_of_node.get(first)
+    if coll is not None:
+        binding.collection = first
+        binding.client = self.client_for(coll.alias)
+        if not coll.convertible:
+            binding.blocked.append((ctor, f"its collection `{coll.label}` stays ORM"))
+    elif string_value(first) is not None or self.literal(first) is not None:
+        binding.collection = first
+        binding.client = self.client_for("default")
+    else:
+        binding.blocked.append((ctor, "the collection argument is not a tracked collection"))
+    if self.statement_of(ctor) is None or not isinstance(self.parents.get(ctor), cst.Assign):
+        binding.blocked.append((ctor, "Partition() is not a plain assignment"))
+    return binding
+
+
+def _partition_use_problem(self: OrmModel, node: cst.CSTNode, binding: PartitionBinding) -> str:
+    parent = self.parents.get(node)
+    if isinstance(parent, cst.Attribute) and parent.value is node:
+        grand = self.parents.get(parent)
+        attr = parent.attr.value
+        if isinstance(grand, cst.Call) and grand.func is parent:
+            if attr in ("insert", "upsert") and grand.args:
+                shape = self.data_shape(grand.args[0].value)
+                if shape in ("columns", "dataframe"):
+                    return f"`{binding.label}.{attr}()` with {shape} data"
+            return "" if attr in PARTITION_METHODS else f"`{binding.label}.{attr}()` has no rewrite"
+        return "" if attr in PARTITION_PROPERTIES else f"`{binding.label}.{attr}` has no rewrite"
+    if isinstance(parent, cst.Arg):
+        call = self.parents.get(parent)
+        if isinstance(call, cst.Call) and self.is_client_call(call) and parent.keyword is not None:
+            return ""
+    if isinstance(parent, cst.Element):
+        lst = self.parents.get(parent)
+        arg = self.parents.get(lst)
+        if (
+            isinstance(arg, cst.Arg)
+            and arg.keyword is not None
+            and arg.keyword.value == "partition_names"
+        ):
+            return ""
+    return f"`{binding.label}` is used as a Partition object"
+
+
+OrmModel._partition_bindings = _partition_bindings  # type: ignore[attr-defined]
+OrmModel._make_partition = _make_partition  # type: ignore[attr-defined]
+OrmModel._partition_use_problem = _partition_use_problem  # type: ignore[attr-defined]
 
 
 # Method names that mark a `col`-named parameter as a Collection.

@@ -9,10 +9,20 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemods.analysis import MethodRule
+from codemods.analysis import MethodRule, build_model
 from codemods.base import Applicability, RuleInfo
-from codemods.collection_calls import CollectionCallCodemod
-from codemods.rewrite import Env, Refuse, Rewrite, bind, client_call, copy_args, kwarg
+from codemods.collection_calls import CollectionCallCodemod, flatten_statements
+from codemods.rewrite import (
+    Env,
+    Refuse,
+    Rewrite,
+    bind,
+    client_call,
+    code_of,
+    copy_args,
+    kwarg,
+    rename_extra,
+)
 
 PARTITIONS = RuleInfo(
     code="MM150",
@@ -72,3 +82,216 @@ METHODS = {
 class PartitionCalls(CollectionCallCodemod):
     rules = (PARTITIONS,)
     methods = METHODS
+
+
+# ---- Partition objects (MM151) ---------------------------------------------------------
+
+OBJECTS = RuleInfo(
+    code="MM151",
+    title="Partition(collection, name) objects -> the partition name",
+    description=(
+        '`p = Partition(col, "name")` becomes `p = "name"` plus a `has_partition` / '
+        "`create_partition` guard (the ORM constructor created a missing partition). Its "
+        "methods become client calls on the collection with `partition_name=p` (insert, "
+        "upsert, delete) or `partition_names=[p]` (search, query, hybrid_search, load, "
+        "release); `drop()` -> `drop_partition`, `flush()` -> `flush` of the collection, "
+        '`num_entities` -> `get_partition_stats(...)["row_count"]`. The description (never '
+        "stored on the server) is dropped."
+    ),
+    applicability=Applicability.SAFE,
+    before='p = Partition(col, "p1")\np.insert(rows)\n',
+    after=(
+        'p = "p1"\nif not client.has_partition(collection_name=col, partition_name=p):\n'
+        "    client.create_partition(collection_name=col, partition_name=p)\n"
+        "client.insert(collection_name=col, data=rows, partition_name=p)\n"
+    ),
+)
+
+_P = {
+    # method: (client method, ORM params, (orm, client) mapping, how the partition is passed)
+    "insert": ("insert", ["data", "timeout"], [("data", "data"), ("timeout", "timeout")], "one"),
+    "upsert": ("upsert", ["data", "timeout"], [("data", "data"), ("timeout", "timeout")], "one"),
+    "delete": ("delete", ["expr", "timeout"], [("expr", "filter"), ("timeout", "timeout")], "one"),
+    "search": (
+        "search",
+        [
+            "data",
+            "anns_field",
+            "param",
+            "limit",
+            "expr",
+            "output_fields",
+            "timeout",
+            "round_decimal",
+        ],
+        [
+            ("data", "data"),
+            ("anns_field", "anns_field"),
+            ("param", "search_params"),
+            ("limit", "limit"),
+            ("expr", "filter"),
+            ("output_fields", "output_fields"),
+            ("timeout", "timeout"),
+            ("round_decimal", "round_decimal"),
+        ],
+        "list",
+    ),  # fmt: skip
+    "query": (
+        "query",
+        ["expr", "output_fields", "timeout"],
+        [("expr", "filter"), ("output_fields", "output_fields"), ("timeout", "timeout")],
+        "list",
+    ),
+    "hybrid_search": (
+        "hybrid_search",
+        ["reqs", "rerank", "limit", "output_fields", "timeout", "round_decimal"],
+        [
+            ("reqs", "reqs"),
+            ("rerank", "ranker"),
+            ("limit", "limit"),
+            ("output_fields", "output_fields"),
+            ("timeout", "timeout"),
+            ("round_decimal", "round_decimal"),
+        ],
+        "list",
+    ),  # fmt: skip
+    "load": (
+        "load_partitions",
+        ["replica_number", "timeout"],
+        [("replica_number", "replica_number"), ("timeout", "timeout")],
+        "list",
+    ),
+    "release": ("release_partitions", ["timeout"], [("timeout", "timeout")], "list"),
+    "drop": ("drop_partition", ["timeout"], [("timeout", "timeout")], "one"),
+    "flush": ("flush", ["timeout"], [("timeout", "timeout")], None),
+}
+
+
+def _partition_call(
+    call: cst.Call, client: str, coll: cst.BaseExpression, part: str
+) -> Rewrite | Refuse:
+    method = call.func.attr.value  # type: ignore[attr-defined]
+    target, params, mapping, how = _P[method]
+    bound = bind(call, params)
+    if isinstance(bound, Refuse):
+        return bound
+    extra = [
+        a
+        for a in bound.extra
+        if not (a.keyword is not None and a.keyword.value in ("_async", "_callback"))
+    ]
+    if len(extra) != len(bound.extra):
+        return Refuse("`_async` has no MilvusClient equivalent here")
+    extra = rename_extra(extra, {"expr_params": "filter_params"})
+    args = [kwarg("collection_name", coll), *copy_args(bound, mapping)]
+    if how == "one":
+        args.append(kwarg("partition_name", cst.Name(part)))
+    elif how == "list":
+        args.append(kwarg("partition_names", cst.List([cst.Element(cst.Name(part))])))
+    args.extend(extra)
+    return Rewrite(
+        expr=client_call(client, target, args, call),
+        summary=f"Partition.{method}() -> {client}.{target}()",
+    )
+
+
+class _PartitionTransformer(cst.CSTTransformer):
+    def __init__(self, model, ctx) -> None:
+        super().__init__()
+        self.model = model
+        self.ctx = ctx
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        func = original.func
+        if not isinstance(func, cst.Attribute):
+            return updated
+        binding = self.model._partition_of_node.get(func.value)
+        if binding is None or func.attr.value not in _P:
+            return updated
+        line, col = self.model.position(original)
+        if not binding.convertible:
+            reason = (
+                binding.blocked[0][1] if binding.blocked else "no MilvusClient for its connection"
+            )
+            self.ctx.report(
+                line, col, OBJECTS.code, f"`{code_of(func)}()` left as ORM code: {reason}"
+            )
+            return updated
+        result = _partition_call(
+            updated, binding.client, binding.collection.deep_clone(), binding.label
+        )
+        if isinstance(result, Refuse):
+            self.ctx.report(line, col, OBJECTS.code, f"`{code_of(func)}()`: {result.reason}")
+            return updated
+        if not self.ctx.may_rewrite(line, OBJECTS.code):
+            return updated
+        self.ctx.record_change(line, OBJECTS.code, result.summary)
+        return result.expr
+
+    def leave_Attribute(
+        self, original: cst.Attribute, updated: cst.Attribute
+    ) -> cst.BaseExpression:
+        binding = self.model._partition_of_node.get(original.value)
+        parent = self.model.parent(original)
+        if binding is None or (isinstance(parent, cst.Call) and parent.func is original):
+            return updated
+        attr = original.attr.value
+        if attr not in ("name", "num_entities", "is_empty") or not binding.convertible:
+            return updated
+        line, _ = self.model.position(original)
+        if not self.ctx.may_rewrite(line, OBJECTS.code):
+            return updated
+        self.ctx.record_change(line, OBJECTS.code, f"Partition.{attr}")
+        if attr == "name":
+            return cst.Name(binding.label)
+        coll = code_of(binding.collection)
+        stats = f'{binding.client}.get_partition_stats(collection_name={coll}, partition_name={binding.label})["row_count"]'
+        return cst.parse_expression(stats if attr == "num_entities" else f"({stats} == 0)")
+
+    def leave_SimpleStatementLine(self, original, updated):
+        if len(original.body) != 1 or not isinstance(original.body[0], cst.Assign):
+            return updated
+        value = original.body[0].value
+        binding = next((b for b in self.model.partitions if b.ctor is value), None)
+        if binding is None:
+            return updated
+        line, col = self.model.position(value)
+        if not binding.convertible:
+            for node, reason in binding.blocked:
+                n_line, n_col = self.model.position(node)
+                self.ctx.report(
+                    n_line,
+                    n_col,
+                    OBJECTS.code,
+                    f"partition `{binding.label}` stays a Partition object: {reason}",
+                )
+            return updated
+        if not self.ctx.may_rewrite(line, OBJECTS.code):
+            return updated
+        name = value.args[1].value
+        coll = code_of(binding.collection)
+        assign = updated.with_changes(
+            body=[updated.body[0].with_changes(value=name)],
+            trailing_whitespace=cst.TrailingWhitespace(),
+        )
+        guard = cst.parse_statement(
+            f"if not {binding.client}.has_partition(collection_name={coll}, partition_name={binding.label}):\n"
+            f"    {binding.client}.create_partition(collection_name={coll}, partition_name={binding.label})\n"
+        )
+        self.ctx.record_change(
+            line, OBJECTS.code, "Partition(...) -> the partition name + guarded create_partition"
+        )
+        return flatten_statements(original.with_changes(body=assign.body), [assign, guard])
+
+
+class PartitionObjects:
+    """MM151; runs before the Collection constructor rule (it uses the collection variable)."""
+
+    rules = (OBJECTS,)
+
+    def apply(self, module: cst.Module, ctx) -> cst.Module:
+        wrapper = cst.MetadataWrapper(module)
+        model = build_model(wrapper, ctx)
+        if not model.partitions:
+            return module
+        return wrapper.module.visit(_PartitionTransformer(model, ctx))

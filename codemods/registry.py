@@ -34,7 +34,7 @@ def full_migration_codemods() -> list[Codemod]:
     from codemods.imports import UpdateImports
     from codemods.index import IndexCalls
     from codemods.lifecycle import CollectionConstructor, LifecycleCalls
-    from codemods.partitions import PartitionCalls
+    from codemods.partitions import PartitionCalls, PartitionObjects
     from codemods.results import MutationResults
     from codemods.search import SearchCalls
     from codemods.utility_db import UtilityDbCalls
@@ -44,6 +44,7 @@ def full_migration_codemods() -> list[Codemod]:
         SearchCalls(),
         IndexCalls(),
         PartitionCalls(),
+        PartitionObjects(),
         LifecycleCalls(),
         CollectionConstructor(),
         MutationResults(),

@@ -100,3 +100,34 @@ def test_suppression_comment_keeps_whole_collection_orm():
         'c = Collection("x")\nc.load()  # milvus-migrate: ignore[MM111]\nc.release()\n'
     )
     check(src, out)
+
+
+def test_partition_objects_become_names_with_guarded_create():
+    check(
+        'from pymilvus import Collection, Partition, connections\nconnections.connect(uri="http://h:1")\n'
+        'col = Collection("c", schema)\np = Partition(col, "p1", description="d")\n'
+        "p.insert(rows)\nprint(p.name, p.num_entities)\np.load()\np.drop()\n",
+        'from pymilvus import MilvusClient\n\nclient = MilvusClient(uri="http://h:1")\n'
+        'col = "c"\nif not client.has_collection(collection_name=col):\n'
+        "    client.create_collection(collection_name=col, schema=schema)\n"
+        'p = "p1"\nif not client.has_partition(collection_name=col, partition_name=p):\n'
+        "    client.create_partition(collection_name=col, partition_name=p)\n"
+        "client.insert(collection_name=col, data=rows, partition_name=p)\n"
+        'print(p, client.get_partition_stats(collection_name=col, partition_name=p)["row_count"])\n'
+        "client.load_partitions(collection_name=col, partition_names=[p])\n"
+        "client.drop_partition(collection_name=col, partition_name=p)\n",
+    )
+
+
+def test_partition_object_used_as_object_keeps_everything_orm():
+    src = (
+        'from pymilvus import Collection, Partition, connections\nconnections.connect(uri="http://h:1")\n'
+        'col = Collection("c")\np = Partition(col, "p1")\nprint(p.description)\ncol.load()\n'
+    )
+    out = src.replace(
+        "from pymilvus import Collection", "from pymilvus import MilvusClient, Collection"
+    ).replace(
+        'connections.connect(uri="http://h:1")\n',
+        'connections.connect(uri="http://h:1")\nclient = MilvusClient(uri="http://h:1")\n',
+    )
+    check(src, out, codes=("MM151", "MM110"))
