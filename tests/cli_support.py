@@ -77,8 +77,8 @@ def run_cli(
     timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
     """Run `python -m migrator` (or the console script) in a subprocess with pipes (no TTY)."""
-    full_env = {**os.environ, **(env or {})}
-    full_env.pop("FORCE_COLOR", None)
+    full_env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    full_env.update(env or {})
     if module:
         cmd = [sys.executable, "-m", "migrator"]
     else:

@@ -305,3 +305,72 @@ def test_jobs_2_text_output_matches_jobs_1(tmp_path: Path) -> None:
     two = invoke("--shim", "--diff", "-j2", root)
     assert one.exit_code == two.exit_code == 2
     assert one.stdout == two.stdout and one.stderr == two.stderr
+
+
+# --- progress bar -----------------------------------------------------------------------------
+
+
+def _run_on_a_terminal(root: Path, *extra: str) -> str:
+    """Run the console script with stdout and stderr on a pseudo-terminal; return what it drew."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    import threading
+
+    master, slave = pty.openpty()
+    chunks: list[bytes] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO once the child has exited and closed the terminal
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    env = {**os.environ, "COLUMNS": "100", "LINES": "40", "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    env.pop("FORCE_COLOR", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "migrator", *extra, str(root)],
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        timeout=300,
+    )
+    os.close(slave)
+    reader.join(timeout=30)
+    os.close(master)
+    assert proc.returncode in (0, 1), b"".join(chunks)[-2000:]
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def _progress_tree(root: Path, n_files: int) -> None:
+    files = {f"plain/p{i:03d}.py": PLAIN for i in range(n_files - 12)}
+    files.update({f"orm/o{i:02d}.py": ORM_SOURCE for i in range(12)})
+    write_tree(root, files)
+
+
+def test_progress_bar_on_a_terminal_for_a_long_run(tmp_path: Path) -> None:
+    _progress_tree(tmp_path, 230)
+    drawn = _run_on_a_terminal(tmp_path, "--shim", "--check", "-j1")
+    assert "migrating" in drawn and "/230" in drawn, drawn[-2000:]
+    assert "230 files scanned" in drawn
+    # Not on a short run, and never with -q.
+    small = tmp_path / "small"
+    _progress_tree(small, 60)
+    assert "migrating" not in _run_on_a_terminal(small, "--shim", "--check", "-j1")
+    assert "migrating" not in _run_on_a_terminal(tmp_path, "--shim", "--check", "-q", "-j1")
+
+
+def test_no_progress_bar_when_not_a_terminal(tmp_path: Path) -> None:
+    _progress_tree(tmp_path, 230)
+    proc = run_cli("--shim", "--check", "-j1", tmp_path, env={"FORCE_COLOR": "1"})
+    assert proc.returncode == 1
+    assert "migrating" not in proc.stderr and "/230" not in proc.stderr
