@@ -7,7 +7,6 @@ ORM passes it. DDL made through the handle refreshes the snapshot.
 
 from __future__ import annotations
 
-import threading
 import time
 from typing import Any
 
@@ -114,7 +113,6 @@ class Collection:
         self._using = using
         self._kwargs = kwargs
         self._num_shards: int | None = None
-        self._lock = threading.RLock()
         client = client_for(using)
         timeout = kwargs.pop("timeout", None)
         desc = describe_or_none(client, name, timeout)

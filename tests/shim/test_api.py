@@ -454,3 +454,50 @@ def test_embedded_db_connect_matches_orm(lite_embedded) -> None:
                 api.connections.remove_connection(f"emb-{api.name}")
     assert addresses[0] == addresses[1]
     assert addresses[0]["address"].startswith("127.0.0.1:")
+
+
+def scenario_dataframe(
+    api: types.SimpleNamespace, rec: Recorder, ctx: types.SimpleNamespace
+) -> None:
+    frame = pd.DataFrame(
+        {
+            "id": [1, 2, 3],
+            "name": ["a", "b", "c"],
+            "price": [1.5, 2.5, 3.5],
+            "vec": [[0.1, 0.2], [0.3, 0.4], [0.5, 0.6]],
+        }
+    )
+    make = api.Collection.construct_from_dataframe
+    rec("no primary_field", lambda: make("df", frame, using=ctx.alias))
+    rec("missing primary_field", lambda: make("df", frame, primary_field="nope", using=ctx.alias))
+    rec(
+        "bad auto_id", lambda: make("df", frame, primary_field="id", auto_id="yes", using=ctx.alias)
+    )
+    rec(
+        "construct",
+        lambda: make("df", frame, primary_field="id", using=ctx.alias),
+        keep=lambda pair: (
+            pair[0].name,
+            [(f.name, f.dtype.name, f.is_primary, f.params) for f in pair[0].schema.fields],
+            plain_mutation(pair[1]),
+        ),
+    )
+    rec(
+        "server schema",
+        lambda: [
+            (f.name, f.dtype.name) for f in api.Collection("df", using=ctx.alias).schema.fields
+        ],
+    )
+    rec(
+        "construct again (existing)",
+        lambda: make("df", frame, primary_field="id", using=ctx.alias)[1].insert_count,
+    )
+
+
+def plain_mutation(res) -> tuple:
+    return (res.insert_count, sorted(res.primary_keys))
+
+
+def test_construct_from_dataframe_matches_orm(milvus_factory) -> None:
+    orm_steps, shim_steps = run_both(scenario_dataframe, milvus_factory)
+    assert_same(orm_steps, shim_steps)
