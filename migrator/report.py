@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from rich.console import Console
+from rich.markup import escape
 from rich.syntax import Syntax
 
 from migrator.process import CHANGED, FAILED, SKIPPED, UNCHANGED, FileResult
@@ -53,12 +54,20 @@ class Reporter:
 
     def __post_init__(self) -> None:
         self.console = Console(
-            file=self.out, force_terminal=self.color, no_color=not self.color, highlight=False,
+            file=self.out,
+            force_terminal=self.color,
+            no_color=not self.color,
+            highlight=False,
             soft_wrap=True,
+            emoji=False,  # a path like `a:fire:.py` is not an emoji code
         )
         self.err_console = Console(
-            file=self.err, force_terminal=self.color, no_color=not self.color, highlight=False,
+            file=self.err,
+            force_terminal=self.color,
+            no_color=not self.color,
+            highlight=False,
             soft_wrap=True,
+            emoji=False,  # a path like `a:fire:.py` is not an emoji code
         )
 
     def file_done(self, result: FileResult) -> None:
@@ -67,14 +76,19 @@ class Reporter:
             return
         if result.status == FAILED:
             where = f"{result.path}:{result.error_line}" if result.error_line else f"{result.path}"
-            self.err_console.print(f"[red]error[/red]: {where}: {result.error}", markup=True)
+            # Paths and messages are text, not markup: `tests[1].py` must print as is.
+            self.err_console.print(
+                f"[red]error[/red]: {escape(where)}: {escape(result.error)}", markup=True
+            )
             if self.verbose and result.tool_bug:
                 self.err.write(result.tool_bug)
             return
         if result.status == CHANGED and self.mode == "diff":
             text = unified_diff(result)
             if self.color:
-                self.console.print(Syntax(text, "diff", theme="ansi_dark", background_color="default"))
+                self.console.print(
+                    Syntax(text, "diff", theme="ansi_dark", background_color="default")
+                )
             else:
                 self.out.write(text)
         if self.verbose and not self.quiet:

@@ -374,3 +374,27 @@ def test_no_progress_bar_when_not_a_terminal(tmp_path: Path) -> None:
     proc = run_cli("--shim", "--check", "-j1", tmp_path, env={"FORCE_COLOR": "1"})
     assert proc.returncode == 1
     assert "migrating" not in proc.stderr and "/230" not in proc.stderr
+
+
+# --- file names are printed as they are -------------------------------------------------------
+
+
+@pytest.mark.parametrize("force_color", [None, "1"])
+def test_paths_with_markup_or_emoji_codes_print_verbatim(
+    tmp_path: Path, force_color: str | None
+) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "a[bold].py": "import pymilvus\ndef f(:\n",
+            "b[/x]y.py": "import pymilvus\ndef f(:\n",  # a closing tag: once a MarkupError
+            "c:smile:.py": ORM_SOURCE,
+        },
+    )
+    env = {"FORCE_COLOR": force_color, "NO_COLOR": None}
+    result = invoke("--shim", "--check", "-v", "-j1", tmp_path, env=env)
+    assert result.exit_code == 2
+    err = ANSI.sub("", result.stderr)
+    assert f"error: {tmp_path / 'a[bold].py'}:2: syntax error: invalid syntax" in err
+    assert f"error: {tmp_path / 'b[/x]y.py'}:2: syntax error: invalid syntax" in err
+    assert f"{tmp_path / 'c:smile:.py'}: would migrate" in err
