@@ -30,6 +30,7 @@ Exit codes:
   0  success, or nothing to do
   1  --check found files that would change
   2  usage error, or at least one file could not be processed
+  130  interrupted (Ctrl-C); every file is either its old or its new version
 """
 
 
