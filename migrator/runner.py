@@ -39,12 +39,12 @@ def read_candidate(candidate: Candidate) -> FileResult | tuple[Path, bytes]:
     except SourceError as exc:
         return FileResult(path=candidate.path, status=FAILED, error=str(exc))
     if not mentions_pymilvus(data):
-        return FileResult(path=candidate.path, status=SKIPPED, original_bytes=data)
+        # No bytes kept: a skipped file is never written, and a big tree is mostly skipped files.
+        return FileResult(path=candidate.path, status=SKIPPED)
     if len(data) > MAX_SOURCE_BYTES:
         return FileResult(
             path=candidate.path,
             status=FAILED,
-            original_bytes=data,
             error=(
                 f"too large to migrate ({len(data) / 2**20:.1f} MiB, limit "
                 f"{MAX_SOURCE_BYTES // 2**20} MiB): libcst would need minutes and gigabytes; "
@@ -110,4 +110,4 @@ def _merge(
             else:
                 yield result
                 continue
-        yield FileResult(path=slot[0], status=FAILED, original_bytes=slot[1], error=_WORKER_DIED)
+        yield FileResult(path=slot[0], status=FAILED, error=_WORKER_DIED)
