@@ -22,13 +22,18 @@ def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A repository with a nested package and a legacy folder."""
-    (tmp_path / ".git").mkdir()
-    (tmp_path / "src" / "app").mkdir(parents=True)
-    (tmp_path / "legacy").mkdir()
-    (tmp_path / "src" / "app" / "store.py").write_text(ORM_IMPORTS)
-    (tmp_path / "legacy" / "old.py").write_text(ORM_IMPORTS)
-    return tmp_path
+    """A repository with a nested package and a legacy folder.
+
+    It sits one level below tmp_path, so a config written into its parent stays inside this
+    test's own folder (pytest's shared base folder holds every other test's files).
+    """
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    (root / "src" / "app").mkdir(parents=True)
+    (root / "legacy").mkdir()
+    (root / "src" / "app" / "store.py").write_text(ORM_IMPORTS)
+    (root / "legacy" / "old.py").write_text(ORM_IMPORTS)
+    return root
 
 
 def _set_config(root: Path, body: str) -> None:
