@@ -147,7 +147,7 @@ SYMBOLS: tuple[OrmSymbol, ...] = tuple(
         ('construct_from_dataframe', P, 'build a schema, client.create_collection(...), client.insert(name, df.to_dict("records"))', 'Collection.construct_from_dataframe("c3", df, primary_field="id")'),
     )
     + _rows('Partition',
-        ('__init__', W, 'if not client.has_partition(name, p): client.create_partition(name, p)', 'Partition(orm_col, "p2")'),
+        ('__init__', W, 'if not client.has_partition(name, p): client.create_partition(name, p)', 'part2 = Partition(orm_col, "p2")\npart2.insert([{"id": 1, "v": [0.0, 1.0]}])'),
         ('name', W, 'p', 'print(part.name)'),
         ('description', X, '', 'print(part.description)', 'never sent to the server'),
         ('num_entities', W, 'client.get_partition_stats(name, p)["row_count"]', 'print(part.num_entities)'),
@@ -271,6 +271,16 @@ def lookup(owner: str, name: str) -> OrmSymbol | None:
     return TABLE.get(f"{owner}()" if name == "__init__" else f"{owner}.{name}")
 
 
+def example_prelude(symbol: OrmSymbol) -> str:
+    """What runs before `symbol.example`: the connection, then the object it talks about (a
+    constructor example only needs the collection it is built on)."""
+    if symbol.name == "__init__":
+        owner = "Collection" if symbol.owner in ("Partition", "Index") else "connections"
+    else:
+        owner = symbol.owner
+    return EXAMPLE_PRELUDE + OWNER_PRELUDE[owner]
+
+
 def example_source(symbol: OrmSymbol) -> str:
-    """A complete module that uses `symbol` once (its example after the owner's prelude)."""
-    return EXAMPLE_PRELUDE + OWNER_PRELUDE[symbol.owner] + symbol.example + "\n"
+    """A complete module that uses `symbol` once (its example after its prelude)."""
+    return example_prelude(symbol) + symbol.example + "\n"

@@ -20,12 +20,12 @@ import pytest
 from codemods.engine import migrate_source
 from codemods.orm_symbols import (
     EXAMPLE_PRELUDE,
-    OWNER_PRELUDE,
     OWNERS,
     SYMBOLS,
     TABLE,
     Mark,
     OrmSymbol,
+    example_prelude,
     example_source,
     lookup,
 )
@@ -143,7 +143,7 @@ def _still_there(symbol: OrmSymbol, migrated: str, prelude: str) -> bool:
 def _observe(symbol: OrmSymbol) -> tuple[str, str]:
     """What the codemods do with the example: rewritten / reported / untouched (+ output)."""
     source = example_source(symbol)
-    prelude = EXAMPLE_PRELUDE + OWNER_PRELUDE[symbol.owner]
+    prelude = example_prelude(symbol)
     # A finding on the example, or on the line that binds the object it uses (a binding the
     # codemods keep as ORM code is reported once, where it is made), reports the symbol.
     first_owner_line = EXAMPLE_PRELUDE.count("\n") + 1
@@ -159,8 +159,29 @@ def _observe(symbol: OrmSymbol) -> tuple[str, str]:
 
 _CHECKED = [s for s in SYMBOLS if s.example and s.mark is not Mark.KEEP]
 
+# Symbols the codemods neither rewrite nor report on their line (a silent gap: no honest mark
+# exists for them). Each is a strict xfail, so it turns into a failure once a rule covers it.
+KNOWN_SILENT: dict[str, str] = {}
 
-@pytest.mark.parametrize("symbol", _CHECKED, ids=[s.qualname for s in _CHECKED])
+
+def _params() -> list:
+    return [
+        pytest.param(
+            s,
+            id=s.qualname,
+            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_SILENT[s.qualname])]
+            if s.qualname in KNOWN_SILENT
+            else [],
+        )
+        for s in _CHECKED
+    ]
+
+
+def test_known_silent_names_real_rows() -> None:
+    assert set(KNOWN_SILENT) <= set(TABLE), set(KNOWN_SILENT) - set(TABLE)
+
+
+@pytest.mark.parametrize("symbol", _params())
 def test_mark_matches_what_the_codemods_do(symbol: OrmSymbol) -> None:
     observed, output = _observe(symbol)
     expected = "rewritten" if symbol.mark is Mark.REWRITE else "reported"
