@@ -79,6 +79,9 @@ def test_threads_share_an_alias_and_a_handle(milvus) -> None:
             ]
         )
         col = Collection("shared", schema, using="threads")
+        # A real server only queries loaded collections, and loads only indexed ones.
+        col.create_index("vec", {"index_type": "FLAT", "metric_type": "L2", "params": {}})
+        col.load()
         errors: list[BaseException] = []
 
         def worker(base: int) -> None:
