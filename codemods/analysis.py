@@ -191,6 +191,8 @@ class OrmModel:
         self.parents = wrapper.resolve(ParentNodeProvider)
         self.scopes = wrapper.resolve(ScopeProvider)
         self.canonical_of: dict[cst.CSTNode, str] = {}
+        # `p.name` nodes to replace by `p` (p iterates client.list_partitions(...) now)
+        self.strip_name: set[cst.CSTNode] = set()
         self.connect_calls: list[cst.Call] = []
         self.client_vars: set[str] = set()  # names bound to MilvusClient(...) somewhere
         self.module_functions: dict[str, cst.FunctionDef] = {}

@@ -85,6 +85,8 @@ class CollectionCallTransformer(FStringTracker, cst.CSTTransformer):
     def leave_Attribute(
         self, original: cst.Attribute, updated: cst.Attribute
     ) -> cst.BaseExpression:
+        if original in self.model.strip_name and "partitions" in self.properties:
+            return updated.value  # `p.name` where p now iterates list_partitions() names
         rule = self.properties.get(original.attr.value)
         if rule is None:
             return updated
@@ -101,7 +103,7 @@ class CollectionCallTransformer(FStringTracker, cst.CSTTransformer):
             return updated
         env = self.model.env_for(ref)
         env.name = ref.name.deep_clone()
-        result = rule.convert(updated, env)
+        result = rule.convert(original, env)
         if isinstance(result, Refuse):
             self.ctx.report(line, col, rule.code, f"`{label}`: {result.reason}", result.suggestion)
             return updated

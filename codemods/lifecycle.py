@@ -189,7 +189,42 @@ def _schema(attr: cst.Attribute, env: Env) -> Rewrite | Refuse:
     )
 
 
+def _partitions(attr: cst.Attribute, env: Env) -> Rewrite | Refuse:
+    """`[p.name for p in col.partitions]`: iterate the partition names instead."""
+    model = env.model
+    refuse = Refuse(
+        "`partitions` returns Partition objects",
+        "client.list_partitions(collection_name=...) returns the names",
+    )
+    compfor = model.parent(attr) if model is not None else None
+    if not isinstance(compfor, cst.CompFor) or compfor.iter is not attr:
+        return refuse
+    target = compfor.target
+    if not isinstance(target, cst.Name):
+        return refuse
+    scope = model.scopes.get(target)
+    if scope is None:
+        return refuse
+    strip = []
+    for assignment in scope.assignments[target.value]:
+        if getattr(assignment, "node", None) is not target:
+            continue
+        for access in assignment.references:
+            parent = model.parent(access.node)
+            if not (
+                isinstance(parent, cst.Attribute)
+                and parent.value is access.node
+                and parent.attr.value == "name"
+            ):
+                return refuse
+            strip.append(parent)
+    model.strip_name.update(strip)
+    call = client_call(env.client, "list_partitions", [kwarg("collection_name", env.name)])
+    return Rewrite(expr=call, summary=".partitions in a comprehension -> list_partitions()")
+
+
 PROPERTIES = {
+    "partitions": PropertyRule(PROPERTIES_RULE.code, _partitions),
     "name": PropertyRule(PROPERTIES_RULE.code, _name),
     "num_entities": PropertyRule(PROPERTIES_RULE.code, _stat("get_collection_stats", "row_count")),
     "is_empty": PropertyRule(

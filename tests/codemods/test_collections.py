@@ -96,3 +96,10 @@ def test_collection_parameter_and_self_attribute():
         + "print(count(Collection('y')))\n",
         codes=("MM101",),  # the inline Collection('y') keeps the ORM connection alive
     )
+
+
+def test_partition_names_comprehension_uses_list_partitions():
+    check(
+        HEAD + 'c = Collection("x")\nprint(sorted(p.name for p in c.partitions))\n',
+        NEW_HEAD + 'c = "x"\nprint(sorted(p for p in client.list_partitions(collection_name=c)))\n',
+    )
