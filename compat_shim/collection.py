@@ -632,7 +632,7 @@ class Collection:
 
         def run() -> Status:
             client.create_index(self._name, params, timeout=timeout, **kwargs)
-            return Status()
+            return Status(Status.SUCCESS, "")  # what the ORM returns for a built index
 
         if is_async:
             return future.BaseFuture(future.run_async(run, callback))

@@ -74,7 +74,7 @@ def plain(value: Any) -> Any:
     if type(value).__name__ in ("LoadState",):
         return value.name
     if type(value).__name__ == "Status":
-        return ("Status", value.code)
+        return ("Status", value.code, value.message, repr(value))
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
     if isinstance(value, (list, tuple)):
