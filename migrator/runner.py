@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any
 
 from codemods import Options
 from migrator.discover import Candidate, mentions_pymilvus
@@ -23,12 +24,20 @@ MAX_SOURCE_BYTES = 2 * 2**20
 _MIN_FILES_FOR_POOL = 4
 
 
-def _worker_init() -> None:
+# Set by the parent on Ctrl-C; a worker checks it before each file of its chunk.
+_stop: Any = None
+
+
+def _worker_init(stop: Any) -> None:
+    global _stop
     # The parent handles Ctrl-C and decides what gets written; workers just stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _stop = stop
 
 
 def _process_job(job: tuple[Path, bytes, Options]) -> FileResult:
+    if _stop is not None and _stop.is_set():
+        return FileResult(path=job[0], status=FAILED, error="not processed: interrupted")
     return process_bytes(*job)
 
 
@@ -74,11 +83,18 @@ def run(
     ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     workers = min(jobs, len(work))
     chunk = max(1, min(32, len(work) // (workers * 4) or 1))
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init) as pool:
+    stop = ctx.Event()
+    with ProcessPoolExecutor(
+        workers, mp_context=ctx, initializer=_worker_init, initargs=(stop,)
+    ) as pool:
         try:
             stream = pool.map(_process_job, [(p, d, options) for p, d in work], chunksize=chunk)
             yield from _merge(slots, stream)
         except BaseException:
+            # Leaving the `with` waits for the chunks already handed out (up to 32 files per
+            # worker, ~30 s on 2 busy cores); with `stop` set each worker finishes only the
+            # file it is on. Killing workers instead can hang the pool's queue threads.
+            stop.set()
             pool.shutdown(wait=False, cancel_futures=True)
             raise
 
