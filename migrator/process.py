@@ -141,7 +141,7 @@ def _migrate_text(text: str, options: Options) -> tuple[str, list[Change], list[
     annotated, noted = annotate(text, findings)
     if not noted:  # every note is already in the file
         return new_text, changes, findings
-    # Migrate the annotated source: the notes sit above statements the codemods left alone.
+    # Migrate the annotated source again: comments do not change what the codemods see.
     new_text, changes, findings = migrate_python_text(annotated, options)
     notes = [Change(f.line, f.code, "manual-review note written as a comment") for f in noted]
     return new_text, changes + notes, findings
