@@ -278,3 +278,14 @@ def test_only_real_server_runs_compare_printed_dicts_sorted(tmp_path, milvus) ->
     assert run.returncode == 0, run.stderr
     expected = "{'b': 1, 'a': 2}" if milvus.lane == "lite" else "{'a': 2, 'b': 1}"
     assert run.stdout == expected
+
+
+def test_a_bounded_read_sees_earlier_writes_and_the_level_is_kept(milvus) -> None:
+    """The server lane runs with common.gracefulTime=0 so that comparisons are not a race;
+    the consistency level is still stored as asked (lite stores Strong for everything)."""
+    client = milvus.client()
+    client.create_collection("c", dimension=4, consistency_level="Bounded")
+    client.insert("c", [{"id": i, "vector": [0.1, 0.2, 0.3, float(i)]} for i in range(5)])
+    assert len(client.query("c", filter="id >= 0")) == 5
+    stored = client.describe_collection("c")["consistency_level"]
+    assert stored == (0 if milvus.lane == "lite" else 2)  # 0 Strong, 2 Bounded

@@ -48,12 +48,17 @@ _TEMPLATE_PORTS = (
 _PR_SET_PDEATHSIG = 1
 
 # milvus.yaml settings changed from the package's template (dotted keys, passed as env vars).
-# Only polling intervals, to cut the test wait: releasing drops from ~1 s to ~0.2 s and a
-# Strong read waits less for the time tick. Semantics (consistency, load rules) are untouched.
+# Polling intervals, to cut the test wait: releasing drops from ~1 s to ~0.2 s and a Strong
+# read waits less for the time tick; and the Bounded staleness window (see below).
 TUNING: dict[str, object] = {
     "queryCoord.checkInterval": 200,  # ms, default 1000
     "queryCoord.distPullInterval": 100,  # ms, default 500
     "proxy.timeTickInterval": 100,  # ms, default 200
+    # Bounded reads wait for data older than `now - gracefulTime`. At the default 5000 ms a read
+    # right after a write sees it or not by chance (ORM and MilvusClient alike), which makes
+    # every comparison flaky. At 0 a Bounded read sees earlier writes; the stored consistency
+    # level, load and index rules, and flush-only counts stay those of a real server.
+    "common.gracefulTime": 0,  # ms, default 5000
 }
 
 
