@@ -47,7 +47,9 @@ def _use_color(no_color: bool) -> bool:
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff per file; write nothing.")
+@click.option(
+    "--diff", "show_diff", is_flag=True, help="Print a unified diff per file; write nothing."
+)
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when any file would change.")
 @click.option(
     "--shim",
@@ -63,10 +65,15 @@ def _use_color(no_color: bool) -> bool:
     help="Report format on stdout.",
 )
 @click.option(
-    "-j", "--jobs", type=click.IntRange(min=1), default=None,
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
     help="Parallel worker processes [default: number of CPUs].",
 )
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB (repeatable).")
+@click.option(
+    "--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB (repeatable)."
+)
 @click.option(
     "--unsafe-fixes/--no-unsafe-fixes", default=None, help="Also apply rewrites marked unsafe."
 )
@@ -76,20 +83,33 @@ def _use_color(no_color: bool) -> bool:
     help="Write manual-review notes as `# milvus-migrate:` comments.",
 )
 @click.option(
-    "--client-name", metavar="NAME", default=None,
+    "--client-name",
+    metavar="NAME",
+    default=None,
     help="Variable name for the MilvusClient the rewrite creates [default: client].",
 )
 @click.option(
-    "--async", "async_mode", type=click.Choice(["auto", "never", "always"]), default="auto",
+    "--async",
+    "async_mode",
+    type=click.Choice(["auto", "never", "always"]),
+    default="auto",
     show_default=True,
     help="Calls inside `async def` -> awaited AsyncMilvusClient calls: auto (where one event "
     "loop is provable), always (skip that check), never.",
 )
-@click.option("--select", multiple=True, metavar="CODE", help="Only run rules with these code prefixes.")
-@click.option("--ignore", multiple=True, metavar="CODE", help="Skip rules with these code prefixes.")
+@click.option(
+    "--select", multiple=True, metavar="CODE", help="Only run rules with these code prefixes."
+)
+@click.option(
+    "--ignore", multiple=True, metavar="CODE", help="Skip rules with these code prefixes."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-@click.option("-v", "--verbose", is_flag=True, help="Print every file; show tracebacks for tool bugs.")
-@click.option("--no-color", is_flag=True, help="Plain output (also: NO_COLOR=1, or a non-terminal).")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Print every file; show tracebacks for tool bugs."
+)
+@click.option(
+    "--no-color", is_flag=True, help="Plain output (also: NO_COLOR=1, or a non-terminal)."
+)
 @click.version_option(package_name="milvus-migrate")
 def migrate(
     paths: tuple[Path, ...],
@@ -240,7 +260,9 @@ def _write(result: FileResult) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@click.option("--no-color", is_flag=True, help="Plain output (also: NO_COLOR=1, or a non-terminal).")
+@click.option(
+    "--no-color", is_flag=True, help="Plain output (also: NO_COLOR=1, or a non-terminal)."
+)
 def rules_command(code: str | None, fmt: str, no_color: bool) -> None:
     """List the rules, or explain one (`milvus-migrate rules MM130`).
 
@@ -257,7 +279,9 @@ def rules_command(code: str | None, fmt: str, no_color: bool) -> None:
         click.echo(json.dumps([_rule_dict(r) for r in rules], indent=2))
         return
     console = Console(
-        force_terminal=_use_color(no_color), no_color=not _use_color(no_color), highlight=False,
+        force_terminal=_use_color(no_color),
+        no_color=not _use_color(no_color),
+        highlight=False,
         soft_wrap=True,
     )
     if len(rules) > 1 or code is None:
