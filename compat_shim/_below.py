@@ -247,3 +247,15 @@ def index_build_progress(
     return handler.get_index_build_progress(
         collection_name=name, index_name=index_name, timeout=timeout, context=context
     )
+
+
+def load_state(
+    client: MilvusClient, name: str, partition_names: list | None, timeout: float | None
+) -> Any:
+    """GetLoadState for a collection or several partitions in one RPC, as the ORM asks
+    (MilvusClient.get_load_state takes one partition). None when not reachable."""
+    below = _handler_and_context(client)
+    if below is None:
+        return None
+    handler, context = below
+    return handler.get_load_state(name, partition_names, timeout=timeout, context=context)

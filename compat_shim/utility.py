@@ -85,7 +85,11 @@ def load_state(
     using: str = DEFAULT_ALIAS,
     timeout: float | None = None,
 ) -> LoadState:
-    return _state_of(client_for(using), collection_name, partition_names, timeout)["state"]
+    client = client_for(using)
+    state = _below.load_state(client, collection_name, partition_names, timeout)
+    if state is not None:
+        return state
+    return _state_of(client, collection_name, partition_names, timeout)["state"]
 
 
 @shimmed("utility.wait_for_loading_complete")
