@@ -177,7 +177,8 @@ def generate_program(choose: Choose) -> tuple[str, list[str]]:
             w.line(indent, f'print("entities", {h}.num_entities)')
         w.line(indent, f'print("collections", {util}.list_collections())')
 
-    pos, kw = _both(["name", "schema"], ["NAME", "SCHEMA"])
+    # Strong: reads right after writes must see them on a real server too (Bounded by default).
+    pos, kw = _both(["name", "schema", "consistency_level"], ["NAME", "SCHEMA", '"Strong"'])
     if style == "global":
         w.line(0, f"{var} = {_call(w, col_cls, pos, kw, choose('ctor positional', (1, 2)))}")
         ops(var, 0)

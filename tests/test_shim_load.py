@@ -101,7 +101,8 @@ def _worker(col: Collection, thread: int, ops: int) -> dict[int, int]:
 
 def _open(target: MilvusTarget, alias: str, name: str) -> Collection:
     connections.connect(alias=alias, uri=target.uri)
-    col = Collection(name, _schema(), using=alias)
+    # Strong: each thread reads its own writes at once (real servers default to Bounded).
+    col = Collection(name, _schema(), using=alias, consistency_level="Strong")
     col.create_index("vec", L2)
     col.load()
     return col
