@@ -26,9 +26,7 @@ RULE = RuleInfo(
     ),
     applicability=Applicability.SAFE,
     before="from pymilvus import Collection, DataType, connections\n",
-    after=(
-        "from compat_shim import Collection, connections\nfrom pymilvus import DataType\n"
-    ),
+    after=("from compat_shim import Collection, connections\nfrom pymilvus import DataType\n"),
 )
 
 _SHIM_PACKAGE_NAMES = {"pymilvus", "pymilvus.orm"}
@@ -82,13 +80,11 @@ class ShimImportsTransformer(cst.CSTTransformer):
             return updated
         names = ", ".join(_alias_name(a) for a in moved)
         self.ctx.record_change(line, RULE.code, f"import {names} from compat_shim")
-        shim_import = imp.with_changes(
-            module=cst.Name("compat_shim"), names=_strip_trailing_comma(moved), lpar=None, rpar=None
-        )
+        shim_import = imp.with_changes(module=cst.Name("compat_shim"), names=_end_like(moved, imp))
         if not kept:
             return updated.with_changes(body=[shim_import])
         rest = updated.with_changes(
-            body=[imp.with_changes(names=_strip_trailing_comma(kept))],
+            body=[imp.with_changes(names=_end_like(kept, imp))],
             leading_lines=[],
             trailing_whitespace=cst.TrailingWhitespace(),
         )
@@ -98,11 +94,7 @@ class ShimImportsTransformer(cst.CSTTransformer):
         for alias in node.names:
             if _alias_name(alias) == "pymilvus":
                 asname = alias.asname
-                bound = (
-                    get_full_name_for_node(asname.name)
-                    if asname is not None
-                    else "pymilvus"
-                )
+                bound = get_full_name_for_node(asname.name) if asname is not None else "pymilvus"
                 self._pymilvus_module_names.add(bound or "pymilvus")
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
@@ -117,13 +109,24 @@ class ShimImportsTransformer(cst.CSTTransformer):
                 col,
                 RULE.code,
                 f"`{node.value.value}.{node.attr.value}` is reached through the pymilvus module",
-                "call compat_shim.install() before this code runs, or import the name from compat_shim",
+                "call compat_shim.install() before this code runs, "
+                "or import the name from compat_shim",
             )
 
 
-def _strip_trailing_comma(aliases: list[cst.ImportAlias]) -> list[cst.ImportAlias]:
+def _end_like(aliases: list[cst.ImportAlias], imp: cst.ImportFrom) -> list[cst.ImportAlias]:
+    """Give a subset of an import's names the ending the full list had.
+
+    A parenthesized multi-line import keeps its parentheses, so the subset's last name takes
+    the original last comma (often a trailing comma plus the newline before `)`); without
+    parentheses a dangling comma would be a syntax error, so it is dropped.
+    """
     out = list(aliases)
-    out[-1] = out[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    original_last = imp.names[-1] if not isinstance(imp.names, cst.ImportStar) else None
+    if imp.lpar is not None and original_last is not None:
+        out[-1] = out[-1].with_changes(comma=original_last.comma)
+    else:
+        out[-1] = out[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
     return out
 
 

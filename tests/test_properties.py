@@ -93,14 +93,7 @@ def test_full_rewrite_keeps_every_comment(program: tuple[str, tuple[str, ...]]) 
     _check_comments("full", *program)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="found by this test: --shim turns a parenthesized multi-line "
-    "`from pymilvus import (\\n Collection,\\n connections,\\n)` into "
-    "`from compat_shim import Collection,\\n    connections` (a syntax error); "
-    "codemods/shim_imports.py drops the parentheses but keeps the newlines",
-)
-@_property("shim", known_failure=True)
+@_property("shim")
 @given(program=orm_programs())
 def test_shim_rewrite_parses_and_is_a_fixed_point(program: tuple[str, tuple[str, ...]]) -> None:
     _check_parses_and_fixed_point("shim", program[0])
