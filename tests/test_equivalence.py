@@ -34,9 +34,33 @@ PROGRAMS = sorted(PROGRAMS_DIR.glob("*.py"))
 RUN_TIMEOUT = 180.0
 DIFF_LINES = 80  # keep failure messages readable
 
+
+def _partial(what: str) -> dict[str, str]:
+    return {
+        "migrated": f"partial migration: {what} is reported for manual review and stays ORM "
+        "code, so connections.connect is kept for it and warns under strict mode"
+    }
+
+
 # program stem -> mode -> reason. A pair listed here is expected to fail (strict xfail), so the
 # committed suite passes while the gap stays visible; remove an entry once the pair passes.
-KNOWN_FAILURES: dict[str, dict[str, str]] = {}
+KNOWN_FAILURES: dict[str, dict[str, str]] = {
+    "admin_utility": _partial("loading_progress/index_building_progress"),
+    "error_paths": _partial("Collection() inside try/except (relies on the ORM's checks)"),
+    "host_port_connect": _partial("a Collection handle the analysis cannot follow"),
+    "hybrid_rrf": _partial("a collection whose uses are not all migratable"),
+    "hybrid_weighted": _partial("a collection whose uses are not all migratable"),
+    "index_objects": _partial("Index(...) objects and col.index()"),
+    "load_release_properties": _partial("a collection whose uses are not all migratable"),
+    "open_or_create": _partial("Collection() inside try/except (open-or-create, trap 2)"),
+    "partition_objects": _partial("col.partition()"),
+    "repository_class": _partial("a collection handle returned from a function"),
+    "two_connections_using": _partial("a collection routed through a non-literal alias"),
+    "search_variants": {
+        "migrated": "OPEN codemod gap: search with empty data returns an empty result on the "
+        "ORM but raises on MilvusClient (trap 8); the rewrite needs an `if data` guard"
+    },
+}
 
 # program stem (or "stem-mode" for one mode) -> why it cannot hold on the real-server lane
 # (Milvus 2.3.5, docs/servers.md); mostly pymilvus's own ORM already fails there, so there is no
