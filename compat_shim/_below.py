@@ -2,17 +2,22 @@
 
 Each one exists because the public call would behave differently from the ORM or cost more
 RPCs; each goes through MilvusClient's own connection handler (never the ORM's registry) and
-falls back to the public API when that handler is not there.
+falls back to the public API (`_public`) when that handler is not there.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from pymilvus import MilvusClient
+
+from compat_shim import _public
+from compat_shim._mutation_call import Mutation
 
 _quiet = threading.local()
 
@@ -55,6 +60,27 @@ def _handler_and_context(client: MilvusClient) -> tuple[Any, Any] | None:
     return handler_of(), context_of()
 
 
+def _on_handler(public: Callable[..., Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Run the decorated call on MilvusClient's handler and call context.
+
+    The decorated function takes `(handler, context, *args)`; callers pass `(client, *args)`.
+    When the handler is not reachable, `public(client, *args)` answers instead.
+    """
+
+    def wrap(func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        def call(client: MilvusClient, *args: Any, **kwargs: Any) -> Any:
+            below = _handler_and_context(client)
+            if below is None:
+                return public(client, *args, **kwargs)
+            handler, context = below
+            return func(handler, context, *args, **kwargs)
+
+        return call
+
+    return wrap
+
+
 def drop_index_by_field(
     client: MilvusClient, name: str, field_name: str, index_name: str, timeout: float | None
 ) -> None:
@@ -71,43 +97,23 @@ def drop_index_by_field(
     client.drop_index(name, index_name, timeout=timeout)
 
 
-def index_descriptions(client: MilvusClient, name: str) -> list[tuple[str, str, dict]]:
+@_on_handler(_public.index_descriptions)
+def index_descriptions(handler: Any, context: Any, name: str) -> list[tuple[str, str, dict]]:
     """(field_name, index_name, ORM-style params) of every index in one DescribeIndex RPC,
     as the ORM's `Collection.indexes` does; the public route costs 1 + one per index."""
-    below = _handler_and_context(client)
-    if below is not None:
-        handler, context = below
-        out = []
-        for index in handler.list_indexes(name, context=context) or []:
-            if index is None:
-                continue
-            info = {kv.key: kv.value for kv in index.params}
-            if info.get("params"):
-                info["params"] = json.loads(info["params"])
-            out.append((index.field_name, index.index_name, info))
-        return out
     out = []
-    for index_name in client.list_indexes(name):
-        desc = client.describe_index(name, index_name) or {}
-        info = {
-            k: v
-            for k, v in desc.items()
-            if k
-            not in (
-                "field_name",
-                "index_name",
-                "total_rows",
-                "indexed_rows",
-                "pending_index_rows",
-                "state",
-                "index_state_fail_reason",
-            )
-        }
-        out.append((desc.get("field_name", ""), desc.get("index_name", index_name), info))
+    for index in handler.list_indexes(name, context=context) or []:
+        if index is None:
+            continue
+        info = {kv.key: kv.value for kv in index.params}
+        if info.get("params"):
+            info["params"] = json.loads(info["params"])
+        out.append((index.field_name, index.index_name, info))
     return out
 
 
-def seed_schema_cache(client: MilvusClient, name: str, desc: dict) -> None:
+@_on_handler(_public.seed_schema_cache)
+def seed_schema_cache(handler: Any, context: Any, name: str, desc: dict) -> None:
     """Hand the description the handle just fetched to pymilvus's own schema cache.
 
     MilvusClient's row insert describes the collection on first use; the ORM's column insert
@@ -120,10 +126,6 @@ def seed_schema_cache(client: MilvusClient, name: str, desc: dict) -> None:
         for f in desc.get("fields", [])
     ):
         return  # MilvusClient reshapes struct fields; let pymilvus fetch its own form
-    below = _handler_and_context(client)
-    if below is None:
-        return
-    handler, context = below
     try:
         from pymilvus.client.cache import GlobalCache
 
@@ -134,70 +136,61 @@ def seed_schema_cache(client: MilvusClient, name: str, desc: dict) -> None:
         return
 
 
-def mutate(
-    client: MilvusClient,
-    op: str,
-    name: str,
-    payload: Any,
-    partition_name: str | None,
-    timeout: float | None,
-    kwargs: dict,
-) -> Any:
-    """Insert/upsert/delete through MilvusClient's handler, keeping the full mutation result.
+def mutate(client: MilvusClient, m: Mutation) -> Any:
+    """The mutation through MilvusClient's handler, keeping the full mutation result.
 
     MilvusClient.insert/upsert/delete make exactly these handler calls and then reduce the
     result to a dict, dropping what the ORM's MutationResult shows: the timestamp, the
     success/error indexes, and (on a real server) the insert/delete counts of an upsert.
-    Returns None when the handler is not reachable; the caller then uses the public call.
     """
     below = _handler_and_context(client)
-    if below is None:
-        return None
+    # The public call answers an empty insert without an RPC.
+    if below is None or (m.op != "delete" and isinstance(m.payload, list) and not m.payload):
+        return _public.mutate(client, m)
     handler, _ = below
-    context = client._generate_call_context(**kwargs)
-    if op == "delete":
+    context = client._generate_call_context(**m.kwargs)
+    if m.op == "delete":
         return handler.delete(
-            name, payload, partition_name, timeout=timeout, context=context, **kwargs
+            m.collection,
+            m.payload,
+            m.partition_name,
+            timeout=m.timeout,
+            context=context,
+            **m.kwargs,
         )
-    if isinstance(payload, list) and not payload:
-        return None  # the public call answers an empty insert without an RPC
-    call = handler.insert_rows if op == "insert" else handler.upsert_rows
+    call = handler.insert_rows if m.op == "insert" else handler.upsert_rows
     return call(
-        name,
-        payload,
-        partition_name=partition_name or "",
-        timeout=timeout,
+        m.collection,
+        m.payload,
+        partition_name=m.partition_name or "",
+        timeout=m.timeout,
         context=context,
-        **kwargs,
+        **m.kwargs,
     )
 
 
+@_on_handler(_public.loading_progress)
 def loading_progress(
-    client: MilvusClient, name: str, partition_names: list | None, timeout: float | None
-) -> float | None:
+    handler: Any, context: Any, name: str, partition_names: list | None, timeout: float | None
+) -> float:
     """GetLoadingProgress, the RPC the ORM's utility.loading_progress makes: servers differ
     on a collection that is not loaded (real Milvus raises, milvus-lite reports 0), and only
-    the same RPC reproduces both. None when the handler is not reachable."""
-    below = _handler_and_context(client)
-    if below is None:
-        return None
-    handler, context = below
+    the same RPC reproduces both."""
     return handler.get_loading_progress(name, partition_names, timeout=timeout, context=context)
 
 
-def search_iterator_v1(client: MilvusClient, name: str, schema_dict: dict, **kwargs: Any) -> Any:
+@_on_handler(_public.search_iterator)
+def search_iterator_v1(
+    handler: Any, context: Any, name: str, schema_dict: dict, **kwargs: Any
+) -> Any:
     """The ORM's search iterator: pymilvus's V1 `SearchIterator` on MilvusClient's handler.
 
     MilvusClient.search_iterator first tries the V2 protocol; on servers without it (Milvus
     before 2.5, milvus-lite) that costs an extra failed Search and describe, and logs a
-    warning the ORM never shows. None when the handler is not reachable.
+    warning the ORM never shows.
     """
-    below = _handler_and_context(client)
-    if below is None:
-        return None
     from pymilvus.client.iterator import SearchIterator
 
-    handler, context = below
     rpc_options = kwargs.pop("rpc_options", {})
     return SearchIterator(
         handler=handler,
@@ -209,53 +202,39 @@ def search_iterator_v1(client: MilvusClient, name: str, schema_dict: dict, **kwa
     )
 
 
+@_on_handler(_public.wait_for_loading)
 def wait_for_loading(
-    client: MilvusClient, name: str, partition_names: list | None, timeout: float | None
-) -> bool:
-    """The ORM's wait (GetLoadingProgress polling) on MilvusClient's handler; False when the
-    handler is not reachable (the caller polls the public load state instead)."""
-    below = _handler_and_context(client)
-    if below is None:
-        return False
-    handler, context = below
+    handler: Any, context: Any, name: str, partition_names: list | None, timeout: float | None
+) -> None:
+    """The ORM's wait (GetLoadingProgress polling) on MilvusClient's handler."""
     if partition_names:
         handler.wait_for_loading_partitions(name, partition_names, timeout=timeout, context=context)
     else:
         handler.wait_for_loading_collection(name, timeout=timeout, context=context)
-    return True
 
 
+@_on_handler(_public.wait_for_index)
 def wait_for_index(
-    client: MilvusClient, name: str, index_name: str, timeout: float | None
-) -> bool | None:
-    """The ORM's index-build wait on MilvusClient's handler (None: not reachable)."""
-    below = _handler_and_context(client)
-    if below is None:
-        return None
-    handler, context = below
+    handler: Any, context: Any, name: str, index_name: str, timeout: float | None
+) -> bool:
+    """The ORM's index-build wait on MilvusClient's handler."""
     return handler.wait_for_creating_index(name, index_name, timeout=timeout, context=context)[0]
 
 
+@_on_handler(_public.index_build_progress)
 def index_build_progress(
-    client: MilvusClient, name: str, index_name: str, timeout: float | None
-) -> dict | None:
-    """The ORM's index_building_progress RPC and answer (None: not reachable)."""
-    below = _handler_and_context(client)
-    if below is None:
-        return None
-    handler, context = below
+    handler: Any, context: Any, name: str, index_name: str, timeout: float | None
+) -> dict:
+    """The ORM's index_building_progress RPC and answer."""
     return handler.get_index_build_progress(
         collection_name=name, index_name=index_name, timeout=timeout, context=context
     )
 
 
+@_on_handler(_public.load_state)
 def load_state(
-    client: MilvusClient, name: str, partition_names: list | None, timeout: float | None
+    handler: Any, context: Any, name: str, partition_names: list | None, timeout: float | None
 ) -> Any:
     """GetLoadState for a collection or several partitions in one RPC, as the ORM asks
-    (MilvusClient.get_load_state takes one partition). None when not reachable."""
-    below = _handler_and_context(client)
-    if below is None:
-        return None
-    handler, context = below
+    (MilvusClient.get_load_state takes one partition)."""
     return handler.get_load_state(name, partition_names, timeout=timeout, context=context)

@@ -15,7 +15,6 @@ from pymilvus.client.types import cmp_consistency_level, get_consistency_level
 from pymilvus.client.utils import get_params
 from pymilvus.exceptions import (
     AutoIDException,
-    DataTypeNotMatchException,
     ExceptionsMessage,
     IndexNotExistException,
     MilvusException,
@@ -34,6 +33,9 @@ from compat_shim._below import (
     search_iterator_v1,
     seed_schema_cache,
 )
+from compat_shim._index_params import orm_index_params
+from compat_shim._mutation_call import Mutation
+from compat_shim._search_args import NoProjection, check_expr, has_no_queries, rename_expr_params
 from compat_shim._warn import shimmed
 from compat_shim.connections import DEFAULT_ALIAS, client_for
 from compat_shim.index import Index
@@ -43,18 +45,6 @@ from compat_shim.partition import Partition
 DEFAULT_CONSISTENCY_LEVEL = "Bounded"  # pymilvus.client.constants, unchanged since 2.3
 UNLIMITED = -1
 _COLLECTION_NOT_FOUND = 100
-
-
-class _NoProjection(list):
-    """An empty `output_fields` that MilvusClient forwards as is.
-
-    The ORM sends no output fields when given none (a real server then returns the primary
-    key only); MilvusClient would turn an empty or missing list into ["*"]. This list is empty
-    on the wire but truthy, so it survives that defaulting.
-    """
-
-    def __bool__(self) -> bool:
-        return True
 
 
 class _OrmIndexParam(IndexParam):
@@ -82,20 +72,6 @@ def describe_or_none(client: MilvusClient, name: str, timeout: float | None = No
         if is_not_found(exc):
             return None
         raise
-
-
-def index_info(desc: dict) -> dict:
-    """The ORM's `Index.params` view of a `describe_index` dict."""
-    skip = {
-        "field_name",
-        "index_name",
-        "total_rows",
-        "indexed_rows",
-        "pending_index_rows",
-        "state",
-        "index_state_fail_reason",
-    }
-    return {k: v for k, v in desc.items() if k not in skip}
 
 
 class Collection:
@@ -295,32 +271,29 @@ class Collection:
 
     # ---- data ----
 
-    def _mutate(self, op: str, data: Any, partition_name: str | None, timeout: Any, kwargs: dict):
-        _data.check_insert_data(data)
+    def _mutate(
+        self, op: str, payload: Any, partition_name: str | None, timeout: Any, kwargs: dict
+    ) -> Any:
+        """Run a mutation now, or on the shim's pool when `_async` asks for a future."""
         is_async = kwargs.pop("_async", False)
         callback = kwargs.pop("_callback", None)
-        row_based = _data.is_row_based(data)
-        rows = _data.to_rows(self._schema, data, upsert=(op == "upsert"))
         client = self._client
-        call = client.insert if op == "insert" else client.upsert
 
         def run() -> MutationResult:
-            raw = mutate(client, op, self._name, rows, partition_name, timeout, kwargs)
-            if raw is not None:
-                return MutationResult(raw, kind=op)
-            res = call(
-                self._name,
-                data=rows,
-                timeout=timeout,
-                partition_name=partition_name or "",
-                **kwargs,
-            )
-            return MutationResult(res, kind=op)
+            raw = mutate(client, Mutation(op, self._name, payload, partition_name, timeout, kwargs))
+            return MutationResult(raw, kind=op)
 
-        # The ORM returns a future only for column-based data; rows run synchronously.
-        if is_async and not row_based:
+        if is_async:
             return future.MutationFuture(future.run_async(run, callback))
         return run()
+
+    def _write(self, op: str, data: Any, partition_name: str | None, timeout: Any, kwargs: dict):
+        _data.check_insert_data(data)
+        rows = _data.to_rows(self._schema, data, upsert=(op == "upsert"))
+        if _data.is_row_based(data):
+            # The ORM returns a future only for column-based data; rows run synchronously.
+            kwargs.pop("_async", None)
+        return self._mutate(op, rows, partition_name, timeout, kwargs)
 
     @shimmed("Collection.insert")
     def insert(
@@ -330,7 +303,7 @@ class Collection:
         timeout: float | None = None,
         **kwargs: Any,
     ) -> MutationResult:
-        return self._mutate("insert", data, partition_name, timeout, kwargs)
+        return self._write("insert", data, partition_name, timeout, kwargs)
 
     @shimmed("Collection.upsert")
     def upsert(
@@ -340,7 +313,7 @@ class Collection:
         timeout: float | None = None,
         **kwargs: Any,
     ) -> MutationResult:
-        return self._mutate("upsert", data, partition_name, timeout, kwargs)
+        return self._write("upsert", data, partition_name, timeout, kwargs)
 
     @shimmed("Collection.delete")
     def delete(
@@ -352,26 +325,7 @@ class Collection:
     ) -> MutationResult:
         if not isinstance(expr, str) or not expr:
             raise ParamError(message=f"Illegal str variables: {expr!r}")
-        is_async = kwargs.pop("_async", False)
-        callback = kwargs.pop("_callback", None)
-        client = self._client
-
-        def run() -> MutationResult:
-            raw = mutate(client, "delete", self._name, expr, partition_name, timeout, kwargs)
-            if raw is not None:
-                return MutationResult(raw, kind="delete")
-            res = client.delete(
-                self._name,
-                filter=expr,
-                partition_name=partition_name,
-                timeout=timeout,
-                **kwargs,
-            )
-            return MutationResult(res, kind="delete")
-
-        if is_async:
-            return future.MutationFuture(future.run_async(run, callback))
-        return run()
+        return self._mutate("delete", expr, partition_name, timeout, kwargs)
 
     @shimmed("Collection.search")
     def search(
@@ -391,15 +345,11 @@ class Collection:
         search_aggregation: Any = None,
         **kwargs: Any,
     ) -> Any:
-        if expr is not None and not isinstance(expr, str):
-            raise DataTypeNotMatchException(message=ExceptionsMessage.ExprType % type(expr))
-        empty_sparse = _data._is_sparse_matrix(data) and data.shape[0] == 0
-        if (isinstance(data, list) and len(data) == 0) or empty_sparse:
-            if kwargs.get("_async", False):
-                return future.SearchFuture(None)
-            return future.empty_search_result()
-        if "expr_params" in kwargs:  # MilvusClient's name for it is filter_params
-            kwargs["filter_params"] = kwargs.pop("expr_params")
+        check_expr(expr)
+        is_async = kwargs.get("_async", False)
+        if has_no_queries(data):
+            return future.search_answer(None, is_async)
+        rename_expr_params(kwargs)
         resp = self._client.search(
             self._name,
             data=data,
@@ -418,7 +368,7 @@ class Collection:
             schema=self._schema_dict,
             **kwargs,
         )
-        return future.SearchFuture(resp) if kwargs.get("_async", False) else resp
+        return future.search_answer(resp, is_async)
 
     @shimmed("Collection.hybrid_search")
     def hybrid_search(
@@ -433,10 +383,9 @@ class Collection:
         ranker: Any = None,
         **kwargs: Any,
     ) -> Any:
+        is_async = kwargs.get("_async", False)
         if isinstance(reqs, list) and len(reqs) == 0:
-            if kwargs.get("_async", False):
-                return future.SearchFuture(None)
-            return future.empty_search_result()
+            return future.search_answer(None, is_async)
         resp = self._client.hybrid_search(
             self._name,
             reqs=reqs,
@@ -449,7 +398,7 @@ class Collection:
             schema=self._schema_dict,
             **kwargs,
         )
-        return future.SearchFuture(resp) if kwargs.get("_async", False) else resp
+        return future.search_answer(resp, is_async)
 
     @shimmed("Collection.search_iterator")
     def search_iterator(
@@ -466,12 +415,11 @@ class Collection:
         round_decimal: int = -1,
         **kwargs: Any,
     ) -> Any:
-        if expr is not None and not isinstance(expr, str):
-            raise DataTypeNotMatchException(message=ExceptionsMessage.ExprType % type(expr))
+        check_expr(expr)
         # The ORM normalises the caller's dict in place; code may rely on that.
         if isinstance(param, dict):
             param["params"] = get_params(param)
-        v1 = search_iterator_v1(
+        return search_iterator_v1(
             self._client,
             self._name,
             self._schema_dict,
@@ -487,22 +435,6 @@ class Collection:
             round_decimal=round_decimal,
             rpc_options=kwargs,
         )
-        if v1 is not None:
-            return v1
-        return self._client.search_iterator(
-            self._name,
-            data=data,
-            batch_size=batch_size,
-            filter=expr or "",
-            limit=limit,
-            output_fields=output_fields,
-            search_params=param,
-            timeout=timeout,
-            partition_names=partition_names,
-            anns_field=anns_field,
-            round_decimal=round_decimal,
-            **kwargs,
-        )
 
     @shimmed("Collection.query")
     def query(
@@ -513,14 +445,12 @@ class Collection:
         timeout: float | None = None,
         **kwargs: Any,
     ) -> Any:
-        if not isinstance(expr, str):
-            raise DataTypeNotMatchException(message=ExceptionsMessage.ExprType % type(expr))
-        if "expr_params" in kwargs:
-            kwargs["filter_params"] = kwargs.pop("expr_params")
+        check_expr(expr, optional=False)
+        rename_expr_params(kwargs)
         return self._client.query(
             self._name,
             filter=expr,
-            output_fields=_NoProjection() if not output_fields else output_fields,
+            output_fields=NoProjection() if not output_fields else output_fields,
             timeout=timeout,
             partition_names=partition_names,
             **kwargs,
@@ -537,8 +467,7 @@ class Collection:
         timeout: float | None = None,
         **kwargs: Any,
     ) -> Any:
-        if expr is not None and not isinstance(expr, str):
-            raise DataTypeNotMatchException(message=ExceptionsMessage.ExprType % type(expr))
+        check_expr(expr)
         return self._client.query_iterator(
             self._name,
             batch_size=batch_size,
@@ -610,7 +539,7 @@ class Collection:
         return Index(
             self,
             desc.get("field_name"),
-            index_info(desc),
+            orm_index_params(desc),
             index_name=desc.get("index_name", index_name),
             construct_only=True,
         )

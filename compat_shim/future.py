@@ -71,6 +71,14 @@ class SearchFuture(BaseFuture):
     """Wraps MilvusClient's async search future (or an empty result for empty input)."""
 
 
+def search_answer(resp: Any, is_async: bool) -> Any:
+    """A search's answer as the ORM gives it: a future for `_async=True`. `resp` None stands
+    for a search with no queries, which the ORM answers with an empty result."""
+    if is_async:
+        return SearchFuture(resp)
+    return empty_search_result() if resp is None else resp
+
+
 class _PoolFuture:
     """pymilvus's Future surface over a concurrent.futures.Future: `done()` waits for the
     call and returns None (pymilvus's documented "wait for request done"), `is_done()`

@@ -12,6 +12,9 @@ from compat_shim._warn import shimmed
 
 
 class Partition:
+    """A partition of a `Collection`: reads and writes are the collection's, scoped to it
+    (the arguments are passed on in the collection method's positional order)."""
+
     @shimmed("Partition")
     def __init__(self, collection: Any, name: str, description: str = "", **kwargs: Any) -> None:
         from compat_shim.collection import Collection
@@ -114,15 +117,15 @@ class Partition:
         **kwargs: Any,
     ) -> Any:
         return self._collection.search(
-            data=data,
-            anns_field=anns_field,
-            param=param,
-            limit=limit,
-            expr=expr,
-            partition_names=[self._name],
-            output_fields=output_fields,
-            round_decimal=round_decimal,
-            timeout=timeout,
+            data,
+            anns_field,
+            param,
+            limit,
+            expr,
+            [self._name],
+            output_fields,
+            timeout,
+            round_decimal,
             **kwargs,
         )
 
@@ -138,14 +141,7 @@ class Partition:
         **kwargs: Any,
     ) -> Any:
         return self._collection.hybrid_search(
-            reqs=reqs,
-            rerank=rerank,
-            limit=limit,
-            partition_names=[self._name],
-            output_fields=output_fields,
-            round_decimal=round_decimal,
-            timeout=timeout,
-            **kwargs,
+            reqs, rerank, limit, [self._name], output_fields, timeout, round_decimal, **kwargs
         )
 
     @shimmed("Partition.query")
@@ -156,13 +152,7 @@ class Partition:
         timeout: float | None = None,
         **kwargs: Any,
     ) -> Any:
-        return self._collection.query(
-            expr=expr,
-            output_fields=output_fields,
-            partition_names=[self._name],
-            timeout=timeout,
-            **kwargs,
-        )
+        return self._collection.query(expr, output_fields, [self._name], timeout, **kwargs)
 
     @shimmed("Partition.get_replicas")
     def get_replicas(self, timeout: float | None = None, **kwargs: Any) -> Any:

@@ -53,11 +53,17 @@ class Role:
     def is_exist(self) -> bool:
         return self._name in self._client.list_roles()
 
-    @shimmed("Role.grant")
-    def grant(
-        self, object: str, object_name: str, privilege: str, db_name: str = "", **kwargs: Any
+    def _change_privilege(
+        self,
+        call: Any,
+        object: str,
+        object_name: str,
+        privilege: str,
+        db_name: str,
+        kwargs: dict,
     ) -> None:
-        self._client.grant_privilege(
+        """Grant or revoke (`call`) with the ORM's argument names mapped to MilvusClient's."""
+        call(
             role_name=self._name,
             object_type=object,
             privilege=privilege,
@@ -66,14 +72,18 @@ class Role:
             **kwargs,
         )
 
+    @shimmed("Role.grant")
+    def grant(
+        self, object: str, object_name: str, privilege: str, db_name: str = "", **kwargs: Any
+    ) -> None:
+        self._change_privilege(
+            self._client.grant_privilege, object, object_name, privilege, db_name, kwargs
+        )
+
     @shimmed("Role.revoke")
     def revoke(self, object: str, object_name: str, privilege: str, db_name: str = "") -> None:
-        self._client.revoke_privilege(
-            role_name=self._name,
-            object_type=object,
-            privilege=privilege,
-            object_name=object_name,
-            db_name=db_name,
+        self._change_privilege(
+            self._client.revoke_privilege, object, object_name, privilege, db_name, {}
         )
 
     @shimmed("Role.grant_v2")

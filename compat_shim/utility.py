@@ -3,7 +3,6 @@ of `using` and `timeout`, kept on purpose) and return shapes."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
@@ -34,24 +33,6 @@ def _unsupported(api: str, way_out: str) -> NotImplementedError:
     return NotImplementedError(f"{api} has no MilvusClient equivalent in compat_shim: {way_out}")
 
 
-def _state_of(
-    client: Any, collection_name: str, partition_names: list | None, timeout: float | None
-) -> dict:
-    if partition_names:
-        if len(partition_names) > 1:
-            states = [
-                client.get_load_state(collection_name, partition_name=p, timeout=timeout)
-                for p in partition_names
-            ]
-            return min(
-                states, key=lambda s: s["state"].value if s["state"] != LoadState.Loaded else 99
-            )
-        return client.get_load_state(
-            collection_name, partition_name=partition_names[0], timeout=timeout
-        )
-    return client.get_load_state(collection_name, timeout=timeout)
-
-
 @shimmed("utility.loading_progress")
 def loading_progress(
     collection_name: str,
@@ -61,21 +42,7 @@ def loading_progress(
 ) -> dict:
     client = client_for(using)
     progress = _below.loading_progress(client, collection_name, partition_names, timeout)
-    if progress is not None:
-        return {"loading_progress": f"{progress:.0f}%"}
-    state = _state_of(client, collection_name, partition_names, timeout)
-    name = state["state"].name
-    if name == "Loaded":
-        pct = 100
-    elif name == "Loading":
-        pct = state.get("progress", 0)
-    elif name == "NotExist":
-        raise MilvusException(
-            code=100, message=f"collection not found[collection={collection_name}]"
-        )
-    else:
-        pct = 0
-    return {"loading_progress": f"{float(pct):.0f}%"}
+    return {"loading_progress": f"{progress:.0f}%"}
 
 
 @shimmed("utility.load_state")
@@ -85,11 +52,7 @@ def load_state(
     using: str = DEFAULT_ALIAS,
     timeout: float | None = None,
 ) -> LoadState:
-    client = client_for(using)
-    state = _below.load_state(client, collection_name, partition_names, timeout)
-    if state is not None:
-        return state
-    return _state_of(client, collection_name, partition_names, timeout)["state"]
+    return _below.load_state(client_for(using), collection_name, partition_names, timeout)
 
 
 @shimmed("utility.wait_for_loading_complete")
@@ -99,35 +62,7 @@ def wait_for_loading_complete(
     timeout: float | None = None,
     using: str = DEFAULT_ALIAS,
 ) -> None:
-    client = client_for(using)
-    if _below.wait_for_loading(client, collection_name, partition_names, timeout):
-        return
-    start = time.monotonic()
-    while True:
-        state = _state_of(client, collection_name, partition_names, timeout)["state"]
-        if state == LoadState.Loaded:
-            return
-        if state in (LoadState.NotExist, LoadState.NotLoad):
-            raise MilvusException(message=f"collection {collection_name} is not loading ({state})")
-        if timeout is not None and time.monotonic() - start > timeout:
-            raise MilvusException(
-                message=f"wait for loading collection timeout, collection: {collection_name}"
-            )
-        time.sleep(0.2)
-
-
-def _one_index(client: Any, collection_name: str, index_name: str, timeout: float | None) -> dict:
-    if index_name == "":
-        names = client.list_indexes(collection_name)
-        if not names:
-            raise MilvusException(
-                code=700, message=f"index not found[collection={collection_name}]"
-            )
-        index_name = names[0]
-    desc = client.describe_index(collection_name, index_name, timeout=timeout)
-    if desc is None:
-        raise MilvusException(code=700, message=f"index not found[collection={collection_name}]")
-    return desc
+    _below.wait_for_loading(client_for(using), collection_name, partition_names, timeout)
 
 
 @shimmed("utility.index_building_progress")
@@ -137,16 +72,7 @@ def index_building_progress(
     using: str = DEFAULT_ALIAS,
     timeout: float | None = None,
 ) -> dict:
-    client = client_for(using)
-    progress = _below.index_build_progress(client, collection_name, index_name, timeout)
-    if progress is not None:
-        return progress
-    desc = _one_index(client, collection_name, index_name, timeout)
-    return {
-        k: desc[k]
-        for k in ("total_rows", "indexed_rows", "pending_index_rows", "state")
-        if k in desc
-    }
+    return _below.index_build_progress(client_for(using), collection_name, index_name, timeout)
 
 
 @shimmed("utility.wait_for_index_building_complete")
@@ -156,23 +82,7 @@ def wait_for_index_building_complete(
     timeout: float | None = None,
     using: str = DEFAULT_ALIAS,
 ) -> bool:
-    client = client_for(using)
-    done = _below.wait_for_index(client, collection_name, index_name, timeout)
-    if done is not None:
-        return done
-    start = time.monotonic()
-    while True:
-        desc = _one_index(client, collection_name, index_name, timeout)
-        state = desc.get("state")
-        if state == "Finished":
-            return True
-        if state == "Failed":
-            raise MilvusException(message=desc.get("index_state_fail_reason", "index build failed"))
-        if timeout is not None and time.monotonic() - start > timeout:
-            raise MilvusException(
-                message=f"wait for index building timeout, collection: {collection_name}"
-            )
-        time.sleep(0.5)
+    return _below.wait_for_index(client_for(using), collection_name, index_name, timeout)
 
 
 @shimmed("utility.has_collection")
