@@ -2,7 +2,8 @@
 
 Renames: `param` -> `search_params`, `expr` -> `filter`, `rerank` -> `ranker`,
 `expr_params` -> `filter_params`. Always keyword arguments (the positional orders differ,
-trap 1). A query without `output_fields` is rewritten and reported (trap 8).
+trap 1). A query without `output_fields` is rewritten and reported (trap 8). A search whose
+query list may be empty keeps the ORM's empty result (trap 8, see codemods/empty_search.py).
 """
 
 from __future__ import annotations
@@ -12,7 +13,18 @@ import libcst as cst
 from codemods.analysis import MethodRule
 from codemods.base import Applicability, RuleInfo
 from codemods.collection_calls import CollectionCallCodemod
-from codemods.rewrite import Env, Refuse, Rewrite, bind, client_call, copy_args, kwarg, rename_extra
+from codemods.empty_search import Emptiness, classify, guarded, is_cheap_to_repeat
+from codemods.rewrite import (
+    Bound,
+    Env,
+    Refuse,
+    Rewrite,
+    bind,
+    client_call,
+    copy_args,
+    kwarg,
+    rename_extra,
+)
 
 SEARCH = RuleInfo(
     code="MM140",
@@ -21,7 +33,10 @@ SEARCH = RuleInfo(
         "Keeps data, anns_field, limit, output_fields, partition_names, consistency_level and "
         "round_decimal; renames `param` to `search_params`, `expr` to `filter`, `rerank` to "
         "`ranker` and `expr_params` to `filter_params`. Emits keywords only: the positional "
-        "orders differ."
+        "orders differ. Where `data` (`reqs`) may be an empty list, the call is guarded so it "
+        "still returns an empty result instead of raising: `client.search(...) if data else []`, "
+        "or `[] if isinstance(data, list) and not data else client.search(...)` when `data` may "
+        "also be a numpy array. A non-empty list literal needs no guard."
     ),
     applicability=Applicability.SAFE,
     before='col.search([v], "vec", {"metric_type": "L2"}, 3, "id > 1")\n',
@@ -71,13 +86,66 @@ def _convert(method: str, params: list[str], mapping: list[tuple[str, str]], req
                 "query() without output_fields: MilvusClient returns every field; the ORM on "
                 "a Milvus server returned only the primary key"
             )
-        return Rewrite(
-            expr=client_call(env.client, method, args, call),
-            summary=f"{method}() -> {env.client}.{method}(collection_name=..., ...)",
-            note=note,
-        )
+        new_call = client_call(env.client, method, args, call)
+        summary = f"{method}() -> {env.client}.{method}(collection_name=..., ...)"
+        if method in _QUERY_LISTS:
+            return _keep_empty_result(new_call, bound, _QUERY_LISTS[method], env, summary)
+        return Rewrite(expr=new_call, summary=summary, note=note)
 
     return convert
+
+
+# The argument whose empty list makes the ORM return an empty result without a server call.
+_QUERY_LISTS = {"search": "data", "hybrid_search": "reqs"}
+
+
+def _keep_empty_result(
+    new_call: cst.Call, bound: Bound, param: str, env: Env, summary: str
+) -> Rewrite:
+    """Trap 8: MilvusClient raises on an empty query list where the ORM returned an empty
+    result; guard the call where the list may be empty."""
+    original = bind(env.original, [*_ORM_PARAMS[param]]) if env.original is not None else None
+    source = original.value(param) if isinstance(original, Bound) else None
+    model = env.model
+    kind = classify(source, model) if source is not None else Emptiness.UNKNOWN
+    if kind is Emptiness.NON_EMPTY:
+        return Rewrite(expr=new_call, summary=summary)
+    method = new_call.func.attr.value  # type: ignore[attr-defined]
+    if _async_requested(bound):
+        return Rewrite(
+            expr=new_call,
+            summary=summary,
+            note=f"{method}(_async=...) with `{param}` that may be an empty list: the ORM "
+            "returned a future of an empty result, MilvusClient raises (not guarded)",
+        )
+    if kind is Emptiness.EMPTY:
+        return Rewrite(
+            expr=cst.List(elements=[]),
+            summary=f"{method}() with an empty `{param}` list -> [] (the ORM's empty result, "
+            "no server call)",
+        )
+    data = bound.value(param)
+    assert data is not None
+    if not is_cheap_to_repeat(data):
+        return Rewrite(
+            expr=new_call,
+            summary=summary,
+            note=f"`{param}` may be an empty list: the ORM returned an empty result, "
+            "MilvusClient raises; not guarded because a guard would evaluate the expression "
+            f"twice (assign it to a name, then `... if {param} else []`)",
+        )
+    parent = model.parent(env.original) if model is not None and env.original else None
+    return Rewrite(
+        expr=guarded(new_call, data, kind, parent),
+        summary=summary + f", guarded for an empty `{param}` list (the ORM's empty result)",
+    )
+
+
+def _async_requested(bound: Bound) -> bool:
+    for arg in bound.extra:
+        if arg.keyword is not None and arg.keyword.value == "_async":
+            return not (isinstance(arg.value, cst.Name) and arg.value.value == "False")
+    return False
 
 
 _SEARCH_PARAMS = [
@@ -122,6 +190,8 @@ _SIT_MAP = [
     ("partition_names", "partition_names"), ("output_fields", "output_fields"),
     ("timeout", "timeout"), ("round_decimal", "round_decimal"),
 ]  # fmt: skip
+
+_ORM_PARAMS = {"data": _SEARCH_PARAMS, "reqs": _HYBRID_PARAMS}
 
 METHODS = {
     "search": MethodRule(

@@ -57,10 +57,6 @@ KNOWN_FAILURES: dict[str, dict[str, str]] = {
     "partition_objects": _partial("inventory.partition()/.partitions (Partition objects)"),
     "repository_class": _partial("utility calls with using=ALIAS before the connect() is seen"),
     "two_connections_using": _partial("collections iterated as objects (for c in (live, old))"),
-    "search_variants": {
-        "migrated": "OPEN codemod gap: search with empty data returns an empty result on the "
-        "ORM but raises on MilvusClient (trap 8); the rewrite needs an `if data` guard"
-    },
 }
 
 # program stem (or "stem-mode" for one mode) -> why it cannot hold on the real-server lane

@@ -78,9 +78,9 @@ def test_create_index_expands_to_index_params():
 
 def test_hybrid_search_renames_rerank_and_load_partitions():
     check(
-        HEAD + "c.load(['p'])\nr = c.hybrid_search(reqs, RRFRanker(), 5, output_fields=['a'])\n",
+        HEAD + "c.load(['p'])\nr = c.hybrid_search([req], RRFRanker(), 5, output_fields=['a'])\n",
         NEW
-        + "client.load_partitions(collection_name=c, partition_names=['p'])\nr = client.hybrid_search(collection_name=c, reqs=reqs, ranker=RRFRanker(), limit=5, output_fields=['a'])\n",
+        + "client.load_partitions(collection_name=c, partition_names=['p'])\nr = client.hybrid_search(collection_name=c, reqs=[req], ranker=RRFRanker(), limit=5, output_fields=['a'])\n",
     )
 
 
