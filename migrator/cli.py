@@ -18,7 +18,7 @@ from migrator.config import Config, ConfigError, load_config
 from migrator.discover import Candidate, discover
 from migrator.process import CHANGED, FAILED, FileResult
 from migrator.report import Reporter
-from migrator.runner import run
+from migrator.runner import run, sigterm_as_interrupt
 from migrator.source_file import SourceError, write_atomic
 
 EXIT_OK, EXIT_WOULD_CHANGE, EXIT_ERROR = 0, 1, 2
@@ -31,6 +31,7 @@ Exit codes:
   1  --check found files that would change
   2  usage error, or at least one file could not be processed
   130  interrupted (Ctrl-C); every file is either its old or its new version
+  143  terminated (SIGTERM); the same as Ctrl-C
 """
 
 
@@ -161,21 +162,23 @@ def migrate(
     # Ctrl-C anywhere in the run (discovery included) ends with one message and exit 130,
     # never click's "Aborted!" (exit 1) or a traceback. Writes are atomic and hold the signal
     # back while they happen, so every file is either the old or the new version.
+    # SIGTERM takes the same path (exit 143).
     try:
-        candidates: list[Candidate] = []
-        for item in discover(paths, tuple(exclude)):
-            if isinstance(item, Candidate):
-                candidates.append(item)
-            else:
-                reporter.file_done(FileResult(path=item.path, status=FAILED, error=item.reason))
-        _run_all(candidates, options, jobs or os.cpu_count() or 1, reporter, mode)
-        reporter.finish()
-    except KeyboardInterrupt:
+        with sigterm_as_interrupt():
+            candidates: list[Candidate] = []
+            for item in discover(paths, tuple(exclude)):
+                if isinstance(item, Candidate):
+                    candidates.append(item)
+                else:
+                    reporter.file_done(FileResult(path=item.path, status=FAILED, error=item.reason))
+            _run_all(candidates, options, jobs or os.cpu_count() or 1, reporter, mode)
+            reporter.finish()
+    except KeyboardInterrupt as exc:
         click.echo(
             "\nInterrupted: files already written are complete; the rest are untouched.",
             err=True,
         )
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(getattr(exc, "exit_code", EXIT_INTERRUPTED))
     counts = reporter.counts()
     if counts[FAILED]:
         sys.exit(EXIT_ERROR)

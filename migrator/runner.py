@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -24,14 +26,48 @@ MAX_SOURCE_BYTES = 2 * 2**20
 _MIN_FILES_FOR_POOL = 4
 
 
-# Set by the parent on Ctrl-C; a worker checks it before each file of its chunk.
+# Set by the parent on Ctrl-C or SIGTERM; a worker checks it before each file of its chunk.
 _stop: Any = None
+
+_SIGTERM = getattr(signal, "SIGTERM", None)  # absent on some platforms
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, ended like Ctrl-C: the pool stops, files written so far stay complete."""
+
+    exit_code = 128 + 15  # 128 + SIGTERM, as shells report a run ended by it
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM raises `Terminated` in the main thread.
+
+    Python's default for SIGTERM ends the process at once: the pool's workers are left
+    running, orphaned, holding the caller's stdout and stderr open. As an exception it takes
+    the Ctrl-C path instead (stop the workers, wait for them, report). A write in progress
+    still completes first (`source_file._signals_deferred` holds the signal back).
+    """
+    if _SIGTERM is None or threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+
+    def terminate(_signum: int, _frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(_SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(_SIGTERM, previous)
 
 
 def _worker_init(stop: Any) -> None:
     global _stop
-    # The parent handles Ctrl-C and decides what gets written; workers just stop.
+    # The parent handles Ctrl-C and SIGTERM and decides what gets written; workers just stop
+    # (a signal sent to the whole process group reaches them too).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if _SIGTERM is not None:
+        signal.signal(_SIGTERM, signal.SIG_IGN)
     _stop = stop
 
 

@@ -413,12 +413,37 @@ def test_rewrite_keeps_the_owner(shared_dir: Path) -> None:
 # --- interrupt ----------------------------------------------------------------------------------
 
 
-def _interrupt_run(root: Path, jobs: str) -> subprocess.CompletedProcess[str]:
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return [int(line) for line in out.stdout.split()]
+
+
+def _running(pids: list[int]) -> list[str]:
+    """`ps` rows of the pids that still run (a zombie has ended: it only waits to be reaped)."""
+    if not pids:
+        return []
+    out = subprocess.run(
+        ["ps", "-o", "pid=,stat=,args=", "-p", ",".join(map(str, pids))],
+        capture_output=True,
+        text=True,
+    )
+    return [row for row in out.stdout.splitlines() if row.split()[1][0] != "Z"]
+
+
+def _interrupt_run(
+    root: Path, jobs: str, sig: int = signal.SIGINT, workers: list[int] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Interrupt a --shim run with `sig` once it writes; `workers` gets its child processes.
+
+    Output goes to files, not pipes: a worker left running would hold a pipe open and hide
+    that the run itself has ended."""
+    out_file = tempfile.TemporaryFile("w+")
+    err_file = tempfile.TemporaryFile("w+")
     proc = subprocess.Popen(
         [sys.executable, "-m", "migrator", "--shim", "--jobs", jobs, str(root)],
         cwd=REPO_ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=out_file,
+        stderr=err_file,
         text=True,
     )
     deadline = time.monotonic() + 120
@@ -428,22 +453,54 @@ def _interrupt_run(root: Path, jobs: str) -> subprocess.CompletedProcess[str]:
             break
         time.sleep(0.02)
     assert proc.poll() is None, "the run ended before it could be interrupted"
-    proc.send_signal(signal.SIGINT)
+    if workers is not None:
+        workers.extend(_children(proc.pid))
+    proc.send_signal(sig)
     interrupted = time.monotonic()
-    out, err = proc.communicate(timeout=120)
+    proc.wait(timeout=120)
     # Prompt: workers are stopped, not waited for (this took ~30 s with -j2 before).
     assert time.monotonic() - interrupted < 15
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+    out_file.seek(0)
+    err_file.seek(0)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out_file.read(), err_file.read())
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_sigint_mid_run_leaves_old_or_new_files_only(tmp_path: Path, jobs: str) -> None:
+    root, originals = _interrupt_tree(tmp_path)
+    done = _interrupt_run(root, jobs)
+    assert done.returncode == 130, done.stderr[-2000:]
+    _assert_interrupted_cleanly(done, root, originals)
+
+
+def _interrupt_tree(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     root = tmp_path / "big"
     # Large enough that the run is still going when the first files are written.
     originals = {f"m{i:04d}.py": ORM_SOURCE + f"N = {i}\n" * 200 for i in range(1500)}
     write_tree(root, originals)
-    done = _interrupt_run(root, jobs)
-    assert done.returncode == 130, done.stderr[-2000:]
+    return root, originals
+
+
+def test_sigterm_with_workers_ends_like_sigint(tmp_path: Path) -> None:
+    """SIGTERM (what `timeout`, CI runners and `docker stop` send) ends a -j2 run like Ctrl-C:
+    exit 143 (128 + SIGTERM), the same message, every file old or new, and no worker left."""
+    root, originals = _interrupt_tree(tmp_path)
+    workers: list[int] = []
+    try:
+        done = _interrupt_run(root, "2", signal.SIGTERM, workers)
+        assert len(workers) >= 2, workers  # the pool was running when the signal came
+        assert _running(workers) == []
+    finally:
+        for pid in workers:  # never leave a failed run's workers behind
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    assert done.returncode == 143, done.stderr[-2000:]
+    _assert_interrupted_cleanly(done, root, originals)
+
+
+def _assert_interrupted_cleanly(
+    done: subprocess.CompletedProcess[str], root: Path, originals: dict[str, str]
+) -> None:
     assert "Interrupted: files already written are complete; the rest are untouched." in (
         done.stderr
     )
