@@ -13,33 +13,29 @@ import pymilvus
 import compat_shim
 
 
+def _api(name: str, root: Any, utility: Any, db: Any) -> types.SimpleNamespace:
+    """The ORM's public objects as one side provides them (`root`: its top-level package)."""
+    return types.SimpleNamespace(
+        name=name,
+        connections=root.connections,
+        Collection=root.Collection,
+        Partition=root.Partition,
+        Index=root.Index,
+        utility=utility,
+        db=db,
+        Role=root.Role,
+    )
+
+
 def orm_api() -> types.SimpleNamespace:
     """pymilvus's own ORM objects (deprecated, so their warnings are silenced here)."""
     from pymilvus.orm import db, utility  # noqa: PLC0415 - the reference side only
 
-    return types.SimpleNamespace(
-        name="orm",
-        connections=pymilvus.connections,
-        Collection=pymilvus.Collection,
-        Partition=pymilvus.Partition,
-        Index=pymilvus.Index,
-        utility=utility,
-        db=db,
-        Role=pymilvus.Role,
-    )
+    return _api("orm", pymilvus, utility, db)
 
 
 def shim_api() -> types.SimpleNamespace:
-    return types.SimpleNamespace(
-        name="shim",
-        connections=compat_shim.connections,
-        Collection=compat_shim.Collection,
-        Partition=compat_shim.Partition,
-        Index=compat_shim.Index,
-        utility=compat_shim.utility,
-        db=compat_shim.db,
-        Role=compat_shim.Role,
-    )
+    return _api("shim", compat_shim, compat_shim.utility, compat_shim.db)
 
 
 def plain(value: Any) -> Any:
