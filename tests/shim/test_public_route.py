@@ -13,25 +13,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from pymilvus import CollectionSchema, DataType, FieldSchema
 
 import compat_shim
 from compat_shim import _below
 from tests.shim.compare import Recorder, plain
+from tests.shim.schemas import pk_title_vec
 
 pytestmark = pytest.mark.milvus
 
 FLAT = {"index_type": "FLAT", "metric_type": "L2", "params": {}}
-
-
-def _schema() -> CollectionSchema:
-    return CollectionSchema(
-        [
-            FieldSchema("pk", DataType.INT64, is_primary=True),
-            FieldSchema("title", DataType.VARCHAR, max_length=16),
-            FieldSchema("vec", DataType.FLOAT_VECTOR, dim=4),
-        ]
-    )
 
 
 def _mutation(result: Any) -> dict:
@@ -49,7 +39,9 @@ def _pages(iterator: Any) -> list:
 
 def scenario(rec: Recorder, alias: str) -> None:
     utility = compat_shim.utility
-    col = rec("create", lambda: compat_shim.Collection("docs", _schema(), using=alias), keep=str)
+    col = rec(
+        "create", lambda: compat_shim.Collection("docs", pk_title_vec(), using=alias), keep=str
+    )
     rows = [{"pk": i, "title": f"t{i}", "vec": [i / 10, 0.5, 0.25, 1 - i / 10]} for i in range(8)]
     rec("insert rows", lambda: col.insert(rows), keep=_mutation)
     rec(

@@ -11,24 +11,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from pymilvus import CollectionSchema, DataType, FieldSchema, PyMilvusDeprecationWarning
+from pymilvus import PyMilvusDeprecationWarning
 
 from tests.shim.compare import orm_api, shim_api
 from tests.shim.rpc_counter import counting_channels
+from tests.shim.schemas import pk_title_vec
 
 pytestmark = pytest.mark.milvus
 
 L2 = {"metric_type": "L2", "params": {}}
-
-
-def _schema() -> CollectionSchema:
-    return CollectionSchema(
-        [
-            FieldSchema("pk", DataType.INT64, is_primary=True),
-            FieldSchema("title", DataType.VARCHAR, max_length=64),
-            FieldSchema("vec", DataType.FLOAT_VECTOR, dim=4),
-        ]
-    )
 
 
 def _drain(iterator: Any) -> int:
@@ -51,10 +42,10 @@ def _workload(api: types.SimpleNamespace, alias: str) -> list[tuple[str, Callabl
     return [
         (
             "Collection(create)",
-            lambda: h.setdefault("c", api.Collection("b", _schema(), using=alias)),
+            lambda: h.setdefault("c", api.Collection("b", pk_title_vec(), using=alias)),
         ),
         ("Collection(open)", lambda: api.Collection("b", using=alias)),
-        ("Collection(open, schema)", lambda: api.Collection("b", _schema(), using=alias)),
+        ("Collection(open, schema)", lambda: api.Collection("b", pk_title_vec(), using=alias)),
         (
             "insert columns (first write)",
             lambda: api.Collection("b", using=alias).insert([[100], ["first"], [vecs[0]]]),
