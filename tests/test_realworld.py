@@ -1,0 +1,117 @@
+"""The codemods on held-out real-world ORM code (tests/fixtures/realworld, see its MANIFEST.md).
+
+The corpus was collected from public projects after the codemods were written; the files are
+inputs only and are never run. For every file the full rewrite must not raise, its output must
+parse and compile, a second run must change nothing, and every comment of the input must still
+be in the output (the tool may add its own). The share of ORM call sites migrated is the
+acceptance figure of issue 3; `python -m tests.codemods.realworld_coverage` prints it per file.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import tokenize
+from collections import Counter
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from codemods import migrate_source
+from codemods.base import Outcome
+from tests.codemods.site_coverage import orm_sites
+
+CORPUS = Path(__file__).parent / "fixtures" / "realworld"
+FILES = sorted(CORPUS.glob("*.py"))
+NEGATIVE_CONTROL = "rw33_not_pymilvus_collection.py"  # anki's Collection, not pymilvus's
+
+# Issue 3's acceptance floor; the measured share is recorded in the strict xfail below.
+ACCEPTANCE_SHARE = 0.90
+
+
+@functools.cache
+def _migrate(source: str) -> Outcome:
+    """Each check reuses the one migration of a text: the codemods take seconds per file."""
+    return migrate_source(source)
+
+
+def _source(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def _comments(source: str) -> Counter[str]:
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    return Counter(t.string for t in tokens if t.type == tokenize.COMMENT)
+
+
+by_file = pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+
+
+def test_corpus_is_the_documented_one() -> None:
+    """Every fixture has a MANIFEST entry (origin, licence) and every entry a fixture."""
+    manifest = (CORPUS / "MANIFEST.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"`(rw\d\d_\w+\.py)`", manifest))
+    assert listed == {p.name for p in FILES}
+    assert 20 <= len(FILES) <= 40
+
+
+@by_file
+def test_migration_output_parses_and_compiles(path: Path) -> None:
+    migrated = _migrate(_source(path)).source
+    cst.parse_module(migrated)
+    # compile() also catches what the parser lets through, e.g. an import put above
+    # `from __future__ import annotations`.
+    compile(migrated, str(path), "exec")
+
+
+@by_file
+def test_second_run_changes_nothing(path: Path) -> None:
+    first = _migrate(_source(path))
+    second = _migrate(first.source)
+    assert second.changes == [], f"second run changed: {second.changes}"
+    assert second.source == first.source
+
+
+@by_file
+def test_every_comment_survives(path: Path) -> None:
+    source = _source(path)
+    kept = _comments(_migrate(source).source)
+    lost = {c: n - kept[c] for c, n in _comments(source).items() if kept[c] < n}
+    assert not lost, f"comments lost: {lost}"
+
+
+def test_code_that_only_looks_like_the_orm_is_left_alone() -> None:
+    source = _source(CORPUS / NEGATIVE_CONTROL)
+    outcome = _migrate(source)
+    assert (outcome.source, outcome.changes, outcome.findings) == (source, [], [])
+
+
+def _share_migrated() -> tuple[int, int]:
+    total = left = 0
+    for path in FILES:
+        source = _source(path)
+        total += orm_sites(source)
+        left += orm_sites(_migrate(source).source)
+    return total - left, total
+
+
+def test_the_corpus_has_orm_sites_and_some_are_migrated() -> None:
+    migrated, total = _share_migrated()
+    assert total >= 200, "the corpus must exercise the ORM broadly"
+    assert migrated > 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "acceptance not met yet: 127 of 286 ORM sites migrated (44.4%) on this corpus; "
+        "most sites stay ORM because a Collection object is passed around or kept in a cache, "
+        "the connection alias is not a literal, or column-based inserts have no visible schema "
+        "(python -m tests.codemods.realworld_coverage lists the patterns)"
+    ),
+)
+def test_acceptance_share_of_orm_sites_migrated() -> None:
+    migrated, total = _share_migrated()
+    assert migrated / total >= ACCEPTANCE_SHARE, f"{migrated}/{total} = {migrated / total:.1%}"
