@@ -19,6 +19,7 @@ from codemods.rewrite import (
     Refuse,
     Rewrite,
     bind,
+    carry_comments,
     client_call,
     code_of,
     copy_args,
@@ -100,7 +101,7 @@ def _convert_create_index(call: cst.Call, env: Env) -> Rewrite | Refuse:
         add_args.append(kwarg("index_name", index_name))
     add_args.extend(spread or [])
     prepare = cst.parse_statement(f"{ip} = {env.client}.prepare_index_params()\n")
-    add = expr_statement(client_call(ip, "add_index", add_args))
+    add = expr_statement(carry_comments(client_call(ip, "add_index", add_args), call))
     create = expr_statement(
         client_call(
             env.client,

@@ -301,15 +301,14 @@ class _ConstructorTransformer(cst.CSTTransformer):
                 line, CONSTRUCTOR.code, f"Collection({code_of(name_expr)}) -> the collection name"
             )
             return assign
-        guard = _guarded_create(client, target, parts)
+        guard = _guarded_create(client, target, parts, value)
         self.ctx.record_change(
             line,
             CONSTRUCTOR.code,
             f"Collection({code_of(name_expr)}, schema) -> guarded {client}.create_collection()",
         )
-        return flatten_statements(
-            updated, [assign.with_changes(trailing_whitespace=cst.TrailingWhitespace()), guard]
-        )
+        # The trailing comment stays on `col = name` (the guard is a block, it has no line end).
+        return flatten_statements(updated, [assign, guard])
 
     def leave_Param(self, original: cst.Param, updated: cst.Param) -> cst.Param:
         """A migrated `col: Collection` parameter now receives the collection name."""
@@ -349,7 +348,12 @@ class _ConstructorTransformer(cst.CSTTransformer):
             CONSTRUCTOR.code,
             f"Collection(name, schema) -> guarded {client}.create_collection()",
         )
-        return flatten_statements(original, [_guarded_create(client, parts["name"].value, parts)])
+        guard = _guarded_create(client, parts["name"].value, parts, value)
+        # A block has no line end of its own: the statement's comment goes on the `if` line.
+        guard = guard.with_changes(
+            body=guard.body.with_changes(header=original.trailing_whitespace)
+        )
+        return flatten_statements(original, [guard])
 
     def _report_binding(self, binding: CollectionBinding, line: int, col: int) -> None:
         if id(binding) in self.reported:
@@ -366,13 +370,15 @@ class _ConstructorTransformer(cst.CSTTransformer):
             )
 
 
-def _guarded_create(client: str, name: cst.BaseExpression, parts: dict[str, cst.Arg]) -> cst.If:
+def _guarded_create(
+    client: str, name: cst.BaseExpression, parts: dict[str, cst.Arg], ctor: cst.Call
+) -> cst.If:
     name_code = code_of(name)
     args = [kwarg("collection_name", name), kwarg("schema", parts["schema"].value)]
     for key, arg in parts.items():
         if key in CREATE_KWARGS:
             args.append(kwarg(key, arg.value))
-    create = client_call(client, "create_collection", args)
+    create = client_call(client, "create_collection", args, ctor)  # ctor: its layout, comments
     return cst.If(
         test=cst.parse_expression(f"not {client}.has_collection(collection_name={name_code})"),
         body=cst.IndentedBlock(body=[cst.SimpleStatementLine(body=[cst.Expr(create)])]),

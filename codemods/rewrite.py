@@ -107,12 +107,17 @@ def client_call(
     args: Sequence[cst.Arg],
     template: cst.Call | None = None,
 ) -> cst.Call:
-    """`client.method(args)`; keeps the original call's parentheses whitespace when multi-line."""
+    """`client.method(args)`; keeps the original call's parentheses whitespace when multi-line,
+    and its comments: a comment after an argument follows that argument's value."""
     func = cst.Attribute(value=cst.Name(client), attr=cst.Name(method))
     new_args = [clean(a) for a in args]
-    if template is not None and _is_multiline(template):
-        return _multiline_call(func, new_args, template)
-    return cst.Call(func=func, args=new_args)
+    if template is None:
+        return cst.Call(func=func, args=new_args)
+    if _is_multiline(template):
+        call = _multiline_call(func, new_args, template)
+    else:
+        call = cst.Call(func=func, args=new_args)
+    return carry_comments(call, template)
 
 
 def _is_multiline(call: cst.Call) -> bool:
@@ -121,9 +126,11 @@ def _is_multiline(call: cst.Call) -> bool:
 
 
 def _multiline_call(func: cst.BaseExpression, args: list[cst.Arg], template: cst.Call) -> cst.Call:
-    """One argument per line, reusing the template's indentation."""
+    """One argument per line, reusing the template's indentation (its comments are placed by
+    carry_comments, so the layout whitespace is taken without them)."""
     first_ws = template.whitespace_before_args
-    inner = first_ws
+    assert isinstance(first_ws, cst.ParenthesizedWhitespace)
+    inner = _without_comments(first_ws)
     closing = cst.ParenthesizedWhitespace(
         first_line=cst.TrailingWhitespace(), indent=True, last_line=cst.SimpleWhitespace("")
     )
@@ -131,16 +138,104 @@ def _multiline_call(func: cst.BaseExpression, args: list[cst.Arg], template: cst
     if last is not None and isinstance(last.comma, cst.Comma):
         ws_after = last.comma.whitespace_after
         if isinstance(ws_after, cst.ParenthesizedWhitespace):
-            closing = ws_after
+            closing = _without_comments(ws_after)
     elif last is not None and isinstance(last.whitespace_after_arg, cst.ParenthesizedWhitespace):
-        closing = last.whitespace_after_arg
+        closing = _without_comments(last.whitespace_after_arg)
     out = []
     for i, arg in enumerate(args):
-        if i < len(args) - 1:
-            out.append(arg.with_changes(comma=cst.Comma(whitespace_after=inner)))
-        else:
-            out.append(arg.with_changes(comma=cst.Comma(whitespace_after=closing)))
+        ws = inner if i < len(args) - 1 else closing
+        out.append(arg.with_changes(comma=cst.Comma(whitespace_after=ws)))
     return cst.Call(func=func, args=out, whitespace_before_args=first_ws)
+
+
+# --- comments inside argument lists ----------------------------------------------------
+
+
+def _has_comment(ws: cst.BaseParenthesizableWhitespace | None) -> bool:
+    if not isinstance(ws, cst.ParenthesizedWhitespace):
+        return False
+    return ws.first_line.comment is not None or any(e.comment for e in ws.empty_lines)
+
+
+def _without_comments(ws: cst.ParenthesizedWhitespace) -> cst.ParenthesizedWhitespace:
+    return ws.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
+
+
+def _separator(arg: cst.Arg) -> cst.BaseParenthesizableWhitespace:
+    """The whitespace that follows `arg` (after its comma, or before the closing paren)."""
+    if isinstance(arg.comma, cst.Comma):
+        return arg.comma.whitespace_after
+    return arg.whitespace_after_arg
+
+
+def _comment_lines(ws: cst.ParenthesizedWhitespace) -> list[cst.EmptyLine]:
+    lines = []
+    if ws.first_line.comment is not None:
+        lines.append(cst.EmptyLine(indent=True, comment=ws.first_line.comment))
+    lines.extend(line for line in ws.empty_lines if line.comment is not None)
+    return lines
+
+
+def carry_comments(call: cst.Call, template: cst.Call) -> cst.Call:
+    """Move the comments of `template`'s argument list onto `call`, the rewritten call whose
+    arguments reuse the template's value nodes: a comment that followed an argument follows
+    the new argument with the same value; one after the open parenthesis stays there; the
+    comments of arguments the rewrite dropped become comment lines after the open parenthesis.
+    """
+    commented = [(arg, _separator(arg)) for arg in template.args if _has_comment(_separator(arg))]
+    if not commented:
+        return call
+    args = list(call.args)
+    leftovers: list[cst.EmptyLine] = []
+    taken: set[int] = set()
+    for old, ws in commented:
+        assert isinstance(ws, cst.ParenthesizedWhitespace)
+        index = next(
+            (i for i, a in enumerate(args) if i not in taken and a.value is old.value), None
+        )
+        if index is None:
+            leftovers.extend(_comment_lines(ws))
+            continue
+        taken.add(index)
+        args[index] = _with_separator(args[index], ws, last=index == len(args) - 1)
+    opening = call.whitespace_before_args
+    if leftovers:
+        opening = _with_comment_lines(opening, leftovers, commented[0][1])
+    return call.with_changes(args=args, whitespace_before_args=opening)
+
+
+def _with_comment_lines(
+    opening: cst.BaseParenthesizableWhitespace,
+    lines: list[cst.EmptyLine],
+    example: cst.ParenthesizedWhitespace,
+) -> cst.ParenthesizedWhitespace:
+    """The whitespace after `(` with `lines` added: the first one as the comment of the `(`
+    line when it has none, the others on their own lines at the arguments' indentation."""
+    if not isinstance(opening, cst.ParenthesizedWhitespace):
+        opening = cst.ParenthesizedWhitespace(indent=True, last_line=example.last_line)
+    if opening.first_line.comment is None:
+        first_line = cst.TrailingWhitespace(
+            whitespace=cst.SimpleWhitespace("  "), comment=lines[0].comment
+        )
+        opening = opening.with_changes(first_line=first_line)
+        lines = lines[1:]
+    own_lines = [line.with_changes(whitespace=opening.last_line) for line in lines]
+    return opening.with_changes(empty_lines=[*opening.empty_lines, *own_lines])
+
+
+def _with_separator(arg: cst.Arg, ws: cst.ParenthesizedWhitespace, last: bool) -> cst.Arg:
+    """`arg` followed by the original comment `ws`, keeping the new layout's next-line
+    indentation when the new argument list is already one argument per line."""
+    current = _separator(arg) if isinstance(arg.comma, cst.Comma) else None
+    if isinstance(current, cst.ParenthesizedWhitespace):
+        ws = ws.with_changes(indent=current.indent, last_line=current.last_line)
+    if isinstance(arg.comma, cst.Comma):
+        return arg.with_changes(comma=arg.comma.with_changes(whitespace_after=ws))
+    if last:
+        return arg.with_changes(whitespace_after_arg=ws)
+    return arg.with_changes(
+        comma=cst.Comma(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=ws)
+    )
 
 
 def copy_args(bound: Bound, mapping: Sequence[tuple[str, str]]) -> list[cst.Arg]:

@@ -82,12 +82,7 @@ def test_full_rewrite_parses_and_is_a_fixed_point(program: tuple[str, tuple[str,
     _check_parses_and_fixed_point("full", program[0])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="found by this test: comments inside the argument list of a rewritten call "
-    "(Collection(...), .search(...), .create_index(...)) are dropped; see bench/README.md",
-)
-@_property("full", known_failure=True)
+@_property("full")
 @given(program=orm_programs())
 def test_full_rewrite_keeps_every_comment(program: tuple[str, tuple[str, ...]]) -> None:
     _check_comments("full", *program)
