@@ -122,6 +122,18 @@ _READERS = {"len", "print", "list", "tuple", "sorted", "enumerate", "zip", "str"
 _READER_METHODS = {"search", "hybrid_search", "index", "count", "copy"}
 
 
+def _is_target(node: cst.CSTNode, model) -> bool:
+    """`node` is (part of) what an assignment, augmented assignment or `del` writes."""
+    parent = model.parent(node)
+    while isinstance(parent, (cst.Element, cst.StarredElement, cst.Tuple, cst.List)):
+        node, parent = parent, model.parent(parent)
+    if isinstance(parent, cst.AugAssign):
+        return parent.target is node
+    if isinstance(parent, (cst.For, cst.CompFor)):
+        return parent.target is node
+    return isinstance(parent, (cst.AssignTarget, cst.Del))
+
+
 def _only_read(assignment, model) -> bool:
     """No use of the name can empty the list: it is only subscripted, iterated, measured or
     passed to a search (not to arbitrary code, not a method such as `.clear()` / `.pop()`)."""
@@ -129,8 +141,8 @@ def _only_read(assignment, model) -> bool:
         node = access.node
         parent = model.parent(node)
         if isinstance(parent, cst.Subscript) and parent.value is node:
-            if isinstance(model.parent(parent), (cst.AssignTarget, cst.Del, cst.AugAssign)):
-                return False  # `del q[0]`, `q[:] = []`
+            if _is_target(parent, model):
+                return False  # `del q[0]`, `q[:] = []`, `del a, q[1]`
             continue
         if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is node:
             continue

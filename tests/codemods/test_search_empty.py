@@ -111,3 +111,18 @@ def test_hybrid_search_guards_reqs():
         + "def f(reqs: list):\n    return client.hybrid_search(collection_name=c, reqs=reqs, "
         + "ranker=RRFRanker(), limit=5) if reqs else []\n",
     )
+
+
+def test_a_list_display_that_is_deleted_from_or_reassigned_is_guarded():
+    check(
+        HEAD + 'q = [[0.1], [0.2]]\ndel other, q[0]\nr = c.search(q, "v", {}, 3)\n',
+        NEW + f"q = [[0.1], [0.2]]\ndel other, q[0]\nr = {CALL.format('q')} if q else []\n",
+    )
+    check(
+        HEAD + 'q = [[0.1]]\nq[:] = []\nr = c.search(q[:1], "v", {}, 3)\n',
+        NEW + f"q = [[0.1]]\nq[:] = []\nr = {CALL.format('q[:1]')} if q[:1] else []\n",
+    )
+    check(
+        HEAD + 'q = [[0.1]]\nalias = q\nr = c.search(q, "v", {}, 3)\n',
+        NEW + f"q = [[0.1]]\nalias = q\nr = {CALL.format('q')} if q else []\n",
+    )
