@@ -76,6 +76,14 @@ UNDEFINED_NAME_BUGS = {
         "yet `utility.has_collection()` / `drop_collection()` become `client.…`: NameError"
     ),
 }
+COLUMN_LISTS_PASSED_AS_ROWS = {
+    "rw20_chunk_indexer.py": (
+        "MM130 (applied by default) rewrites `insert([ids, [kb] * len(ids), ..., vectors])` as "
+        "`client.insert(data=[ids, [kb] * len(ids), ...])`: a `[x] * n` element makes the list's "
+        "shape 'unknown' (analysis._shape_of_literal), so the column lists are sent as rows "
+        "(trap 4)"
+    ),
+}
 CLIENT_NAME_COLLISIONS = {
     "rw16_faq_handler.py": (
         "the module already binds `client = OpenAI()`; the migration adds `global client; "
@@ -136,6 +144,31 @@ def test_migration_introduces_no_undefined_name(path: Path) -> None:
     source = _source(path)
     new = _undefined_names(_migrate(source).source) - _undefined_names(source)
     assert not new, f"names used but never bound after migration: {sorted(new)}"
+
+
+def _column_literals_sent_as_rows(source: str) -> list[str]:
+    """MilvusClient-style insert/upsert calls whose `data=` is a list literal of non-dicts."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        keywords = {k.arg: k.value for k in node.keywords}
+        data = keywords.get("data")
+        if (
+            node.func.attr in ("insert", "upsert")
+            and "collection_name" in keywords
+            and isinstance(data, ast.List)
+            and any(not isinstance(e, (ast.Dict, ast.DictComp)) for e in data.elts)
+        ):
+            found.append(f"line {node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+@_with_known_failures(COLUMN_LISTS_PASSED_AS_ROWS)
+def test_column_lists_are_not_sent_as_rows(path: Path) -> None:
+    """Trap 4: MilvusClient takes rows; a list literal of columns must be converted or left."""
+    wrong = _column_literals_sent_as_rows(_migrate(_source(path)).source)
+    assert not wrong, "\n".join(wrong)
 
 
 def _module_bindings(source: str) -> set[str]:

@@ -104,6 +104,15 @@ def report(results: list[FileResult]) -> str:
         f"({share(total - left, total)}), {left} left; {len(problems)} files with problems"
     )
     patterns = Counter(f for r in results for f in r.findings)
+    lines.append("findings still reported, by reason (the last clause of the message):")
+    reasons: Counter[str] = Counter()
+    codes: dict[str, set[str]] = {}
+    for (code, pattern), count in patterns.items():
+        reason = pattern.rsplit(": ", 1)[-1]
+        reasons[reason] += count
+        codes.setdefault(reason, set()).add(code)
+    for reason, count in reasons.most_common():
+        lines.append(f"{count:4}  {','.join(sorted(codes[reason])):20}  {reason}")
     lines.append("findings still reported, by code and pattern:")
     for (code, pattern), count in patterns.most_common():
         lines.append(f"{count:4}  {code}  {pattern}")
