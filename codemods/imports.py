@@ -31,6 +31,7 @@ RULE = RuleInfo(
     after="from pymilvus import DataType, MilvusClient\n",
 )
 
+_SCHEMA_NAMES = frozenset({"CollectionSchema", "FieldSchema", "Function"})
 _NEEDED = {
     "MilvusClient": ("pymilvus", "MilvusClient"),
     "CollectionSchema": ("pymilvus", "CollectionSchema"),
@@ -53,6 +54,8 @@ class UpdateImports:
                 if access.node.value in _NEEDED and not access.referents:
                     unbound.add(access.node.value)
         unused: list[tuple[str, str, str | None, int]] = []
+        # MM190 replaces CollectionSchema/FieldSchema (and may drop a Function's last use).
+        schema_rewritten = any(c.code == "MM190" for c in ctx.changes)
         for stmt in wrapper.module.body:
             if not isinstance(stmt, cst.SimpleStatementLine):
                 continue
@@ -66,7 +69,9 @@ class UpdateImports:
                     continue
                 for alias in small.names:
                     name = code_of(alias.name)
-                    if canonical_name(f"{mod}.{name}") is None:
+                    if canonical_name(f"{mod}.{name}") is None and not (
+                        schema_rewritten and name in _SCHEMA_NAMES
+                    ):
                         continue
                     bound = code_of(alias.asname.name) if alias.asname else name
                     if global_scope is not None and bound in global_scope:

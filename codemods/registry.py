@@ -36,6 +36,7 @@ def full_migration_codemods() -> list[Codemod]:
     from codemods.lifecycle import CollectionConstructor, LifecycleCalls
     from codemods.partitions import PartitionCalls, PartitionObjects
     from codemods.results import MutationResults
+    from codemods.schema import SchemaBuild
     from codemods.search import SearchCalls
     from codemods.utility_db import UtilityDbCalls
 
@@ -50,6 +51,7 @@ def full_migration_codemods() -> list[Codemod]:
         MutationResults(),
         UtilityDbCalls(),
         Connections(),
+        SchemaBuild(),  # after the data rules, which read CollectionSchema field order
         UpdateImports(),
         # AsyncCalls must stay LAST: it rewrites the MilvusClient calls the rules above produce
         # (inside `async def`) into awaited AsyncMilvusClient calls.
