@@ -917,6 +917,34 @@ def build_model(wrapper: MetadataWrapper, ctx: MigrationContext) -> OrmModel:
     return OrmModel(wrapper, ctx)
 
 
+def wrapper_of(module: cst.Module, ctx: MigrationContext) -> MetadataWrapper:
+    """The metadata wrapper of `module`, made once per tree (see `model_of`)."""
+    cached = ctx.analysis
+    if cached is not None and cached[0] is module:
+        return cached[1]
+    wrapper = MetadataWrapper(module)
+    ctx.analysis = (module, wrapper, None)
+    return wrapper
+
+
+def model_of(module: cst.Module, ctx: MigrationContext) -> OrmModel:
+    """The model of `module`, built once per tree.
+
+    Building it (a copy of the tree, scope and qualified-name metadata, one walk) is most of a
+    codemod's cost. The engine hands the next codemod the very same tree object when a codemod
+    changed nothing, so consecutive codemods over an unchanged tree share one wrapper and one
+    model. Codemods transform `model.module` (the wrapper's copy), never the tree they were
+    given, so node identity between model and tree holds either way.
+    """
+    wrapper = wrapper_of(module, ctx)
+    assert ctx.analysis is not None
+    model = ctx.analysis[2]
+    if model is None:
+        model = OrmModel(wrapper, ctx)
+        ctx.analysis = (module, wrapper, model)
+    return model
+
+
 # ---- data shapes and schemas (used by the data rules) ----------------------------------
 
 

@@ -39,6 +39,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from codemods.analysis import wrapper_of
 from codemods.async_client_api import MethodKind, classify
 from codemods.base import Applicability, RuleInfo
 from codemods.context import MigrationContext
@@ -788,12 +789,15 @@ class AsyncCalls:
     def apply(self, module: cst.Module, ctx: MigrationContext) -> cst.Module:
         if ctx.options.async_mode == "never":
             return module
+        source = ctx.source
+        if source and not (_ASYNC_DEF.search(source) or "_async" in source):
+            return module  # no earlier codemod writes `async def` or `_async`
         text = module.code
         # cheap pre-filter before the scope analysis: no client, or neither async code nor
         # ORM-style futures, means nothing to rewrite or report
         if "MilvusClient" not in text or not (_ASYNC_DEF.search(text) or "_async" in text):
             return module
-        wrapper = cst.MetadataWrapper(module)
+        wrapper = wrapper_of(module, ctx)
         plan = _plan(wrapper, ctx)
         if not plan.sites:
             return module

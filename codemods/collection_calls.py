@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemods.analysis import MethodRule, OrmModel, PropertyRule, build_model
+from codemods.analysis import MethodRule, OrmModel, PropertyRule, model_of
 from codemods.context import MigrationContext
 from codemods.rewrite import FStringTracker, Refuse, Rewrite, code_of, fit_in_fstring
 
@@ -149,13 +149,50 @@ class CollectionCallCodemod:
     properties: dict[str, PropertyRule] = {}
 
     def apply(self, module: cst.Module, ctx: MigrationContext) -> cst.Module:
-        wrapper = cst.MetadataWrapper(module)
-        model = build_model(wrapper, ctx)
+        model = model_of(module, ctx)
         if not model.bindings and not _has_inline_ctor_receiver(model):
             return module
-        return wrapper.module.visit(
+        return model.module.visit(
             CollectionCallTransformer(model, ctx, self.methods, self.properties)
         )
+
+
+class FusedCollectionCalls(CollectionCallCodemod):
+    """Several collection-call codemods run as one pass over one analysis.
+
+    Their method and property tables are disjoint (checked here), so every call site still goes
+    to the one concern that owns it; running them together only saves the analysis each one
+    would otherwise rebuild on its predecessor's output.
+    """
+
+    def __init__(self, parts: list[CollectionCallCodemod]) -> None:
+        self.parts = parts
+        self.rules = tuple(rule for part in parts for rule in part.rules)
+        self.methods = {}
+        self.properties = {}
+        for part in parts:
+            clash = (self.methods.keys() & part.methods.keys()) | (
+                self.properties.keys() & part.properties.keys()
+            )
+            if clash:
+                raise ValueError(f"{type(part).__name__} also claims {sorted(clash)}")
+            self.methods.update(part.methods)
+            self.properties.update(part.properties)
+
+
+def fuse_collection_calls(codemods: list) -> list:
+    """`codemods` with each run of consecutive plain collection-call codemods fused into one."""
+    out: list = []
+    for codemod in codemods:
+        plain = type(codemod).apply is CollectionCallCodemod.apply
+        previous = out[-1] if out else None
+        if plain and isinstance(previous, FusedCollectionCalls):
+            out[-1] = FusedCollectionCalls([*previous.parts, codemod])
+        elif plain:
+            out.append(FusedCollectionCalls([codemod]))
+        else:
+            out.append(codemod)
+    return out
 
 
 def _has_inline_ctor_receiver(model: OrmModel) -> bool:

@@ -15,9 +15,8 @@ connection registry is still left in the module (a reported site), the original
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper
 
-from codemods.analysis import OrmModel, build_model, connect_alias
+from codemods.analysis import OrmModel, connect_alias, model_of
 from codemods.base import Applicability, RuleInfo
 from codemods.context import MigrationContext
 from codemods.rewrite import Refuse, bind, code_of, kwarg, string_value
@@ -286,8 +285,7 @@ class Connections:
     rules = (CONNECT, DISCONNECT, OTHER)
 
     def apply(self, module: cst.Module, ctx: MigrationContext) -> cst.Module:
-        wrapper = MetadataWrapper(module)
-        model = build_model(wrapper, ctx)
+        model = model_of(module, ctx)
         if not any(n.startswith("connections") for n in model.canonical_of.values()):
             return module
-        return wrapper.module.visit(_Transformer(model, ctx))
+        return model.module.visit(_Transformer(model, ctx))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import libcst as cst
 from libcst.metadata import PositionProvider
@@ -17,6 +18,19 @@ class MigrationContext:
     findings: list[Finding] = field(default_factory=list)
     # line -> suppressed rule codes (empty set = every rule), from `# milvus-migrate: ignore[...]`
     suppressed_lines: dict[int, frozenset[str]] = field(default_factory=dict)
+    # The file's original text; empty when unknown (then `mentions` is always true).
+    source: str = field(default="", repr=False)
+    # Rewrites made so far, counted even for rules deselected from the report: the engine keeps
+    # a codemod's input tree (and the analysis built on it) when this did not move.
+    edits: int = 0
+    # (tree, MetadataWrapper, OrmModel or None) of the last tree analysed, see
+    # `codemods.analysis.model_of`
+    analysis: tuple[cst.Module, Any, Any] | None = field(default=None, repr=False, compare=False)
+
+    def mentions(self, *words: str) -> bool:
+        """Whether the original text contains one of `words`: a cheap pre-filter, valid for a
+        codemod whose every trigger spells one of them and which no earlier codemod writes."""
+        return not self.source or any(word in self.source for word in words)
 
     def may_rewrite(self, line: int, code: str) -> bool:
         """Codemods ask this before rewriting a site: rule selection and suppression comments."""
@@ -26,6 +40,7 @@ class MigrationContext:
         return codes is None or (bool(codes) and code not in codes)
 
     def record_change(self, line: int, code: str, summary: str) -> None:
+        self.edits += 1
         if self.options.rule_enabled(code):
             self.changes.append(Change(line, code, summary))
 
@@ -34,7 +49,9 @@ class MigrationContext:
             self.findings.append(Finding(line, column, code, message, suggestion))
 
 
-def node_position(transformer: cst.CSTTransformer | cst.CSTVisitor, node: cst.CSTNode) -> tuple[int, int]:
+def node_position(
+    transformer: cst.CSTTransformer | cst.CSTVisitor, node: cst.CSTNode
+) -> tuple[int, int]:
     """1-based line and 0-based column of `node`, for transformers that declare PositionProvider."""
     pos = transformer.get_metadata(PositionProvider, node)  # type: ignore[attr-defined]
     return pos.start.line, pos.start.column

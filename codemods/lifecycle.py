@@ -14,7 +14,6 @@ binding whose uses are all migrated; otherwise it reports why the collection sta
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper
 
 from codemods.analysis import (
     CREATE_KWARGS,
@@ -22,9 +21,9 @@ from codemods.analysis import (
     MethodRule,
     OrmModel,
     PropertyRule,
-    build_model,
     constructor_parts,
     is_create,
+    model_of,
 )
 from codemods.base import Applicability, RuleInfo
 from codemods.collection_calls import CollectionCallCodemod, flatten_statements
@@ -391,8 +390,7 @@ class CollectionConstructor:
     rules = (CONSTRUCTOR,)
 
     def apply(self, module: cst.Module, ctx: MigrationContext) -> cst.Module:
-        wrapper = MetadataWrapper(module)
-        model = build_model(wrapper, ctx)
+        model = model_of(module, ctx)
         if "Collection" not in model.canonical_of.values():
             return module
-        return wrapper.module.visit(_ConstructorTransformer(model, ctx))
+        return model.module.visit(_ConstructorTransformer(model, ctx))

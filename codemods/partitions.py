@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemods.analysis import MethodRule, build_model
+from codemods.analysis import MethodRule, model_of
 from codemods.base import Applicability, RuleInfo
 from codemods.collection_calls import CollectionCallCodemod, flatten_statements
 from codemods.rewrite import (
@@ -290,8 +290,9 @@ class PartitionObjects:
     rules = (OBJECTS,)
 
     def apply(self, module: cst.Module, ctx) -> cst.Module:
-        wrapper = cst.MetadataWrapper(module)
-        model = build_model(wrapper, ctx)
+        if not ctx.mentions("artition"):
+            return module  # `Partition(...)`, `.partition(...)`, `.partitions`
+        model = model_of(module, ctx)
         if not model.partitions:
             return module
-        return wrapper.module.visit(_PartitionTransformer(model, ctx))
+        return model.module.visit(_PartitionTransformer(model, ctx))

@@ -10,9 +10,8 @@ counterpart (`timestamp`, `succ_count`, ...) are reported.
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper
 
-from codemods.analysis import OrmModel, build_model
+from codemods.analysis import OrmModel, model_of
 from codemods.base import Applicability, RuleInfo
 from codemods.context import MigrationContext
 from codemods.rewrite import FStringTracker, code_of, fit_in_fstring, subscript
@@ -117,8 +116,9 @@ class MutationResults:
     rules = (RULE,)
 
     def apply(self, module: cst.Module, ctx: MigrationContext) -> cst.Module:
-        wrapper = MetadataWrapper(module)
-        model = build_model(wrapper, ctx)
+        if not ctx.mentions(*_KEYS, *_LOST):
+            return module  # every site is an attribute spelled in the source
+        model = model_of(module, ctx)
         if not model.client_names and not model.client_vars:
             return module
-        return wrapper.module.visit(_Transformer(model, ctx))
+        return model.module.visit(_Transformer(model, ctx))

@@ -47,6 +47,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from codemods.analysis import wrapper_of
 from codemods.base import Applicability, RuleInfo
 from codemods.context import MigrationContext
 
@@ -98,10 +99,9 @@ class SchemaBuild:
     rules = (RULE,)
 
     def apply(self, module: cst.Module, ctx: MigrationContext) -> cst.Module:
-        if "CollectionSchema" not in module.code:
+        if not ctx.mentions("CollectionSchema"):
             return module  # cheap pre-filter: every spelling of the class names it
-        wrapper = MetadataWrapper(module)
-        facts = _Facts(wrapper)
+        facts = _Facts(wrapper_of(module, ctx))
         if not facts.client_name_is_pymilvus:
             return module
         planner = _Planner(facts, ctx)
@@ -119,7 +119,7 @@ class SchemaBuild:
             return module
         for plan in kept:
             ctx.record_change(plan.line, RULE.code, plan.summary)
-        return wrapper.module.visit(_Apply(kept))
+        return facts.wrapper.module.visit(_Apply(kept))
 
 
 # ---- facts about the module ------------------------------------------------------------

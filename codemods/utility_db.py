@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper
 
-from codemods.analysis import OrmModel, build_model
+from codemods.analysis import OrmModel, model_of
 from codemods.base import Applicability, RuleInfo
 from codemods.context import MigrationContext
 from codemods.rewrite import Refuse, bind, client_call, code_of, kwarg, subscript
@@ -266,11 +265,10 @@ class UtilityDbCalls:
     rules = (UTILITY, DB)
 
     def apply(self, module: cst.Module, ctx: MigrationContext) -> cst.Module:
-        wrapper = MetadataWrapper(module)
-        model = build_model(wrapper, ctx)
+        model = model_of(module, ctx)
         if not any(n.startswith(("utility.", "db.")) for n in model.canonical_of.values()):
             return module
-        return wrapper.module.visit(_Transformer(model, ctx))
+        return model.module.visit(_Transformer(model, ctx))
 
 
 __all__ = ["SPECS", "UtilityDbCalls", "code_of"]
