@@ -191,8 +191,11 @@ class OrmModel:
         self.parents = wrapper.resolve(ParentNodeProvider)
         self.scopes = wrapper.resolve(ScopeProvider)
         self.canonical_of: dict[cst.CSTNode, str] = {}
-        # `p.name` nodes to replace by `p` (p iterates client.list_partitions(...) now)
+        # `p.name` nodes to replace by `p` (p iterates client.list_partitions(...) now). A
+        # rule proposes them per `.partitions` node in `pending_strip`; they move to
+        # `strip_name` only once the collection behind that node is known to be converted.
         self.strip_name: set[cst.CSTNode] = set()
+        self.pending_strip: dict[cst.CSTNode, list[cst.CSTNode]] = {}
         self.connect_calls: list[cst.Call] = []
         self.client_vars: set[str] = set()  # names bound to MilvusClient(...) somewhere
         self.module_functions: dict[str, cst.FunctionDef] = {}
@@ -207,6 +210,14 @@ class OrmModel:
         self.partitions: list[PartitionBinding] = []
         self._partition_of_node: dict[cst.CSTNode, PartitionBinding] = {}
         self._partition_bindings()
+        self._settle_strip_name()
+
+    def _settle_strip_name(self) -> None:
+        """Strip `p.name` only where its `.partitions` receiver is really rewritten."""
+        for attr, nodes in self.pending_strip.items():
+            binding = self._binding_of_node.get(getattr(attr, "value", None))
+            if binding is not None and binding.convertible and self.client_for(binding.alias):
+                self.strip_name.update(nodes)
 
     # -- names --------------------------------------------------------------------------
 

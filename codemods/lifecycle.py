@@ -196,7 +196,10 @@ def _partitions(attr: cst.Attribute, env: Env) -> Rewrite | Refuse:
         "`partitions` returns Partition objects",
         "client.list_partitions(collection_name=...) returns the names",
     )
-    compfor = model.parent(attr) if model is not None else None
+    if model is None or model.binding_for(attr.value) is None:
+        # Only a tracked binding's `p.name` uses can be settled before they are visited.
+        return refuse
+    compfor = model.parent(attr)
     if not isinstance(compfor, cst.CompFor) or compfor.iter is not attr:
         return refuse
     target = compfor.target
@@ -218,7 +221,9 @@ def _partitions(attr: cst.Attribute, env: Env) -> Rewrite | Refuse:
             ):
                 return refuse
             strip.append(parent)
-    model.strip_name.update(strip)
+    # Pending until the collection is known to be converted (OrmModel._settle_strip_name):
+    # a blocked collection keeps Partition objects, whose `.name` must stay.
+    model.pending_strip[attr] = strip
     call = client_call(env.client, "list_partitions", [kwarg("collection_name", env.name)])
     return Rewrite(expr=call, summary=".partitions in a comprehension -> list_partitions()")
 
