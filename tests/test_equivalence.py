@@ -52,7 +52,6 @@ KNOWN_FAILURES: dict[str, dict[str, str]] = {
     "hybrid_rrf": _partial("`photos.indexes` (no rewrite), which keeps the whole `photos` binding"),
     "hybrid_weighted": _partial("a collection returned from setup() and passed around"),
     "index_objects": _partial("Index(...) objects and col.index()"),
-    "load_release_properties": _partial("utility.loading_progress() (report-only)"),
     "open_or_create": _partial("a Collection returned from an open-or-create helper (trap 2)"),
     "partition_objects": _partial("inventory.partition()/.partitions (Partition objects)"),
     "repository_class": _partial("utility calls with using=ALIAS before the connect() is seen"),
