@@ -196,8 +196,14 @@ class OrmModel:
         # `strip_name` only once the collection behind that node is known to be converted.
         self.strip_name: set[cst.CSTNode] = set()
         self.pending_strip: dict[cst.CSTNode, list[cst.CSTNode]] = {}
+        # MM122: uses of ORM Index objects read from `col.index()` / `col.indexes` that become
+        # dict reads of describe_index (node -> key to subscript, None: drop `.params`);
+        # proposed per receiver like pending_strip and settled the same way.
+        self.index_attrs: dict[cst.CSTNode, str | None] = {}
+        self.pending_index_attrs: dict[cst.CSTNode, dict[cst.CSTNode, str | None]] = {}
         self.connect_calls: list[cst.Call] = []
         self.client_vars: set[str] = set()  # names bound to MilvusClient(...) somewhere
+        self.client_calls: set[cst.Call] = set()  # every MilvusClient(...) call
         self.module_functions: dict[str, cst.FunctionDef] = {}
         self.bindings: list[CollectionBinding] = []
         self._binding_of_node: dict[cst.CSTNode, CollectionBinding] = {}
@@ -209,8 +215,12 @@ class OrmModel:
         self._classify_uses()
         self.partitions: list[PartitionBinding] = []
         self._partition_of_node: dict[cst.CSTNode, PartitionBinding] = {}
+        self._partition_collection: dict[int, CollectionBinding | None] = {}
         self._partition_bindings()
         self._settle_strip_name()
+        from codemods.index_objects import index_objects  # lazy: it imports this module
+
+        index_objects(self)  # Index(col, ...) bindings (MM123), index attrs (MM122)
 
     def _settle_strip_name(self) -> None:
         """Strip `p.name` only where its `.partitions` receiver is really rewritten."""
@@ -703,6 +713,9 @@ class PartitionBinding:
     client: str | None
     uses: list[cst.CSTNode] = field(default_factory=list)
     blocked: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
+    # `p = col.partition(name)`: p becomes `name if client.has_partition(...) else None`, so
+    # it may be None and every use other than a test of it must sit behind one.
+    lookup: bool = False
 
     @property
     def convertible(self) -> bool:
@@ -716,6 +729,31 @@ PARTITION_METHODS = {
 PARTITION_PROPERTIES = {"name", "num_entities", "is_empty"}
 
 
+def is_partition_lookup(self: OrmModel, call: cst.CSTNode) -> bool:
+    """`col.partition(...)` on a tracked collection binding."""
+    return (
+        isinstance(call, cst.Call)
+        and isinstance(call.func, cst.Attribute)
+        and call.func.attr.value == "partition"
+        and call.func.value in self._binding_of_node
+    )
+
+
+def lookup_target(self: OrmModel, call: cst.Call) -> cst.Name | None:
+    """The name `x` of `x = col.partition(p)` when that is x's only assignment in a function
+    or module scope (the condition under which _partition_bindings tracks x)."""
+    assign = self.parents.get(call)
+    if not isinstance(assign, cst.Assign) or self.statement_of(call) is None:
+        return None
+    if len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
+        return None
+    target = assign.targets[0].target
+    scope = self.scopes.get(target)
+    if scope is None or isinstance(scope, cst.metadata.ClassScope):
+        return None
+    return target if len(list(scope.assignments[target.value])) == 1 else None
+
+
 def _partition_bindings(self: OrmModel) -> None:
     for scope in {s for s in self.scopes.values() if s is not None}:
         if isinstance(scope, cst.metadata.ClassScope):
@@ -723,24 +761,110 @@ def _partition_bindings(self: OrmModel) -> None:
         for name in {a.name for a in scope.assignments}:
             assignments = list(scope.assignments[name])
             values = [self._assigned_value(getattr(a, "node", None)) for a in assignments]
-            if len(values) != 1 or self.call_name(values[0]) != "Partition":
+            if len(values) != 1:
                 continue
             ctor = values[0]
-            assert isinstance(ctor, cst.Call)
-            binding = self._make_partition(name, ctor)
-            for a in assignments:
-                for access in a.references:
-                    binding.uses.append(access.node)
-                    self._partition_of_node[access.node] = binding
-                    problem = self._partition_use_problem(access.node, binding)
-                    if problem:
-                        binding.blocked.append((access.node, problem))
-            if not binding.convertible:
+            if self.call_name(ctor) == "Partition":
+                binding = self._make_partition(name, ctor)
                 coll = self._binding_of_node.get(ctor.args[0].value) if ctor.args else None
-                if coll is not None:
-                    reason = binding.blocked[0][1] if binding.blocked else "no client"
-                    coll.blocked.append((ctor, f"partition `{name}` stays ORM: {reason}"))
+            elif self.is_partition_lookup(ctor) and self.lookup_target(ctor) is not None:
+                binding = self._make_lookup(name, ctor)
+                coll = self._binding_of_node.get(ctor.func.value)
+            else:
+                continue
+            assert isinstance(ctor, cst.Call)
+            accesses = [access.node for a in assignments for access in a.references]
+            for node in accesses:
+                binding.uses.append(node)
+                self._partition_of_node[node] = binding
+            for node in accesses:
+                problem = self._partition_use_problem(node, binding)
+                if problem:
+                    binding.blocked.append((node, problem))
             self.partitions.append(binding)
+            self._partition_collection[id(binding)] = coll
+    # A partition and its collection are migrated together: whichever stays ORM keeps the
+    # other ORM too (a later partition may block a collection an earlier one was checked on).
+    changed = True
+    while changed:
+        changed = False
+        for binding in self.partitions:
+            coll = self._partition_collection.get(id(binding))
+            if coll is None:
+                continue
+            if binding.convertible and not coll.convertible:
+                binding.blocked.append((binding.ctor, f"its collection `{coll.label}` stays ORM"))
+                changed = True
+            elif not binding.convertible and coll.convertible:
+                reason = binding.blocked[0][1] if binding.blocked else "no client"
+                label = binding.label
+                coll.blocked.append((binding.ctor, f"partition `{label}` stays ORM: {reason}"))
+                changed = True
+
+
+def _make_lookup(self: OrmModel, label: str, call: cst.Call) -> PartitionBinding:
+    """`x = col.partition(p)`; the call's own arguments are checked by its MethodRule."""
+    coll = self._binding_of_node[call.func.value]
+    binding = PartitionBinding(label, call, call.func.value, self.client_for(coll.alias))
+    binding.lookup = True
+    return binding
+
+
+def _lookup_test(self: OrmModel, node: cst.CSTNode) -> cst.CSTNode | None:
+    """The expression that tests `node` for None, when its value is only tested: `if x`,
+    `x if x else ...`, `not x`, `x is (not) None`, `x and ...` (None when x is None).
+    None when the value itself is used."""
+    parent = self.parents.get(node)
+    if isinstance(parent, (cst.If, cst.While, cst.IfExp)) and parent.test is node:
+        return node
+    if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
+        return parent
+    if isinstance(parent, cst.BooleanOperation) and isinstance(parent.operator, cst.And):
+        return node if parent.left is node else None
+    if (
+        isinstance(parent, cst.Comparison)
+        and parent.left is node
+        and len(parent.comparisons) == 1
+        and isinstance(parent.comparisons[0].operator, (cst.Is, cst.IsNot))
+        and isinstance(parent.comparisons[0].comparator, cst.Name)
+        and parent.comparisons[0].comparator.value == "None"
+    ):
+        return parent
+    return None
+
+
+def _guarded(self: OrmModel, node: cst.CSTNode, binding: PartitionBinding) -> bool:
+    """`node` only runs when the lookup found the partition: inside `if x:` / `if x is not
+    None:`, `... if x else ...` or `x and ...` (x never reassigned: one assignment)."""
+
+    def found(test: cst.BaseExpression) -> bool:
+        if isinstance(test, cst.Name):
+            return self._partition_of_node.get(test) is binding
+        return (
+            isinstance(test, cst.Comparison)
+            and self._partition_of_node.get(test.left) is binding
+            and len(test.comparisons) == 1
+            and isinstance(test.comparisons[0].operator, cst.IsNot)
+            and isinstance(test.comparisons[0].comparator, cst.Name)
+            and test.comparisons[0].comparator.value == "None"
+        )
+
+    child, current = node, self.parents.get(node)
+    while current is not None and not isinstance(
+        current, (cst.FunctionDef, cst.Lambda, cst.ClassDef, cst.Module)
+    ):
+        if isinstance(current, (cst.If, cst.IfExp)) and current.body is child:
+            if found(current.test):
+                return True
+        if (
+            isinstance(current, cst.BooleanOperation)
+            and isinstance(current.operator, cst.And)
+            and current.right is child
+            and found(current.left)
+        ):
+            return True
+        child, current = current, self.parents.get(current)
+    return False
 
 
 def _make_partition(self: OrmModel, label: str, ctor: cst.Call) -> PartitionBinding:
@@ -774,6 +898,12 @@ def _make_partition(self: OrmModel, label: str, ctor: cst.Call) -> PartitionBind
 
 def _partition_use_problem(self: OrmModel, node: cst.CSTNode, binding: PartitionBinding) -> str:
     parent = self.parents.get(node)
+    if binding.lookup:
+        if self.lookup_test(node) is not None:
+            return ""
+        if not self.guarded(node, binding):
+            label = binding.label
+            return f"`{label}` (a Partition or None) is used without an `if {label}` guard"
     if isinstance(parent, cst.Attribute) and parent.value is node:
         grand = self.parents.get(parent)
         attr = parent.attr.value
@@ -801,6 +931,11 @@ def _partition_use_problem(self: OrmModel, node: cst.CSTNode, binding: Partition
 
 
 OrmModel._partition_bindings = _partition_bindings  # type: ignore[attr-defined]
+OrmModel.is_partition_lookup = is_partition_lookup  # type: ignore[attr-defined]
+OrmModel.lookup_target = lookup_target  # type: ignore[attr-defined]
+OrmModel._make_lookup = _make_lookup  # type: ignore[attr-defined]
+OrmModel.lookup_test = _lookup_test  # type: ignore[attr-defined]
+OrmModel.guarded = _guarded  # type: ignore[attr-defined]
 OrmModel._make_partition = _make_partition  # type: ignore[attr-defined]
 OrmModel._partition_use_problem = _partition_use_problem  # type: ignore[attr-defined]
 

@@ -1,8 +1,9 @@
 """MM150: partition methods on a Collection become client partition calls.
 
-`create_partition(p, description)` -> `client.create_partition(collection_name=..., partition_name=p)`
-(the ORM never sent the description to the server; a positional one would land in
-`timeout`). `Partition(...)` objects and `col.partition(p)` / `col.partitions` are reported.
+`create_partition(p, description)` ->
+`client.create_partition(collection_name=..., partition_name=p)` (the ORM never sent the
+description to the server; a positional one would land in `timeout`). MM151 turns
+`Partition(...)` objects and `x = col.partition(p)` lookups into partition names (see OBJECTS).
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def _convert(method: str, params: list[str]):
     return convert
 
 
-METHODS = {
+CALLS = {
     "create_partition": MethodRule(
         PARTITIONS.code, _convert("create_partition", ["partition_name", "description"])
     ),
@@ -81,7 +82,7 @@ METHODS = {
 
 class PartitionCalls(CollectionCallCodemod):
     rules = (PARTITIONS,)
-    methods = METHODS
+    methods = CALLS  # `partition()` is rewritten by PartitionObjects, with its binding's uses
 
 
 # ---- Partition objects (MM151) ---------------------------------------------------------
@@ -106,6 +107,65 @@ OBJECTS = RuleInfo(
         "client.insert(collection_name=col, data=rows, partition_name=p)\n"
     ),
 )
+
+# ---- col.partition(p) lookups ----------------------------------------------------------
+# The ORM returns None for a missing partition, else a Partition object (no __bool__, so it
+# is truthy). `x = col.partition(p)` becomes `x = p if client.has_partition(...) else None`
+# when every use of x is a test of it or sits behind one (analysis: lookup bindings);
+# an inline call only tested becomes has_partition(). A value used as an object (printed:
+# its repr is JSON of name/collection/description) is reported.
+
+
+def _lookup_kind(model, call: cst.Call) -> str:
+    """ "bound", "test", "is", "is not", or "" when the Partition object itself is used."""
+    if model.lookup_target(call) is not None:
+        return "bound"
+    parent = model.parent(call)
+    if isinstance(parent, (cst.If, cst.While, cst.IfExp)) and parent.test is call:
+        return "test"
+    if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
+        return "test"
+    test = model.lookup_test(call)
+    if isinstance(test, cst.Comparison):
+        return "is not" if isinstance(test.comparisons[0].operator, cst.IsNot) else "is"
+    return ""
+
+
+def _convert_lookup(call: cst.Call, env: Env) -> Rewrite | Refuse:
+    bound = bind(call, ["partition_name"])
+    if isinstance(bound, Refuse):
+        return bound
+    name = bound.value("partition_name")
+    if name is None:
+        return Refuse("partition() without a partition name")
+    if bound.extra:
+        return Refuse("partition() arguments without a client equivalent")
+    model = env.model
+    kind = _lookup_kind(model, env.original or call) if model is not None else ""
+    if not kind:
+        return Refuse(
+            "`partition()` returns a Partition object, used here as one (repr, passed on)",
+            "client.has_partition(collection_name=..., partition_name=p) tells if it exists",
+        )
+    has = client_call(
+        env.client,
+        "has_partition",
+        [kwarg("collection_name", env.name), kwarg("partition_name", name)],
+    )
+    if kind == "bound":
+        if not isinstance(name, (cst.Name, cst.SimpleString)):
+            return Refuse("the partition name would be evaluated twice (use a variable)")
+        expr: cst.BaseExpression = cst.IfExp(
+            test=has, body=name.deep_clone(), orelse=cst.Name("None")
+        )
+        return Rewrite(expr=expr, summary="partition(p) -> p if has_partition() else None")
+    if kind == "is":
+        expr = cst.UnaryOperation(operator=cst.Not(), expression=has)
+        return Rewrite(expr=expr, summary="partition(p) is None -> not has_partition()")
+    return Rewrite(expr=has, summary="a tested partition(p) -> has_partition()")
+
+
+METHODS = {**CALLS, "partition": MethodRule(OBJECTS.code, _convert_lookup)}
 
 _P = {
     # method: (client method, ORM params, (orm, client) mapping, how the partition is passed)
@@ -200,11 +260,45 @@ class _PartitionTransformer(cst.CSTTransformer):
         super().__init__()
         self.model = model
         self.ctx = ctx
+        # `col.partition(p) is (not) None`: the whole comparison becomes (not) has_partition()
+        self._comparisons: dict[cst.Comparison, cst.BaseExpression] = {}
+
+    def _lookup(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        ref = self.model.collection_ref(original.func.value)  # type: ignore[attr-defined]
+        if ref is None or not ref.convertible:
+            return updated  # reported with the collection (MM110 and the method rules)
+        env = self.model.env_for(ref)
+        env.name = ref.name.deep_clone()
+        env.original = original
+        result = _convert_lookup(updated, env)
+        line, col = self.model.position(original)
+        if isinstance(result, Refuse):  # not reached: it would have blocked the collection
+            self.ctx.report(line, col, OBJECTS.code, f"`partition()`: {result.reason}")
+            return updated
+        if not self.ctx.may_rewrite(line, OBJECTS.code):
+            return updated
+        self.ctx.record_change(line, OBJECTS.code, result.summary)
+        assert result.expr is not None
+        test = self.model.lookup_test(original)
+        if isinstance(test, cst.Comparison) and _lookup_kind(self.model, original) != "bound":
+            self._comparisons[test] = result.expr
+            return updated
+        return result.expr
+
+    def leave_Comparison(
+        self, original: cst.Comparison, updated: cst.Comparison
+    ) -> cst.BaseExpression:
+        expr = self._comparisons.get(original)
+        if expr is None:
+            return updated
+        return expr.with_changes(lpar=updated.lpar, rpar=updated.rpar)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = original.func
         if not isinstance(func, cst.Attribute):
             return updated
+        if self.model.is_partition_lookup(original):
+            return self._lookup(original, updated)
         binding = self.model._partition_of_node.get(func.value)
         if binding is None or func.attr.value not in _P:
             return updated
@@ -244,15 +338,18 @@ class _PartitionTransformer(cst.CSTTransformer):
         self.ctx.record_change(line, OBJECTS.code, f"Partition.{attr}")
         if attr == "name":
             return cst.Name(binding.label)
-        coll = code_of(binding.collection)
-        stats = f'{binding.client}.get_partition_stats(collection_name={coll}, partition_name={binding.label})["row_count"]'
+        coll, part = code_of(binding.collection), binding.label
+        stats = (
+            f"{binding.client}.get_partition_stats(collection_name={coll}, "
+            f'partition_name={part})["row_count"]'
+        )
         return cst.parse_expression(stats if attr == "num_entities" else f"({stats} == 0)")
 
     def leave_SimpleStatementLine(self, original, updated):
         if len(original.body) != 1 or not isinstance(original.body[0], cst.Assign):
             return updated
         value = original.body[0].value
-        binding = next((b for b in self.model.partitions if b.ctor is value), None)
+        binding = next((b for b in self.model.partitions if b.ctor is value and not b.lookup), None)
         if binding is None:
             return updated
         line, col = self.model.position(value)
@@ -274,9 +371,10 @@ class _PartitionTransformer(cst.CSTTransformer):
             body=[updated.body[0].with_changes(value=name)],
             trailing_whitespace=cst.TrailingWhitespace(),
         )
+        where = f"collection_name={coll}, partition_name={binding.label}"
         guard = cst.parse_statement(
-            f"if not {binding.client}.has_partition(collection_name={coll}, partition_name={binding.label}):\n"
-            f"    {binding.client}.create_partition(collection_name={coll}, partition_name={binding.label})\n"
+            f"if not {binding.client}.has_partition({where}):\n"
+            f"    {binding.client}.create_partition({where})\n"
         )
         self.ctx.record_change(
             line, OBJECTS.code, "Partition(...) -> the partition name + guarded create_partition"
@@ -292,6 +390,9 @@ class PartitionObjects:
     def apply(self, module: cst.Module, ctx) -> cst.Module:
         wrapper = cst.MetadataWrapper(module)
         model = build_model(wrapper, ctx)
-        if not model.partitions:
+        if not model.partitions and not any(
+            isinstance(node, cst.Attribute) and node.attr.value == "partition"
+            for node in (model.parent(n) for n in model._binding_of_node)
+        ):
             return module
         return wrapper.module.visit(_PartitionTransformer(model, ctx))
