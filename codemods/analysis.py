@@ -196,14 +196,8 @@ class OrmModel:
         # `strip_name` only once the collection behind that node is known to be converted.
         self.strip_name: set[cst.CSTNode] = set()
         self.pending_strip: dict[cst.CSTNode, list[cst.CSTNode]] = {}
-        # MM122: uses of ORM Index objects read from `col.index()` / `col.indexes` that become
-        # dict reads of describe_index (node -> key to subscript, None: drop `.params`);
-        # proposed per receiver like pending_strip and settled the same way.
-        self.index_attrs: dict[cst.CSTNode, str | None] = {}
-        self.pending_index_attrs: dict[cst.CSTNode, dict[cst.CSTNode, str | None]] = {}
         self.connect_calls: list[cst.Call] = []
         self.client_vars: set[str] = set()  # names bound to MilvusClient(...) somewhere
-        self.client_calls: set[cst.Call] = set()  # every MilvusClient(...) call
         self.module_functions: dict[str, cst.FunctionDef] = {}
         self.bindings: list[CollectionBinding] = []
         self._binding_of_node: dict[cst.CSTNode, CollectionBinding] = {}
@@ -218,9 +212,6 @@ class OrmModel:
         self._partition_collection: dict[int, CollectionBinding | None] = {}
         self._partition_bindings()
         self._settle_strip_name()
-        from codemods.index_objects import index_objects  # lazy: it imports this module
-
-        index_objects(self)  # Index(col, ...) bindings (MM123), index attrs (MM122)
 
     def _settle_strip_name(self) -> None:
         """Strip `p.name` only where its `.partitions` receiver is really rewritten."""
