@@ -37,7 +37,7 @@ from libcst.metadata import (
 
 from codemods.context import MigrationContext
 from codemods.orm_names import ORM_UTILITY_FUNCTIONS, PURE_UTILITY_FUNCTIONS
-from codemods.rewrite import Env, Refuse, Rewrite, string_value
+from codemods.rewrite import Env, Refuse, Rewrite, bind, string_value
 
 # ---- canonical ORM names ---------------------------------------------------------------
 
@@ -53,6 +53,13 @@ _ORM_SUBMODULE_PREFIX = {
     "pymilvus.": "",
 }
 _CANONICAL_ROOTS = {"Collection", "Partition", "Index", "Role", "connections", "utility", "db"}
+MILVUS_CLIENT_NAMES = (
+    "pymilvus.MilvusClient",
+    "pymilvus.milvus_client.MilvusClient",
+    "MilvusClient",
+)
+# connections.connect's parameters by position (MM101 binds the call against them).
+CONNECT_PARAMS = ("alias", "user", "password", "db_name", "token")
 COLLECTION_PARAM_NAMES = re.compile(r"^(col|coll|collection|\w+_col|\w+_coll|\w+_collection)$")
 
 
@@ -198,6 +205,7 @@ class OrmModel:
         self.pending_strip: dict[cst.CSTNode, list[cst.CSTNode]] = {}
         self.connect_calls: list[cst.Call] = []
         self.client_vars: set[str] = set()  # names bound to MilvusClient(...) somewhere
+        self.client_calls: set[cst.Call] = set()  # every MilvusClient(...) call
         self.module_functions: dict[str, cst.FunctionDef] = {}
         self.bindings: list[CollectionBinding] = []
         self._binding_of_node: dict[cst.CSTNode, CollectionBinding] = {}
@@ -270,8 +278,84 @@ class OrmModel:
                 return {"default": next(iter(self.client_vars))}
             return {}
         if len(literal) == 1 and len(self.aliases) == 1:
-            return {literal[0]: base}
-        return {a: f"{base}_{_identifier(a)}" for a in literal}
+            names = {literal[0]: base}
+        else:
+            names = {a: f"{base}_{_identifier(a)}" for a in literal}
+        # Only an alias whose every connect() becomes `client = MilvusClient(...)` has a
+        # client: a connect left as ORM code binds no client, and calls rewritten to one
+        # would raise NameError where only that connect had run.
+        return {
+            alias: self._free_client_name(name)
+            for alias, name in names.items()
+            if not self.alias_problem(alias)
+        }
+
+    def alias_problem(self, alias: str) -> str:
+        """Why connection `alias` gets no MilvusClient ('' when every connect for it is
+        rewritten by MM101 and so binds the client)."""
+        for call in self.connect_calls:
+            if connect_alias(call, self.literal) != alias:
+                continue
+            problem = self.connect_problem(call)
+            if problem:
+                line = self.line(call)
+                return f"the connect() for alias {alias!r} on line {line} stays ORM ({problem})"
+        return ""
+
+    def connect_problem(self, call: cst.Call) -> str:
+        """Why MM101 leaves `connections.connect(...)` as it is ('' when it rewrites it).
+        The connection codemod asks this too, so the two cannot disagree."""
+        if connect_alias(call, self.literal) is None:
+            return "non-literal alias"
+        if self.connect_statement(call) is None:
+            return "not a statement of its own or a plain assignment"
+        bound = bind(call, CONNECT_PARAMS)
+        if isinstance(bound, Refuse):
+            return bound.reason
+        for arg in bound.extra:
+            if arg.keyword is not None and arg.keyword.value == "uri":
+                uri = string_value(arg.value)
+                if uri is not None and uri.startswith("grpc://"):
+                    return "MilvusClient rejects grpc:// URIs"
+        if not self.ctx.may_rewrite(self.line(call), "MM101"):
+            return "suppressed, or rule MM101 disabled"
+        return ""
+
+    def connect_statement(self, call: cst.Call) -> cst.BaseSmallStatement | None:
+        """The small statement `connections.connect(...)` or `x = connections.connect(...)`
+        when it is the only one of its line (`try: connections.connect(...)` included)."""
+        small = self.parents.get(call)
+        if isinstance(small, cst.Assign):
+            if len(small.targets) != 1 or small.value is not call:
+                return None
+        elif not isinstance(small, cst.Expr):
+            return None
+        line = self.parents.get(small)
+        if isinstance(line, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            return small if len(line.body) == 1 else None
+        return None
+
+    def _free_client_name(self, name: str) -> str:
+        """`name`, or a fresh one when the module binds `name` to anything but a MilvusClient
+        (`client = OpenAI()` must not be overwritten). The choice is the same for every
+        codemod and every run: a name bound only to MilvusClient(...) is this tool's own
+        output, and one only referenced is a call an earlier codemod already rewrote."""
+        candidates = [name, f"milvus_{name}"]
+        candidates += [f"milvus_{name}_{i}" for i in range(2, 100)]
+        for candidate in candidates:
+            if not self.is_name_used(candidate) or self._bound_only_to_client(candidate):
+                return candidate
+        return candidates[-1]  # pragma: no cover - a hundred names taken
+
+    def _bound_only_to_client(self, name: str) -> bool:
+        for scope in {s for s in self.scopes.values() if s is not None}:
+            for assignment in scope.assignments:
+                if assignment.name != name:
+                    continue
+                value = self._assigned_value(getattr(assignment, "node", None))
+                if value not in self.client_calls:
+                    return False
+        return True
 
     def client_for(self, alias: str | None) -> str | None:
         """The client variable that stands for connection `alias` (None: unknown)."""
@@ -1031,6 +1115,7 @@ class _Collector(cst.CSTVisitor):
         if self.model.canonical_of.get(node.func) == "connections.connect":
             self.model.connect_calls.append(node)
         if self._is_milvus_client(node.func):
+            self.model.client_calls.add(node)
             parent = self.model.parents.get(node)
             if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
                 target = parent.targets[0].target
@@ -1038,11 +1123,7 @@ class _Collector(cst.CSTVisitor):
                     self.model.client_vars.add(target.value)
 
     def _is_milvus_client(self, func: cst.BaseExpression) -> bool:
-        return any(
-            q.name
-            in ("pymilvus.MilvusClient", "pymilvus.milvus_client.MilvusClient", "MilvusClient")
-            for q in self._qualified(func)
-        )
+        return any(q.name in MILVUS_CLIENT_NAMES for q in self._qualified(func))
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         parent = self.model.parents.get(node)
@@ -1066,16 +1147,28 @@ def _shape_of_literal(expr: cst.BaseExpression) -> str | None:
         kinds = set()
         for element in expr.elements:
             value = element.value
+            if isinstance(element, cst.StarredElement):
+                return None
             if isinstance(value, (cst.Dict, cst.DictComp)):
                 kinds.add("rows")
-            elif isinstance(
-                value, (cst.List, cst.ListComp, cst.Name, cst.Call, cst.Attribute, cst.Subscript)
+            elif _is_list_valued(value) or isinstance(
+                value, (cst.Name, cst.Call, cst.Attribute, cst.Subscript)
             ):
                 kinds.add("columns")
             else:
                 return None
         return kinds.pop() if len(kinds) == 1 else None
     return None
+
+
+def _is_list_valued(expr: cst.BaseExpression) -> bool:
+    """A list display or comprehension, or `[x] * n` / `[a] + b` built from one: the ORM
+    takes a list whose first element is a list as columns, whatever the list holds."""
+    if isinstance(expr, (cst.List, cst.ListComp)):
+        return True
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, (cst.Multiply, cst.Add)):
+        return _is_list_valued(expr.left) or _is_list_valued(expr.right)
+    return False
 
 
 def _data_shape(self: OrmModel, expr: cst.BaseExpression, depth: int = 0) -> str:
