@@ -14,7 +14,7 @@ binding whose uses are all migrated; otherwise it reports why the collection sta
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper
+from libcst.metadata import BuiltinAssignment, MetadataWrapper
 
 from codemods.analysis import (
     CREATE_KWARGS,
@@ -190,7 +190,9 @@ def _schema(attr: cst.Attribute, env: Env) -> Rewrite | Refuse:
 
 
 def _partitions(attr: cst.Attribute, env: Env) -> Rewrite | Refuse:
-    """`[p.name for p in col.partitions]`: iterate the partition names instead."""
+    """`col.partitions` read only for names: `[p.name for p in col.partitions]`, `for p in
+    col.partitions:` (p used only as `p.name`) and `len(col.partitions)` become
+    `client.list_partitions(...)`, whose names p now iterates."""
     model = env.model
     refuse = Refuse(
         "`partitions` returns Partition objects",
@@ -199,17 +201,25 @@ def _partitions(attr: cst.Attribute, env: Env) -> Rewrite | Refuse:
     if model is None or model.binding_for(attr.value) is None:
         # Only a tracked binding's `p.name` uses can be settled before they are visited.
         return refuse
-    compfor = model.parent(attr)
-    if not isinstance(compfor, cst.CompFor) or compfor.iter is not attr:
+    call = client_call(env.client, "list_partitions", [kwarg("collection_name", env.name)])
+    loop = model.parent(attr)
+    if isinstance(loop, cst.Arg) and _is_builtin_len(model, model.parent(loop), loop):
+        return Rewrite(expr=call, summary="len(.partitions) -> len(list_partitions())")
+    if not isinstance(loop, (cst.CompFor, cst.For)) or loop.iter is not attr:
         return refuse
-    target = compfor.target
+    target = loop.target
     if not isinstance(target, cst.Name):
         return refuse
     scope = model.scopes.get(target)
     if scope is None:
         return refuse
+    assignments = list(scope.assignments[target.value])
+    if isinstance(loop, cst.For) and len(assignments) != 1:
+        # A for loop's target lives in the enclosing scope: another assignment of it would
+        # share its references, so they could not all be proven to be this loop's.
+        return refuse
     strip = []
-    for assignment in scope.assignments[target.value]:
+    for assignment in assignments:
         if getattr(assignment, "node", None) is not target:
             continue
         for access in assignment.references:
@@ -224,8 +234,23 @@ def _partitions(attr: cst.Attribute, env: Env) -> Rewrite | Refuse:
     # Pending until the collection is known to be converted (OrmModel._settle_strip_name):
     # a blocked collection keeps Partition objects, whose `.name` must stay.
     model.pending_strip[attr] = strip
-    call = client_call(env.client, "list_partitions", [kwarg("collection_name", env.name)])
-    return Rewrite(expr=call, summary=".partitions in a comprehension -> list_partitions()")
+    return Rewrite(expr=call, summary=".partitions iterated for names -> list_partitions()")
+
+
+def _is_builtin_len(model, call: cst.CSTNode | None, arg: cst.Arg) -> bool:
+    """`len(x)`, with the builtin len (not shadowed where it is called)."""
+    if not (
+        isinstance(call, cst.Call)
+        and isinstance(call.func, cst.Name)
+        and call.func.value == "len"
+        and list(call.args) == [arg]
+        and arg.keyword is None
+        and not arg.star
+    ):
+        return False
+    scope = model.scopes.get(call.func)
+    assigned = scope["len"] if scope is not None else set()
+    return bool(assigned) and all(isinstance(a, BuiltinAssignment) for a in assigned)
 
 
 PROPERTIES = {

@@ -37,7 +37,8 @@ def test_lookup_binding_becomes_name_or_none():
         + f'x = "p1" if {LOOKUP_HAS} else None\n'
         + "print(x if x else None, x is None)\n"
         + "if x:\n    client.insert(collection_name=c, data=rows, partition_name=x)\n"
-        + '    print(client.get_partition_stats(collection_name=c, partition_name=x)["row_count"])\n',
+        + "    print(client.get_partition_stats(collection_name=c, partition_name=x)"
+        + '["row_count"])\n',
     )
 
 
@@ -46,7 +47,8 @@ def test_inline_lookup_only_tested_becomes_has_partition():
         HEAD
         + 'c = Collection("x")\n'
         + 'if c.partition("p1"):\n    print(1)\n'
-        + 'print(c.partition("p1") is None, not c.partition("p1"), c.partition("p1") is not None)\n',
+        + 'print(c.partition("p1") is None, not c.partition("p1"), '
+        + 'c.partition("p1") is not None)\n',
         CLIENT_HEAD
         + 'c = "x"\n'
         + f"if {LOOKUP_HAS}:\n    print(1)\n"
@@ -142,6 +144,9 @@ if found:
 if stock.partition("spring"):
     print("spring exists")
 print("partitions", sorted(p.name for p in stock.partitions))
+for part in stock.partitions:
+    print("listed", part.name)
+print("partition count", len(stock.partitions))
 """
 
 
@@ -160,3 +165,24 @@ def test_partition_lookups_behave_like_the_orm(milvus_factory, tmp_path):
     assert "lookup spring None" in reference.stdout
     run = run_program(migrated, milvus_factory(), "strict")
     assert run.comparable() == reference.comparable(), run.stderr
+
+
+def test_partitions_loop_and_len_use_list_partitions():
+    check(
+        HEAD
+        + 'c = Collection("x")\nfor p in c.partitions:\n    print(p.name)\n'
+        + "print(len(c.partitions))\n",
+        CLIENT_HEAD
+        + 'c = "x"\nfor p in client.list_partitions(collection_name=c):\n    print(p)\n'
+        + "print(len(client.list_partitions(collection_name=c)))\n",
+    )
+
+
+def test_partitions_loop_with_object_use_or_shared_target_is_reported():
+    """p used as an object, p assigned elsewhere too, or a shadowed len() keep the ORM."""
+    findings = _kept('c = Collection("x")\nfor p in c.partitions:\n    print(p)\n')
+    assert "returns Partition objects" in _reason(findings)
+    findings = _kept('c = Collection("x")\np = 1\nfor p in c.partitions:\n    print(p.name)\n')
+    assert "returns Partition objects" in _reason(findings)
+    findings = _kept('c = Collection("x")\nlen = str\nprint(len(c.partitions))\n')
+    assert "returns Partition objects" in _reason(findings)
