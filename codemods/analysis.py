@@ -590,6 +590,82 @@ class OrmModel:
                 reason = self._ctor_problem(ctor)
                 if reason:
                     binding.blocked.append((ctor, reason))
+        self._check_param_callers(methods, props)
+
+    def _check_param_callers(
+        self, methods: dict[str, MethodRule], props: dict[str, PropertyRule]
+    ) -> None:
+        """A collection parameter becomes a collection name only when every caller in the
+        module passes a collection that is migrated too: a caller passing a Collection
+        object (`warm(make("x"))`) would reach `client.load_collection(collection_name=<a
+        Collection>)`. Blocking a parameter blocks the collections passed to it in turn, so
+        this runs to a fixed point."""
+        changed = True
+        while changed:
+            changed = False
+            for binding in self.bindings:
+                if binding.kind != "param" or not binding.convertible:
+                    continue
+                if any(self._is_migrated_use(use.node) for use in binding.uses):
+                    continue  # an earlier codemod of this run found every caller fine
+                problem = self._caller_problem(binding)
+                if problem:
+                    where = binding.uses[0].node if binding.uses else None
+                    binding.blocked.append((where, f"`{binding.label}`: {problem}"))
+                    changed = True
+            for binding in self.bindings:
+                if not binding.convertible:
+                    continue
+                migrated = any(self._is_migrated_use(use.node) for use in binding.uses)
+                for use in binding.uses:
+                    if not isinstance(self.parents.get(use.node), cst.Arg):
+                        continue
+                    reason = self._use_problem(use.node, binding, methods, props)
+                    if reason and not (migrated and reason.endswith(_SOFT_REASONS)):
+                        use.ok = False
+                        use.reason = reason
+                        binding.blocked.append((use.node, reason))
+                        changed = True
+
+    def _caller_problem(self, binding: CollectionBinding) -> str:
+        """Why the callers of the function with collection parameter `binding` may pass
+        something other than a migrated collection ('' when every one passes one)."""
+        param = self._param_of(binding)
+        func = self.parents.get(self.parents.get(param)) if param is not None else None
+        if not isinstance(func, cst.FunctionDef) or func.decorators:
+            return "its function is not a plain function, so its callers are not known"
+        in_class = isinstance(self.parents.get(self.parents.get(func)), cst.ClassDef)
+        name = func.name.value
+        if in_class:
+            refs = [a for a in _walk(self.module, cst.Attribute) if a.attr.value == name]
+        else:
+            scope = self.scopes.get(func)
+            refs = [
+                access.node
+                for assignment in (scope.assignments[name] if scope is not None else ())
+                for access in assignment.references
+            ]
+        positional = list(func.params.params)[1 if in_class else 0 :]
+        index = next((i for i, p in enumerate(positional) if p is param), None)
+        for ref in refs:
+            call = self.parents.get(ref)
+            if not isinstance(call, cst.Call) or call.func is not ref:
+                return f"`{name}` is used other than by a direct call (line {self.line(ref)})"
+            if any(a.star for a in call.args):
+                return f"a call of `{name}` passes *args or **kwargs (line {self.line(call)})"
+            given = [a for a in call.args if a.keyword and a.keyword.value == binding.label]
+            plain = [a for a in call.args if a.keyword is None]
+            if not given and index is not None and index < len(plain):
+                given = [plain[index]]
+            if not given:
+                return f"a call of `{name}` does not pass it (line {self.line(call)})"
+            passed = self._binding_of_node.get(given[0].value)
+            if passed is None or not passed.convertible:
+                return (
+                    f"a caller passes `{cst.Module(body=[]).code_for_node(given[0].value)}`, "
+                    f"which is not a migrated collection (line {self.line(call)})"
+                )
+        return ""
 
     def _is_migrated_use(self, node: cst.CSTNode) -> bool:
         parent = self.parents.get(node)

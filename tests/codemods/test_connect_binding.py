@@ -218,3 +218,139 @@ def test_a_repeated_list_column_is_converted_with_a_visible_schema():
         client.insert(collection_name=col, data=[dict(zip(["id", "kb"], values)) for values in zip([1, 2], ["a"] * 2 + [])])
         """,
     )
+
+
+def test_a_collection_parameter_stays_orm_when_a_caller_passes_a_collection_object():
+    # Before the fix warm() became client.load_collection(collection_name=col) while the
+    # caller still passed the Collection object make() returns.
+    source = """
+        from pymilvus import Collection, connections
+
+        connections.connect(uri="http://localhost:19530")
+
+
+        def make(name):
+            return Collection(name)
+
+
+        def warm(col):
+            col.load()
+
+
+        warm(make("books"))
+        """
+    after = """
+        from pymilvus import MilvusClient, Collection, connections
+
+        connections.connect(uri="http://localhost:19530")
+        client = MilvusClient(uri="http://localhost:19530")
+
+
+        def make(name):
+            return Collection(name)
+
+
+        def warm(col):
+            col.load()
+
+
+        warm(make("books"))
+        """
+    findings = check(source, after, codes=("MM111",))
+    assert any('a caller passes `make("books")`' in f.message for f in findings)
+
+
+def test_a_blocked_parameter_keeps_every_collection_passed_to_it_on_the_orm():
+    source = """
+        from pymilvus import Collection, connections
+
+        connections.connect(uri="http://localhost:19530")
+
+
+        def warm(col):
+            col.load()
+
+
+        books = Collection("books")
+        warm(books)
+        warm(col=Collection("films"))
+        """
+    after = """
+        from pymilvus import MilvusClient, Collection, connections
+
+        connections.connect(uri="http://localhost:19530")
+        client = MilvusClient(uri="http://localhost:19530")
+
+
+        def warm(col):
+            col.load()
+
+
+        books = Collection("books")
+        warm(books)
+        warm(col=Collection("films"))
+        """
+    findings = check(source, after, codes=("MM110", "MM111"))
+    assert any("`books` is passed to code that may expect" in f.message for f in findings)
+
+
+def test_a_method_parameter_is_checked_at_its_self_calls():
+    source = """
+        from pymilvus import Collection, connections
+
+        connections.connect(uri="http://localhost:19530")
+
+
+        class Store:
+            def warm(self, col):
+                col.load()
+
+            def run(self, name):
+                self.warm(Collection(name))
+        """
+    after = """
+        from pymilvus import MilvusClient, Collection, connections
+
+        connections.connect(uri="http://localhost:19530")
+        client = MilvusClient(uri="http://localhost:19530")
+
+
+        class Store:
+            def warm(self, col):
+                col.load()
+
+            def run(self, name):
+                self.warm(Collection(name))
+        """
+    check(source, after, codes=("MM111",))
+
+
+def test_a_parameter_is_migrated_with_the_collections_its_callers_pass():
+    check(
+        """
+        from pymilvus import Collection, connections
+
+        connections.connect(uri="http://localhost:19530")
+
+
+        def warm(col):
+            col.load()
+
+
+        books = Collection("books")
+        warm(books)
+        """,
+        """
+        from pymilvus import MilvusClient
+
+        client = MilvusClient(uri="http://localhost:19530")
+
+
+        def warm(col):
+            client.load_collection(collection_name=col)
+
+
+        books = "books"
+        warm(books)
+        """,
+    )
