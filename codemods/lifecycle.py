@@ -82,7 +82,9 @@ PROPERTIES_RULE = RuleInfo(
         '`name` -> the name, `num_entities` -> `get_collection_stats(...)["row_count"]` (the '
         "same RPC), `is_empty`, `num_shards`, `description`, `aliases` -> "
         '`list_aliases(...)["aliases"]`, `schema` -> `CollectionSchema.construct_from_dict('
-        "client.describe_collection(...))`. `partitions`, `indexes` and `primary_field` "
+        "client.describe_collection(...))`. `partitions` read only for names "
+        "(`[p.name for p in ...]`, `for p in ...: p.name`, `len(...)`) -> "
+        "`list_partitions(...)`; otherwise `partitions`, `indexes` and `primary_field` "
         "return ORM objects and are reported."
     ),
     applicability=Applicability.SAFE,

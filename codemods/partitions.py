@@ -97,7 +97,10 @@ OBJECTS = RuleInfo(
         "upsert, delete) or `partition_names=[p]` (search, query, hybrid_search, load, "
         "release); `drop()` -> `drop_partition`, `flush()` -> `flush` of the collection, "
         '`num_entities` -> `get_partition_stats(...)["row_count"]`. The description (never '
-        "stored on the server) is dropped."
+        "stored on the server) is dropped. `x = col.partition(p)` (None when missing) becomes "
+        "`x = p if client.has_partition(...) else None` when every other use of x sits behind "
+        "`if x` / `x if x else` / `x and`; a `col.partition(p)` that is only tested becomes "
+        "`has_partition(...)`. A lookup used as an object (printed: its repr) is reported."
     ),
     applicability=Applicability.SAFE,
     before='p = Partition(col, "p1")\np.insert(rows)\n',
