@@ -307,9 +307,7 @@ class _PartitionTransformer(cst.CSTTransformer):
             return updated
         line, col = self.model.position(original)
         if not binding.convertible:
-            reason = (
-                binding.blocked[0][1] if binding.blocked else "no MilvusClient for its connection"
-            )
+            reason = binding.reason
             self.ctx.report(
                 line, col, OBJECTS.code, f"`{code_of(func)}()` left as ORM code: {reason}"
             )
@@ -357,7 +355,7 @@ class _PartitionTransformer(cst.CSTTransformer):
             return updated
         line, col = self.model.position(value)
         if not binding.convertible:
-            for node, reason in binding.blocked:
+            for node, reason in binding.blocked or [(binding.ctor, binding.reason)]:
                 n_line, n_col = self.model.position(node)
                 self.ctx.report(
                     n_line,
