@@ -233,7 +233,7 @@ def _partitions(attr: cst.Attribute, env: Env) -> Rewrite | Refuse:
             ):
                 return refuse
             strip.append(parent)
-    # Pending until the collection is known to be converted (OrmModel._settle_strip_name):
+    # Pending until the collection is known to be converted (OrmModel.strip_name):
     # a blocked collection keeps Partition objects, whose `.name` must stay.
     model.pending_strip[attr] = strip
     return Rewrite(expr=call, summary=".partitions iterated for names -> list_partitions()")
