@@ -301,6 +301,14 @@ class _Transformer(cst.CSTTransformer):
         return False
 
 
+# Registry queries left as ORM code answer from the ORM connection, so it is kept.
+_REGISTRY_QUERIES = {
+    "connections.has_connection",
+    "connections.list_connections",
+    "connections.get_connection_addr",
+}
+
+
 def _connect_call(small: cst.BaseSmallStatement) -> cst.Call | None:
     """The call of `f(...)` or `x = f(...)`."""
     if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
@@ -313,6 +321,8 @@ def _connect_call(small: cst.BaseSmallStatement) -> cst.Call | None:
 def _orm_still_needed(model: OrmModel) -> bool:
     """Does ORM code that routes through `connections` remain (outside imports)?"""
     for node, name in model.canonical_of.items():
+        if name in _REGISTRY_QUERIES and not _inside_import(model, node):
+            return True  # `if not connections.has_connection(...)` asks the ORM's registry
         if name.startswith("connections") or name in ("utility", "db"):
             continue
         if name.split(".")[-1] in ("mkts_from_datetime",):

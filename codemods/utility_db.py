@@ -261,9 +261,7 @@ class _Transformer(FStringTracker, cst.CSTTransformer):
         if bound.extra and name != "utility.list_indexes":
             self.ctx.report(line, col, code, f"`{name}()`: unexpected arguments")
             return updated
-        alias = "default"
-        if "using" in bound.named:
-            alias = self.model.literal(bound.named["using"].value)
+        alias = self._alias(original, spec.params)
         client = self.model.client_for(alias)
         if client is None:
             self.ctx.report(
@@ -333,9 +331,7 @@ class _Transformer(FStringTracker, cst.CSTTransformer):
             self.ctx.report(line, col, code, f"`{name}()` left as ORM code: {problem}")
             return updated
         assert not isinstance(bound, Refuse)
-        alias = "default"
-        if "using" in bound.named:
-            alias = self.model.literal(bound.named["using"].value)
+        alias = self._alias(original, PROGRESS_PARAMS[name])
         client = self.model.client_for(alias)
         if client is None:
             self.ctx.report(
@@ -364,6 +360,13 @@ class _Transformer(FStringTracker, cst.CSTTransformer):
             expr = expr.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
         self.ctx.record_change(line, code, f"{name}() -> the ORM's dict from {client}.{method}()")
         return fit_in_fstring(expr, self.fquotes)
+
+    def _alias(self, original: cst.Call, params: tuple[str, ...]) -> str | None:
+        """The call's connection alias, read from the original node: the model resolves
+        names and `self.alias` through metadata, which only the original tree has."""
+        bound = bind(original, params)
+        using = None if isinstance(bound, Refuse) else bound.named.get("using")
+        return self.model.alias_of_using(using)
 
     def leave_SimpleStatementLine(self, original, updated):
         if (

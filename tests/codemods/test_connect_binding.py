@@ -354,3 +354,106 @@ def test_a_parameter_is_migrated_with_the_collections_its_callers_pass():
         warm(books)
         """,
     )
+
+
+def test_an_alias_held_by_self_and_set_once_in_init_is_a_literal():
+    check(
+        """
+        from pymilvus import connections, utility
+
+
+        class Store:
+            def __init__(self, uri):
+                self.uri = uri
+                self.alias = "store"
+
+            def open(self):
+                connections.connect(alias=self.alias, uri=self.uri)
+
+            def names(self):
+                return utility.list_collections(using=self.alias)
+        """,
+        """
+        from pymilvus import MilvusClient
+
+
+        class Store:
+            def __init__(self, uri):
+                self.uri = uri
+                self.alias = "store"
+
+            def open(self):
+                global client
+                client = MilvusClient(uri=self.uri, db_name="default")
+
+            def names(self):
+                return client.list_collections()
+        """,
+    )
+
+
+def test_an_alias_attribute_stored_twice_is_not_a_literal():
+    source = """
+        from pymilvus import connections, utility
+
+
+        class Store:
+            def __init__(self, uri):
+                self.uri = uri
+                self.alias = "store"
+
+            def open(self, alias):
+                self.alias = alias
+                connections.connect(alias=self.alias, uri=self.uri)
+
+            def names(self):
+                return utility.list_collections(using=self.alias)
+        """
+    check(source, source, codes=("MM103", "MM160"))
+
+
+def test_a_registry_query_left_as_orm_code_keeps_the_connect():
+    # has_connection() answers from the ORM registry: without the kept connect it would be
+    # False forever and the guarded connect would run again on every call.
+    check(
+        """
+        from pymilvus import connections, utility
+
+
+        def names():
+            if not connections.has_connection("default"):
+                connections.connect(uri="http://localhost:19530")
+            return utility.list_collections()
+        """,
+        """
+        from pymilvus import MilvusClient, connections
+
+
+        def names():
+            if not connections.has_connection("default"):
+                connections.connect(uri="http://localhost:19530")
+                global client
+                client = MilvusClient(uri="http://localhost:19530")
+            return client.list_collections()
+        """,
+        codes=("MM101", "MM103"),
+    )
+
+
+def test_a_using_name_assigned_once_picks_the_alias_client():
+    check(
+        """
+        from pymilvus import connections, utility
+
+        ALIAS = "app"
+        connections.connect(alias=ALIAS, uri="http://localhost:19530")
+        print(utility.has_collection("books", using=ALIAS))
+        """,
+        """
+        from pymilvus import MilvusClient
+
+        ALIAS = "app"
+        client = MilvusClient(uri="http://localhost:19530")
+        print(client.has_collection(collection_name="books"))
+        """,
+    )
