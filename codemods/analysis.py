@@ -199,10 +199,10 @@ class OrmModel:
         self.scopes = wrapper.resolve(ScopeProvider)
         self.canonical_of: dict[cst.CSTNode, str] = {}
         # `p.name` nodes to replace by `p` (p iterates client.list_partitions(...) now). A
-        # rule proposes them per `.partitions` node in `pending_strip`; they move to
-        # `strip_name` only once the collection behind that node is known to be converted.
-        self.strip_name: set[cst.CSTNode] = set()
+        # rule proposes them per `.partitions` node in `pending_strip`; `strip_name` keeps
+        # those whose collection is really converted, decided once the analysis is complete.
         self.pending_strip: dict[cst.CSTNode, list[cst.CSTNode]] = {}
+        self._strip_name: set[cst.CSTNode] | None = None
         self.connect_calls: list[cst.Call] = []
         self.client_vars: set[str] = set()  # names bound to MilvusClient(...) somewhere
         self.client_calls: set[cst.Call] = set()  # every MilvusClient(...) call
@@ -218,16 +218,20 @@ class OrmModel:
         self._classify_uses()
         self.partitions: list[PartitionBinding] = []
         self._partition_of_node: dict[cst.CSTNode, PartitionBinding] = {}
-        self._partition_collection: dict[int, CollectionBinding | None] = {}
         self._partition_bindings()
-        self._settle_strip_name()
 
-    def _settle_strip_name(self) -> None:
-        """Strip `p.name` only where its `.partitions` receiver is really rewritten."""
-        for attr, nodes in self.pending_strip.items():
-            binding = self._binding_of_node.get(getattr(attr, "value", None))
-            if binding is not None and binding.convertible and self.client_for(binding.alias):
-                self.strip_name.update(nodes)
+    @property
+    def strip_name(self) -> set[cst.CSTNode]:
+        """`p.name` nodes to strip: only where the `.partitions` receiver is really rewritten.
+        Computed on first use (by a transformer), so that every analysis step that may keep
+        a collection ORM (partitions, index objects, ...) has run."""
+        if self._strip_name is None:
+            self._strip_name = set()
+            for attr, nodes in self.pending_strip.items():
+                binding = self._binding_of_node.get(getattr(attr, "value", None))
+                if binding is not None and binding.convertible and self.client_for(binding.alias):
+                    self._strip_name.update(nodes)
+        return self._strip_name
 
     # -- names --------------------------------------------------------------------------
 
@@ -371,14 +375,10 @@ class OrmModel:
 
     def literal(self, expr: cst.BaseExpression) -> str | None:
         """A string literal, or a name assigned exactly once to one (`ALIAS = "app"`)."""
-        value = string_value(expr)
-        if value is None and isinstance(expr, cst.Name):
-            assigned = self._single_value(expr)
-            value = string_value(assigned) if assigned is not None else None
         if value is None and isinstance(expr, cst.Attribute):
             value = self._self_attr_literal(expr)
-        return value
-
+        value = string_value(expr)
+        if value is None and isinstance(expr, cst.Name):
     def _self_attr_literal(self, expr: cst.Attribute) -> str | None:
         """`self.alias` read in a method, when the only store to any `.alias` in the module is
         `self.alias = "lit"` in the same class's `__init__` (so it always holds that string)."""
@@ -439,6 +439,10 @@ class OrmModel:
                     stores.setdefault("", []).append(name)
             self._attr_stores = stores
         return self._attr_stores
+
+            assigned = self._single_value(expr)
+            value = string_value(assigned) if assigned is not None else None
+        return value
 
     # -- collections --------------------------------------------------------------------
 
@@ -931,10 +935,25 @@ class PartitionBinding:
     # `p = col.partition(name)`: p becomes `name if client.has_partition(...) else None`, so
     # it may be None and every use other than a test of it must sit behind one.
     lookup: bool = False
+    # The tracked collection it belongs to: read live, since a later analysis step (index
+    # objects) may still keep that collection ORM, and the partition must then stay too.
+    owner: CollectionBinding | None = None
 
     @property
     def convertible(self) -> bool:
-        return not self.blocked and self.client is not None
+        return (
+            not self.blocked
+            and self.client is not None
+            and (self.owner is None or self.owner.convertible)
+        )
+
+    @property
+    def reason(self) -> str:
+        if self.blocked:
+            return self.blocked[0][1]
+        if self.owner is not None and not self.owner.convertible:
+            return f"its collection `{self.owner.label}` stays ORM"
+        return "no MilvusClient for its connection"
 
 
 PARTITION_METHODS = {
@@ -996,25 +1015,16 @@ def _partition_bindings(self: OrmModel) -> None:
                 problem = self._partition_use_problem(node, binding)
                 if problem:
                     binding.blocked.append((node, problem))
+            binding.owner = coll
             self.partitions.append(binding)
-            self._partition_collection[id(binding)] = coll
-    # A partition and its collection are migrated together: whichever stays ORM keeps the
-    # other ORM too (a later partition may block a collection an earlier one was checked on).
-    changed = True
-    while changed:
-        changed = False
-        for binding in self.partitions:
-            coll = self._partition_collection.get(id(binding))
-            if coll is None:
-                continue
-            if binding.convertible and not coll.convertible:
-                binding.blocked.append((binding.ctor, f"its collection `{coll.label}` stays ORM"))
-                changed = True
-            elif not binding.convertible and coll.convertible:
-                reason = binding.blocked[0][1] if binding.blocked else "no client"
-                label = binding.label
-                coll.blocked.append((binding.ctor, f"partition `{label}` stays ORM: {reason}"))
-                changed = True
+    # A partition and its collection are migrated together: a partition that stays ORM for
+    # its own uses keeps the collection ORM, and through `owner` every other partition of it
+    # (also one checked before the collection was blocked).
+    for binding in self.partitions:
+        coll = binding.owner
+        if coll is not None and coll.convertible and not binding.convertible:
+            label = binding.label
+            coll.blocked.append((binding.ctor, f"partition `{label}` stays ORM: {binding.reason}"))
 
 
 def _make_lookup(self: OrmModel, label: str, call: cst.Call) -> PartitionBinding:
