@@ -15,12 +15,14 @@ from codemods.base import Applicability, RuleInfo
 from codemods.collection_calls import CollectionCallCodemod, flatten_statements
 from codemods.rewrite import (
     Env,
+    FStringTracker,
     Refuse,
     Rewrite,
     bind,
     client_call,
     code_of,
     copy_args,
+    fit_in_fstring,
     kwarg,
     rename_extra,
 )
@@ -258,7 +260,7 @@ def _partition_call(
     )
 
 
-class _PartitionTransformer(cst.CSTTransformer):
+class _PartitionTransformer(FStringTracker, cst.CSTTransformer):
     def __init__(self, model, ctx) -> None:
         super().__init__()
         self.model = model
@@ -284,9 +286,9 @@ class _PartitionTransformer(cst.CSTTransformer):
         assert result.expr is not None
         test = self.model.lookup_test(original)
         if isinstance(test, cst.Comparison) and _lookup_kind(self.model, original) != "bound":
-            self._comparisons[test] = result.expr
+            self._comparisons[test] = fit_in_fstring(result.expr, self.fquotes)
             return updated
-        return result.expr
+        return fit_in_fstring(result.expr, self.fquotes)
 
     def leave_Comparison(
         self, original: cst.Comparison, updated: cst.Comparison
@@ -321,7 +323,7 @@ class _PartitionTransformer(cst.CSTTransformer):
         if not self.ctx.may_rewrite(line, OBJECTS.code):
             return updated
         self.ctx.record_change(line, OBJECTS.code, result.summary)
-        return result.expr
+        return fit_in_fstring(result.expr, self.fquotes)
 
     def leave_Attribute(
         self, original: cst.Attribute, updated: cst.Attribute
@@ -344,7 +346,8 @@ class _PartitionTransformer(cst.CSTTransformer):
             f"{binding.client}.get_partition_stats(collection_name={coll}, "
             f'partition_name={part})["row_count"]'
         )
-        return cst.parse_expression(stats if attr == "num_entities" else f"({stats} == 0)")
+        expr = cst.parse_expression(stats if attr == "num_entities" else f"({stats} == 0)")
+        return fit_in_fstring(expr, self.fquotes)  # its "row_count" inside f"..." (< 3.12)
 
     def leave_SimpleStatementLine(self, original, updated):
         if len(original.body) != 1 or not isinstance(original.body[0], cst.Assign):

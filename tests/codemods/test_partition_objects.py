@@ -186,3 +186,21 @@ def test_partitions_loop_with_object_use_or_shared_target_is_reported():
     assert "returns Partition objects" in _reason(findings)
     findings = _kept('c = Collection("x")\nlen = str\nprint(len(c.partitions))\n')
     assert "returns Partition objects" in _reason(findings)
+
+
+def test_partition_stats_inside_double_quoted_fstring_use_single_quotes():
+    """Before Python 3.12 an f"..." cannot contain "row_count": the key is requoted."""
+    head = HEAD.replace("Collection,", "Collection, Partition,")
+    stats = "client.get_partition_stats(collection_name=c, partition_name={})['row_count']"
+    check(
+        head
+        + 'c = Collection("x")\np = Partition(c, "a")\nx = c.partition("b")\n'
+        + 'print(f"{p.num_entities} {p.is_empty}")\nif x:\n    print(f"{x.num_entities}")\n',
+        CLIENT_HEAD
+        + 'c = "x"\np = "a"\n'
+        + "if not client.has_partition(collection_name=c, partition_name=p):\n"
+        + "    client.create_partition(collection_name=c, partition_name=p)\n"
+        + 'x = "b" if client.has_partition(collection_name=c, partition_name="b") else None\n'
+        + f'print(f"{{{stats.format("p")}}} {{({stats.format("p")} == 0)}}")\n'
+        + f'if x:\n    print(f"{{{stats.format("x")}}}")\n',
+    )
