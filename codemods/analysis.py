@@ -375,10 +375,14 @@ class OrmModel:
 
     def literal(self, expr: cst.BaseExpression) -> str | None:
         """A string literal, or a name assigned exactly once to one (`ALIAS = "app"`)."""
-        if value is None and isinstance(expr, cst.Attribute):
-            value = self._self_attr_literal(expr)
         value = string_value(expr)
         if value is None and isinstance(expr, cst.Name):
+            assigned = self._single_value(expr)
+            value = string_value(assigned) if assigned is not None else None
+        if value is None and isinstance(expr, cst.Attribute):
+            value = self._self_attr_literal(expr)
+        return value
+
     def _self_attr_literal(self, expr: cst.Attribute) -> str | None:
         """`self.alias` read in a method, when the only store to any `.alias` in the module is
         `self.alias = "lit"` in the same class's `__init__` (so it always holds that string)."""
@@ -439,10 +443,6 @@ class OrmModel:
                     stores.setdefault("", []).append(name)
             self._attr_stores = stores
         return self._attr_stores
-
-            assigned = self._single_value(expr)
-            value = string_value(assigned) if assigned is not None else None
-        return value
 
     # -- collections --------------------------------------------------------------------
 
