@@ -57,7 +57,6 @@ KNOWN_FAILURES: dict[str, dict[str, str]] = {
         '`print(..., inventory.partition("winter"))`, which prints a Partition object (its '
         "repr, not a name; MM151 rewrites only lookups that are tested or guarded)"
     ),
-    "repository_class": _partial("utility calls with using=ALIAS before the connect() is seen"),
     "two_connections_using": _partial("collections iterated as objects (for c in (live, old))"),
 }
 
