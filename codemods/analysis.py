@@ -153,9 +153,9 @@ def method_rules() -> dict[str, MethodRule]:
 
 
 def property_rules() -> dict[str, PropertyRule]:
-    from codemods import lifecycle
+    from codemods import index, lifecycle
 
-    return dict(lifecycle.PROPERTIES)
+    return {**lifecycle.PROPERTIES, **index.PROPERTIES}
 
 
 def constructor_parts(call: cst.Call) -> dict[str, cst.Arg] | None:
@@ -203,6 +203,11 @@ class OrmModel:
         # those whose collection is really converted, decided once the analysis is complete.
         self.pending_strip: dict[cst.CSTNode, list[cst.CSTNode]] = {}
         self._strip_name: set[cst.CSTNode] | None = None
+        # MM122: uses of ORM Index objects read from `col.index()` / `col.indexes` that become
+        # dict reads of describe_index (node -> key to subscript, None: drop `.params`);
+        # proposed per receiver like pending_strip and settled the same way.
+        self.index_attrs: dict[cst.CSTNode, str | None] = {}
+        self.pending_index_attrs: dict[cst.CSTNode, dict[cst.CSTNode, str | None]] = {}
         self.connect_calls: list[cst.Call] = []
         self.client_vars: set[str] = set()  # names bound to MilvusClient(...) somewhere
         self.client_calls: set[cst.Call] = set()  # every MilvusClient(...) call
@@ -219,6 +224,9 @@ class OrmModel:
         self.partitions: list[PartitionBinding] = []
         self._partition_of_node: dict[cst.CSTNode, PartitionBinding] = {}
         self._partition_bindings()
+        from codemods.index_objects import index_objects  # lazy: it imports this module
+
+        index_objects(self)  # Index(col, ...) bindings (MM123), index attrs (MM122)
 
     @property
     def strip_name(self) -> set[cst.CSTNode]:
@@ -849,8 +857,39 @@ class OrmModel:
                     return ""
                 if self.call_name(call) == "Partition" and call.args and call.args[0] is parent:
                     return ""  # checked with the Partition binding (_partition_bindings)
+                if self.call_name(call) == "Index" and call.args and call.args[0] is parent:
+                    return ""  # checked with the Index object (index_objects.index_objects)
             return f"`{label}` {_SOFT_REASONS[0]}"
+        if isinstance(parent, cst.Return) and self._result_discarded(parent):
+            return ""  # `return col` from a helper whose every call drops the result
         return f"`{label}` {_SOFT_REASONS[1]}"
+
+    def _result_discarded(self, ret: cst.Return) -> bool:
+        """`ret` is in a module-level function that is only ever called as a statement of its
+        own here, so the returned handle (a name after migration) is never looked at."""
+        current = self.parents.get(ret)
+        while current is not None and not isinstance(
+            current, (cst.FunctionDef, cst.Lambda, cst.ClassDef, cst.Module)
+        ):
+            current = self.parents.get(current)
+        if not isinstance(current, cst.FunctionDef):
+            return False
+        name = current.name.value
+        if self.module_functions.get(name) is not current:
+            return False
+        scope = self.scopes.get(current)
+        assignments = list(scope.assignments[name]) if scope is not None else []
+        if len(assignments) != 1:
+            return False
+        for access in assignments[0].references:
+            call = self.parents.get(access.node)
+            if not (
+                isinstance(call, cst.Call)
+                and call.func is access.node
+                and self._is_expr_statement(call)
+            ):
+                return False
+        return True
 
     def _is_expr_statement(self, call: cst.Call) -> bool:
         parent = self.parents.get(call)

@@ -165,11 +165,11 @@ SYMBOLS: tuple[OrmSymbol, ...] = tuple(
         ('get_replicas', P, 'client.describe_replica(name)', 'print(part.get_replicas())'),
     )
     + _rows('Index',
-        ('__init__', P, 'client.create_index(name, index_params)', 'Index(orm_col, "v", {"index_type": "IVF_FLAT", "metric_type": "L2", "params": {"nlist": 8}})'),
+        ('__init__', W, 'idx = params + client.create_index(name, index_params)', 'Index(orm_col, "v", {"index_type": "IVF_FLAT", "metric_type": "L2", "params": {"nlist": 8}})'),
         ('params', P, 'client.describe_index(name, index_name)', 'print(idx.params)'),
-        ('field_name', P, 'client.describe_index(name, index_name)["field_name"]', 'print(idx.field_name)'),
+        ('field_name', W, 'the field (a literal)', 'print(idx.field_name)'),
         ('index_name', P, 'index_name', 'print(idx.index_name)'),
-        ('collection_name', P, 'name', 'print(idx.collection_name)'),
+        ('collection_name', W, 'name', 'print(idx.collection_name)'),
         ('to_dict', P, 'client.describe_index(name, index_name)', 'print(idx.to_dict())'),
         ('drop', P, 'client.drop_index(name, index_name)', 'idx.drop()'),
     )
