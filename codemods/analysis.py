@@ -37,7 +37,7 @@ from libcst.metadata import (
 
 from codemods.context import MigrationContext
 from codemods.orm_names import ORM_UTILITY_FUNCTIONS, PURE_UTILITY_FUNCTIONS
-from codemods.rewrite import Env, Refuse, Rewrite, string_value
+from codemods.rewrite import Env, Refuse, Rewrite, bind, string_value
 
 # ---- canonical ORM names ---------------------------------------------------------------
 
@@ -53,6 +53,13 @@ _ORM_SUBMODULE_PREFIX = {
     "pymilvus.": "",
 }
 _CANONICAL_ROOTS = {"Collection", "Partition", "Index", "Role", "connections", "utility", "db"}
+MILVUS_CLIENT_NAMES = (
+    "pymilvus.MilvusClient",
+    "pymilvus.milvus_client.MilvusClient",
+    "MilvusClient",
+)
+# connections.connect's parameters by position (MM101 binds the call against them).
+CONNECT_PARAMS = ("alias", "user", "password", "db_name", "token")
 COLLECTION_PARAM_NAMES = re.compile(r"^(col|coll|collection|\w+_col|\w+_coll|\w+_collection)$")
 
 
@@ -146,9 +153,9 @@ def method_rules() -> dict[str, MethodRule]:
 
 
 def property_rules() -> dict[str, PropertyRule]:
-    from codemods import lifecycle
+    from codemods import index, lifecycle
 
-    return dict(lifecycle.PROPERTIES)
+    return {**lifecycle.PROPERTIES, **index.PROPERTIES}
 
 
 def constructor_parts(call: cst.Call) -> dict[str, cst.Arg] | None:
@@ -191,14 +198,24 @@ class OrmModel:
         self.parents = wrapper.resolve(ParentNodeProvider)
         self.scopes = wrapper.resolve(ScopeProvider)
         self.canonical_of: dict[cst.CSTNode, str] = {}
-        # `p.name` nodes to replace by `p` (p iterates client.list_partitions(...) now)
-        self.strip_name: set[cst.CSTNode] = set()
+        # `p.name` nodes to replace by `p` (p iterates client.list_partitions(...) now). A
+        # rule proposes them per `.partitions` node in `pending_strip`; `strip_name` keeps
+        # those whose collection is really converted, decided once the analysis is complete.
+        self.pending_strip: dict[cst.CSTNode, list[cst.CSTNode]] = {}
+        self._strip_name: set[cst.CSTNode] | None = None
+        # MM122: uses of ORM Index objects read from `col.index()` / `col.indexes` that become
+        # dict reads of describe_index (node -> key to subscript, None: drop `.params`);
+        # proposed per receiver like pending_strip and settled the same way.
+        self.index_attrs: dict[cst.CSTNode, str | None] = {}
+        self.pending_index_attrs: dict[cst.CSTNode, dict[cst.CSTNode, str | None]] = {}
         self.connect_calls: list[cst.Call] = []
         self.client_vars: set[str] = set()  # names bound to MilvusClient(...) somewhere
+        self.client_calls: set[cst.Call] = set()  # every MilvusClient(...) call
         self.module_functions: dict[str, cst.FunctionDef] = {}
         self.bindings: list[CollectionBinding] = []
         self._binding_of_node: dict[cst.CSTNode, CollectionBinding] = {}
         self._used_names: set[str] = set()
+        self._attr_stores: dict[str, list] | None = None  # see _attribute_stores()
         _Collector(self).collect()
         self.aliases = self._aliases()
         self.client_names = self._client_names()
@@ -207,6 +224,22 @@ class OrmModel:
         self.partitions: list[PartitionBinding] = []
         self._partition_of_node: dict[cst.CSTNode, PartitionBinding] = {}
         self._partition_bindings()
+        from codemods.index_objects import index_objects  # lazy: it imports this module
+
+        index_objects(self)  # Index(col, ...) bindings (MM123), index attrs (MM122)
+
+    @property
+    def strip_name(self) -> set[cst.CSTNode]:
+        """`p.name` nodes to strip: only where the `.partitions` receiver is really rewritten.
+        Computed on first use (by a transformer), so that every analysis step that may keep
+        a collection ORM (partitions, index objects, ...) has run."""
+        if self._strip_name is None:
+            self._strip_name = set()
+            for attr, nodes in self.pending_strip.items():
+                binding = self._binding_of_node.get(getattr(attr, "value", None))
+                if binding is not None and binding.convertible and self.client_for(binding.alias):
+                    self._strip_name.update(nodes)
+        return self._strip_name
 
     # -- names --------------------------------------------------------------------------
 
@@ -258,8 +291,84 @@ class OrmModel:
                 return {"default": next(iter(self.client_vars))}
             return {}
         if len(literal) == 1 and len(self.aliases) == 1:
-            return {literal[0]: base}
-        return {a: f"{base}_{_identifier(a)}" for a in literal}
+            names = {literal[0]: base}
+        else:
+            names = {a: f"{base}_{_identifier(a)}" for a in literal}
+        # Only an alias whose every connect() becomes `client = MilvusClient(...)` has a
+        # client: a connect left as ORM code binds no client, and calls rewritten to one
+        # would raise NameError where only that connect had run.
+        return {
+            alias: self._free_client_name(name)
+            for alias, name in names.items()
+            if not self.alias_problem(alias)
+        }
+
+    def alias_problem(self, alias: str) -> str:
+        """Why connection `alias` gets no MilvusClient ('' when every connect for it is
+        rewritten by MM101 and so binds the client)."""
+        for call in self.connect_calls:
+            if connect_alias(call, self.literal) != alias:
+                continue
+            problem = self.connect_problem(call)
+            if problem:
+                line = self.line(call)
+                return f"the connect() for alias {alias!r} on line {line} stays ORM ({problem})"
+        return ""
+
+    def connect_problem(self, call: cst.Call) -> str:
+        """Why MM101 leaves `connections.connect(...)` as it is ('' when it rewrites it).
+        The connection codemod asks this too, so the two cannot disagree."""
+        if connect_alias(call, self.literal) is None:
+            return "non-literal alias"
+        if self.connect_statement(call) is None:
+            return "not a statement of its own or a plain assignment"
+        bound = bind(call, CONNECT_PARAMS)
+        if isinstance(bound, Refuse):
+            return bound.reason
+        for arg in bound.extra:
+            if arg.keyword is not None and arg.keyword.value == "uri":
+                uri = string_value(arg.value)
+                if uri is not None and uri.startswith("grpc://"):
+                    return "MilvusClient rejects grpc:// URIs"
+        if not self.ctx.may_rewrite(self.line(call), "MM101"):
+            return "suppressed, or rule MM101 disabled"
+        return ""
+
+    def connect_statement(self, call: cst.Call) -> cst.BaseSmallStatement | None:
+        """The small statement `connections.connect(...)` or `x = connections.connect(...)`
+        when it is the only one of its line (`try: connections.connect(...)` included)."""
+        small = self.parents.get(call)
+        if isinstance(small, cst.Assign):
+            if len(small.targets) != 1 or small.value is not call:
+                return None
+        elif not isinstance(small, cst.Expr):
+            return None
+        line = self.parents.get(small)
+        if isinstance(line, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            return small if len(line.body) == 1 else None
+        return None
+
+    def _free_client_name(self, name: str) -> str:
+        """`name`, or a fresh one when the module binds `name` to anything but a MilvusClient
+        (`client = OpenAI()` must not be overwritten). The choice is the same for every
+        codemod and every run: a name bound only to MilvusClient(...) is this tool's own
+        output, and one only referenced is a call an earlier codemod already rewrote."""
+        candidates = [name, f"milvus_{name}"]
+        candidates += [f"milvus_{name}_{i}" for i in range(2, 100)]
+        for candidate in candidates:
+            if not self.is_name_used(candidate) or self._bound_only_to_client(candidate):
+                return candidate
+        return candidates[-1]  # pragma: no cover - a hundred names taken
+
+    def _bound_only_to_client(self, name: str) -> bool:
+        for scope in {s for s in self.scopes.values() if s is not None}:
+            for assignment in scope.assignments:
+                if assignment.name != name:
+                    continue
+                value = self._assigned_value(getattr(assignment, "node", None))
+                if value not in self.client_calls:
+                    return False
+        return True
 
     def client_for(self, alias: str | None) -> str | None:
         """The client variable that stands for connection `alias` (None: unknown)."""
@@ -278,7 +387,70 @@ class OrmModel:
         if value is None and isinstance(expr, cst.Name):
             assigned = self._single_value(expr)
             value = string_value(assigned) if assigned is not None else None
+        if value is None and isinstance(expr, cst.Attribute):
+            value = self._self_attr_literal(expr)
         return value
+
+    def _self_attr_literal(self, expr: cst.Attribute) -> str | None:
+        """`self.alias` read in a method, when the only store to any `.alias` in the module is
+        `self.alias = "lit"` in the same class's `__init__` (so it always holds that string)."""
+        method = self._enclosing(expr, cst.FunctionDef)
+        if not isinstance(expr.value, cst.Name) or method is None:
+            return None
+        cls = self._enclosing(method, cst.ClassDef)
+        if cls is None or expr.value.value != _first_param(method):
+            return None
+        stores = self._attribute_stores().get(expr.attr.value, [])
+        if len(stores) != 1 or self._attribute_stores().get("", []):
+            return None
+        store = stores[0]
+        init = self._enclosing(store, cst.FunctionDef)
+        target = self.parents.get(store)
+        assign = self.parents.get(target)
+        if (
+            init is None
+            or init.name.value != "__init__"
+            or self._enclosing(init, cst.ClassDef) is not cls
+            or not isinstance(store.value, cst.Name)
+            or store.value.value != _first_param(init)
+            or not isinstance(target, cst.AssignTarget)
+            or not isinstance(assign, cst.Assign)
+            or len(assign.targets) != 1
+        ):
+            return None
+        return string_value(assign.value)
+
+    def _enclosing(self, node: cst.CSTNode, kind: type) -> cst.CSTNode | None:
+        """The nearest enclosing `kind` node, not crossing a function or class boundary
+        other than the first one of that kind."""
+        current = self.parents.get(node)
+        while current is not None and not isinstance(current, kind):
+            if isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                return None
+            current = self.parents.get(current)
+        return current
+
+    def _attribute_stores(self) -> dict[str, list[cst.Attribute]]:
+        """Attribute nodes the module may store to, by attribute name ("" holds a marker when
+        setattr() or __dict__ appears, which can store to any attribute)."""
+        if self._attr_stores is None:
+            stores: dict[str, list[cst.Attribute]] = {}
+            for node in _walk(self.module, cst.Attribute):
+                parent = self.parents.get(node)
+                if node.attr.value == "__dict__":
+                    stores.setdefault("", []).append(node)
+                stored = (
+                    isinstance(parent, (cst.AssignTarget, cst.Element, cst.AsName, cst.Del))
+                    or (isinstance(parent, (cst.AnnAssign, cst.AugAssign)) and parent.target is node)
+                    or (isinstance(parent, cst.For) and parent.target is node)
+                )
+                if stored:
+                    stores.setdefault(node.attr.value, []).append(node)
+            for name in _walk(self.module, cst.Name):
+                if name.value == "setattr":
+                    stores.setdefault("", []).append(name)
+            self._attr_stores = stores
+        return self._attr_stores
 
     # -- collections --------------------------------------------------------------------
 
@@ -494,6 +666,82 @@ class OrmModel:
                 reason = self._ctor_problem(ctor)
                 if reason:
                     binding.blocked.append((ctor, reason))
+        self._check_param_callers(methods, props)
+
+    def _check_param_callers(
+        self, methods: dict[str, MethodRule], props: dict[str, PropertyRule]
+    ) -> None:
+        """A collection parameter becomes a collection name only when every caller in the
+        module passes a collection that is migrated too: a caller passing a Collection
+        object (`warm(make("x"))`) would reach `client.load_collection(collection_name=<a
+        Collection>)`. Blocking a parameter blocks the collections passed to it in turn, so
+        this runs to a fixed point."""
+        changed = True
+        while changed:
+            changed = False
+            for binding in self.bindings:
+                if binding.kind != "param" or not binding.convertible:
+                    continue
+                if any(self._is_migrated_use(use.node) for use in binding.uses):
+                    continue  # an earlier codemod of this run found every caller fine
+                problem = self._caller_problem(binding)
+                if problem:
+                    where = binding.uses[0].node if binding.uses else None
+                    binding.blocked.append((where, f"`{binding.label}`: {problem}"))
+                    changed = True
+            for binding in self.bindings:
+                if not binding.convertible:
+                    continue
+                migrated = any(self._is_migrated_use(use.node) for use in binding.uses)
+                for use in binding.uses:
+                    if not isinstance(self.parents.get(use.node), cst.Arg):
+                        continue
+                    reason = self._use_problem(use.node, binding, methods, props)
+                    if reason and not (migrated and reason.endswith(_SOFT_REASONS)):
+                        use.ok = False
+                        use.reason = reason
+                        binding.blocked.append((use.node, reason))
+                        changed = True
+
+    def _caller_problem(self, binding: CollectionBinding) -> str:
+        """Why the callers of the function with collection parameter `binding` may pass
+        something other than a migrated collection ('' when every one passes one)."""
+        param = self._param_of(binding)
+        func = self.parents.get(self.parents.get(param)) if param is not None else None
+        if not isinstance(func, cst.FunctionDef) or func.decorators:
+            return "its function is not a plain function, so its callers are not known"
+        in_class = isinstance(self.parents.get(self.parents.get(func)), cst.ClassDef)
+        name = func.name.value
+        if in_class:
+            refs = [a for a in _walk(self.module, cst.Attribute) if a.attr.value == name]
+        else:
+            scope = self.scopes.get(func)
+            refs = [
+                access.node
+                for assignment in (scope.assignments[name] if scope is not None else ())
+                for access in assignment.references
+            ]
+        positional = list(func.params.params)[1 if in_class else 0 :]
+        index = next((i for i, p in enumerate(positional) if p is param), None)
+        for ref in refs:
+            call = self.parents.get(ref)
+            if not isinstance(call, cst.Call) or call.func is not ref:
+                return f"`{name}` is used other than by a direct call (line {self.line(ref)})"
+            if any(a.star for a in call.args):
+                return f"a call of `{name}` passes *args or **kwargs (line {self.line(call)})"
+            given = [a for a in call.args if a.keyword and a.keyword.value == binding.label]
+            plain = [a for a in call.args if a.keyword is None]
+            if not given and index is not None and index < len(plain):
+                given = [plain[index]]
+            if not given:
+                return f"a call of `{name}` does not pass it (line {self.line(call)})"
+            passed = self._binding_of_node.get(given[0].value)
+            if passed is None or not passed.convertible:
+                return (
+                    f"a caller passes `{cst.Module(body=[]).code_for_node(given[0].value)}`, "
+                    f"which is not a migrated collection (line {self.line(call)})"
+                )
+        return ""
 
     def _is_migrated_use(self, node: cst.CSTNode) -> bool:
         parent = self.parents.get(node)
@@ -609,8 +857,39 @@ class OrmModel:
                     return ""
                 if self.call_name(call) == "Partition" and call.args and call.args[0] is parent:
                     return ""  # checked with the Partition binding (_partition_bindings)
+                if self.call_name(call) == "Index" and call.args and call.args[0] is parent:
+                    return ""  # checked with the Index object (index_objects.index_objects)
             return f"`{label}` {_SOFT_REASONS[0]}"
+        if isinstance(parent, cst.Return) and self._result_discarded(parent):
+            return ""  # `return col` from a helper whose every call drops the result
         return f"`{label}` {_SOFT_REASONS[1]}"
+
+    def _result_discarded(self, ret: cst.Return) -> bool:
+        """`ret` is in a module-level function that is only ever called as a statement of its
+        own here, so the returned handle (a name after migration) is never looked at."""
+        current = self.parents.get(ret)
+        while current is not None and not isinstance(
+            current, (cst.FunctionDef, cst.Lambda, cst.ClassDef, cst.Module)
+        ):
+            current = self.parents.get(current)
+        if not isinstance(current, cst.FunctionDef):
+            return False
+        name = current.name.value
+        if self.module_functions.get(name) is not current:
+            return False
+        scope = self.scopes.get(current)
+        assignments = list(scope.assignments[name]) if scope is not None else []
+        if len(assignments) != 1:
+            return False
+        for access in assignments[0].references:
+            call = self.parents.get(access.node)
+            if not (
+                isinstance(call, cst.Call)
+                and call.func is access.node
+                and self._is_expr_statement(call)
+            ):
+                return False
+        return True
 
     def _is_expr_statement(self, call: cst.Call) -> bool:
         parent = self.parents.get(call)
@@ -692,10 +971,28 @@ class PartitionBinding:
     client: str | None
     uses: list[cst.CSTNode] = field(default_factory=list)
     blocked: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
+    # `p = col.partition(name)`: p becomes `name if client.has_partition(...) else None`, so
+    # it may be None and every use other than a test of it must sit behind one.
+    lookup: bool = False
+    # The tracked collection it belongs to: read live, since a later analysis step (index
+    # objects) may still keep that collection ORM, and the partition must then stay too.
+    owner: CollectionBinding | None = None
 
     @property
     def convertible(self) -> bool:
-        return not self.blocked and self.client is not None
+        return (
+            not self.blocked
+            and self.client is not None
+            and (self.owner is None or self.owner.convertible)
+        )
+
+    @property
+    def reason(self) -> str:
+        if self.blocked:
+            return self.blocked[0][1]
+        if self.owner is not None and not self.owner.convertible:
+            return f"its collection `{self.owner.label}` stays ORM"
+        return "no MilvusClient for its connection"
 
 
 PARTITION_METHODS = {
@@ -705,6 +1002,31 @@ PARTITION_METHODS = {
 PARTITION_PROPERTIES = {"name", "num_entities", "is_empty"}
 
 
+def is_partition_lookup(self: OrmModel, call: cst.CSTNode) -> bool:
+    """`col.partition(...)` on a tracked collection binding."""
+    return (
+        isinstance(call, cst.Call)
+        and isinstance(call.func, cst.Attribute)
+        and call.func.attr.value == "partition"
+        and call.func.value in self._binding_of_node
+    )
+
+
+def lookup_target(self: OrmModel, call: cst.Call) -> cst.Name | None:
+    """The name `x` of `x = col.partition(p)` when that is x's only assignment in a function
+    or module scope (the condition under which _partition_bindings tracks x)."""
+    assign = self.parents.get(call)
+    if not isinstance(assign, cst.Assign) or self.statement_of(call) is None:
+        return None
+    if len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
+        return None
+    target = assign.targets[0].target
+    scope = self.scopes.get(target)
+    if scope is None or isinstance(scope, cst.metadata.ClassScope):
+        return None
+    return target if len(list(scope.assignments[target.value])) == 1 else None
+
+
 def _partition_bindings(self: OrmModel) -> None:
     for scope in {s for s in self.scopes.values() if s is not None}:
         if isinstance(scope, cst.metadata.ClassScope):
@@ -712,24 +1034,101 @@ def _partition_bindings(self: OrmModel) -> None:
         for name in {a.name for a in scope.assignments}:
             assignments = list(scope.assignments[name])
             values = [self._assigned_value(getattr(a, "node", None)) for a in assignments]
-            if len(values) != 1 or self.call_name(values[0]) != "Partition":
+            if len(values) != 1:
                 continue
             ctor = values[0]
-            assert isinstance(ctor, cst.Call)
-            binding = self._make_partition(name, ctor)
-            for a in assignments:
-                for access in a.references:
-                    binding.uses.append(access.node)
-                    self._partition_of_node[access.node] = binding
-                    problem = self._partition_use_problem(access.node, binding)
-                    if problem:
-                        binding.blocked.append((access.node, problem))
-            if not binding.convertible:
+            if self.call_name(ctor) == "Partition":
+                binding = self._make_partition(name, ctor)
                 coll = self._binding_of_node.get(ctor.args[0].value) if ctor.args else None
-                if coll is not None:
-                    reason = binding.blocked[0][1] if binding.blocked else "no client"
-                    coll.blocked.append((ctor, f"partition `{name}` stays ORM: {reason}"))
+            elif self.is_partition_lookup(ctor) and self.lookup_target(ctor) is not None:
+                binding = self._make_lookup(name, ctor)
+                coll = self._binding_of_node.get(ctor.func.value)
+            else:
+                continue
+            assert isinstance(ctor, cst.Call)
+            accesses = [access.node for a in assignments for access in a.references]
+            for node in accesses:
+                binding.uses.append(node)
+                self._partition_of_node[node] = binding
+            for node in accesses:
+                problem = self._partition_use_problem(node, binding)
+                if problem:
+                    binding.blocked.append((node, problem))
+            binding.owner = coll
             self.partitions.append(binding)
+    # A partition and its collection are migrated together: a partition that stays ORM for
+    # its own uses keeps the collection ORM, and through `owner` every other partition of it
+    # (also one checked before the collection was blocked).
+    for binding in self.partitions:
+        coll = binding.owner
+        if coll is not None and coll.convertible and not binding.convertible:
+            label = binding.label
+            coll.blocked.append((binding.ctor, f"partition `{label}` stays ORM: {binding.reason}"))
+
+
+def _make_lookup(self: OrmModel, label: str, call: cst.Call) -> PartitionBinding:
+    """`x = col.partition(p)`; the call's own arguments are checked by its MethodRule."""
+    coll = self._binding_of_node[call.func.value]
+    binding = PartitionBinding(label, call, call.func.value, self.client_for(coll.alias))
+    binding.lookup = True
+    return binding
+
+
+def _lookup_test(self: OrmModel, node: cst.CSTNode) -> cst.CSTNode | None:
+    """The expression that tests `node` for None, when its value is only tested: `if x`,
+    `x if x else ...`, `not x`, `x is (not) None`, `x and ...` (None when x is None).
+    None when the value itself is used."""
+    parent = self.parents.get(node)
+    if isinstance(parent, (cst.If, cst.While, cst.IfExp)) and parent.test is node:
+        return node
+    if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
+        return parent
+    if isinstance(parent, cst.BooleanOperation) and isinstance(parent.operator, cst.And):
+        return node if parent.left is node else None
+    if (
+        isinstance(parent, cst.Comparison)
+        and parent.left is node
+        and len(parent.comparisons) == 1
+        and isinstance(parent.comparisons[0].operator, (cst.Is, cst.IsNot))
+        and isinstance(parent.comparisons[0].comparator, cst.Name)
+        and parent.comparisons[0].comparator.value == "None"
+    ):
+        return parent
+    return None
+
+
+def _guarded(self: OrmModel, node: cst.CSTNode, binding: PartitionBinding) -> bool:
+    """`node` only runs when the lookup found the partition: inside `if x:` / `if x is not
+    None:`, `... if x else ...` or `x and ...` (x never reassigned: one assignment)."""
+
+    def found(test: cst.BaseExpression) -> bool:
+        if isinstance(test, cst.Name):
+            return self._partition_of_node.get(test) is binding
+        return (
+            isinstance(test, cst.Comparison)
+            and self._partition_of_node.get(test.left) is binding
+            and len(test.comparisons) == 1
+            and isinstance(test.comparisons[0].operator, cst.IsNot)
+            and isinstance(test.comparisons[0].comparator, cst.Name)
+            and test.comparisons[0].comparator.value == "None"
+        )
+
+    child, current = node, self.parents.get(node)
+    while current is not None and not isinstance(
+        current, (cst.FunctionDef, cst.Lambda, cst.ClassDef, cst.Module)
+    ):
+        if isinstance(current, (cst.If, cst.IfExp)) and current.body is child:
+            if found(current.test):
+                return True
+        if (
+            isinstance(current, cst.BooleanOperation)
+            and isinstance(current.operator, cst.And)
+            and current.right is child
+            and found(current.left)
+        ):
+            return True
+        child, current = current, self.parents.get(current)
+    return False
 
 
 def _make_partition(self: OrmModel, label: str, ctor: cst.Call) -> PartitionBinding:
@@ -763,6 +1162,12 @@ def _make_partition(self: OrmModel, label: str, ctor: cst.Call) -> PartitionBind
 
 def _partition_use_problem(self: OrmModel, node: cst.CSTNode, binding: PartitionBinding) -> str:
     parent = self.parents.get(node)
+    if binding.lookup:
+        if self.lookup_test(node) is not None:
+            return ""
+        if not self.guarded(node, binding):
+            label = binding.label
+            return f"`{label}` (a Partition or None) is used without an `if {label}` guard"
     if isinstance(parent, cst.Attribute) and parent.value is node:
         grand = self.parents.get(parent)
         attr = parent.attr.value
@@ -790,6 +1195,11 @@ def _partition_use_problem(self: OrmModel, node: cst.CSTNode, binding: Partition
 
 
 OrmModel._partition_bindings = _partition_bindings  # type: ignore[attr-defined]
+OrmModel.is_partition_lookup = is_partition_lookup  # type: ignore[attr-defined]
+OrmModel.lookup_target = lookup_target  # type: ignore[attr-defined]
+OrmModel._make_lookup = _make_lookup  # type: ignore[attr-defined]
+OrmModel.lookup_test = _lookup_test  # type: ignore[attr-defined]
+OrmModel.guarded = _guarded  # type: ignore[attr-defined]
 OrmModel._make_partition = _make_partition  # type: ignore[attr-defined]
 OrmModel._partition_use_problem = _partition_use_problem  # type: ignore[attr-defined]
 
@@ -894,6 +1304,7 @@ class _Collector(cst.CSTVisitor):
         if self.model.canonical_of.get(node.func) == "connections.connect":
             self.model.connect_calls.append(node)
         if self._is_milvus_client(node.func):
+            self.model.client_calls.add(node)
             parent = self.model.parents.get(node)
             if isinstance(parent, cst.Assign) and len(parent.targets) == 1:
                 target = parent.targets[0].target
@@ -901,11 +1312,7 @@ class _Collector(cst.CSTVisitor):
                     self.model.client_vars.add(target.value)
 
     def _is_milvus_client(self, func: cst.BaseExpression) -> bool:
-        return any(
-            q.name
-            in ("pymilvus.MilvusClient", "pymilvus.milvus_client.MilvusClient", "MilvusClient")
-            for q in self._qualified(func)
-        )
+        return any(q.name in MILVUS_CLIENT_NAMES for q in self._qualified(func))
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         parent = self.model.parents.get(node)
@@ -957,16 +1364,28 @@ def _shape_of_literal(expr: cst.BaseExpression) -> str | None:
         kinds = set()
         for element in expr.elements:
             value = element.value
+            if isinstance(element, cst.StarredElement):
+                return None
             if isinstance(value, (cst.Dict, cst.DictComp)):
                 kinds.add("rows")
-            elif isinstance(
-                value, (cst.List, cst.ListComp, cst.Name, cst.Call, cst.Attribute, cst.Subscript)
+            elif _is_list_valued(value) or isinstance(
+                value, (cst.Name, cst.Call, cst.Attribute, cst.Subscript)
             ):
                 kinds.add("columns")
             else:
                 return None
         return kinds.pop() if len(kinds) == 1 else None
     return None
+
+
+def _is_list_valued(expr: cst.BaseExpression) -> bool:
+    """A list display or comprehension, or `[x] * n` / `[a] + b` built from one: the ORM
+    takes a list whose first element is a list as columns, whatever the list holds."""
+    if isinstance(expr, (cst.List, cst.ListComp)):
+        return True
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, (cst.Multiply, cst.Add)):
+        return _is_list_valued(expr.left) or _is_list_valued(expr.right)
+    return False
 
 
 def _data_shape(self: OrmModel, expr: cst.BaseExpression, depth: int = 0) -> str:

@@ -147,14 +147,15 @@ class CollectionCallCodemod:
     rules: tuple = ()
     methods: dict[str, MethodRule] = {}
     properties: dict[str, PropertyRule] = {}
+    # A concern that needs more than the tables subclasses the transformer; its extra hooks
+    # must act only on nodes of its own concern (so that it can run fused with others).
+    transformer: type[CollectionCallTransformer] = CollectionCallTransformer
 
     def apply(self, module: cst.Module, ctx: MigrationContext) -> cst.Module:
         model = model_of(module, ctx)
         if not model.bindings and not _has_inline_ctor_receiver(model):
             return module
-        return model.module.visit(
-            CollectionCallTransformer(model, ctx, self.methods, self.properties)
-        )
+        return model.module.visit(self.transformer(model, ctx, self.methods, self.properties))
 
 
 class FusedCollectionCalls(CollectionCallCodemod):
@@ -168,6 +169,7 @@ class FusedCollectionCalls(CollectionCallCodemod):
     def __init__(self, parts: list[CollectionCallCodemod]) -> None:
         self.parts = parts
         self.rules = tuple(rule for part in parts for rule in part.rules)
+        self.transformer = max((part.transformer for part in parts), key=lambda t: len(t.__mro__))
         self.methods = {}
         self.properties = {}
         for part in parts:
@@ -186,13 +188,22 @@ def fuse_collection_calls(codemods: list) -> list:
     for codemod in codemods:
         plain = type(codemod).apply is CollectionCallCodemod.apply
         previous = out[-1] if out else None
-        if plain and isinstance(previous, FusedCollectionCalls):
+        if (
+            plain
+            and isinstance(previous, FusedCollectionCalls)
+            and _related(previous.transformer, codemod.transformer)
+        ):
             out[-1] = FusedCollectionCalls([*previous.parts, codemod])
         elif plain:
             out.append(FusedCollectionCalls([codemod]))
         else:
             out.append(codemod)
     return out
+
+
+def _related(a: type, b: type) -> bool:
+    """Transformers that can run as one: one extends the other (the fused pass uses it)."""
+    return issubclass(a, b) or issubclass(b, a)
 
 
 def _has_inline_ctor_receiver(model: OrmModel) -> bool:

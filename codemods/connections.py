@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemods.analysis import OrmModel, connect_alias, model_of
+from codemods.analysis import CONNECT_PARAMS, OrmModel, connect_alias, model_of
 from codemods.base import Applicability, RuleInfo
 from codemods.context import MigrationContext
 from codemods.rewrite import Refuse, bind, code_of, kwarg, string_value
@@ -54,7 +54,6 @@ OTHER = RuleInfo(
     applicability=Applicability.REPORT_ONLY,
 )
 
-_CONNECT_PARAMS = ["alias", "user", "password", "db_name", "token"]
 _DROPPED = {"alias", "host", "port", "keep_alive", "_async", "_unbind_with_db", "address"}
 
 
@@ -84,12 +83,21 @@ def _uri_arg(bound) -> tuple[cst.BaseExpression | None, bool]:
     h, p = string_value(host_v), _literal_text(port_v)
     if h is not None and p is not None:
         return cst.SimpleString(f'"http://{h}:{p}"'), False
-    hc, pc = code_of(host_v), code_of(port_v)
+    # A literal part goes into the f-string as text: f"http://{host}:19530".
+    hc = _fstring_part(host_v, h)
+    pc = _fstring_part(port_v, p)
     if '"' not in hc + pc:
-        return cst.parse_expression(f'f"http://{{{hc}}}:{{{pc}}}"'), False
+        return cst.parse_expression(f'f"http://{hc}:{pc}"'), False
     if "'" not in hc + pc:
-        return cst.parse_expression(f"f'http://{{{hc}}}:{{{pc}}}'"), False
-    return cst.parse_expression(f'"http://" + str({hc}) + ":" + str({pc})'), False
+        return cst.parse_expression(f"f'http://{hc}:{pc}'"), False
+    hs, ps = code_of(host_v), code_of(port_v)
+    return cst.parse_expression(f'"http://" + str({hs}) + ":" + str({ps})'), False
+
+
+def _fstring_part(node: cst.BaseExpression, text: str | None) -> str:
+    if text is None:
+        return "{" + code_of(node) + "}"
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _literal_text(node: cst.BaseExpression) -> str | None:
@@ -106,24 +114,40 @@ class _Transformer(cst.CSTTransformer):
         self.keep_orm = _orm_still_needed(model)
 
     def leave_SimpleStatementLine(self, original, updated):
-        if len(original.body) != 1 or not isinstance(original.body[0], cst.Expr):
+        if len(original.body) != 1:
             return updated
-        call = original.body[0].value
-        if not isinstance(call, cst.Call):
+        call = _connect_call(original.body[0])
+        if self._is_connect_statement(call):
+            return self._connect(original, updated, call)
+        if not isinstance(original.body[0], cst.Expr) or not isinstance(call, cst.Call):
             return updated
         name = self.model.call_name(call)
-        if name == "connections.connect":
-            return self._connect(original, updated, call)
         if name in ("connections.disconnect", "connections.remove_connection"):
             return self._disconnect(original, updated, call, name)
         return updated
+
+    def leave_SimpleStatementSuite(self, original, updated):
+        """`try: connections.connect(...)` on one line: the suite's statements are replaced."""
+        if len(original.body) != 1:
+            return updated
+        call = _connect_call(original.body[0])
+        if not self._is_connect_statement(call):
+            return updated
+        result = self._connect(original, updated, call)
+        if result is updated:
+            return updated
+        small = [s for line in result.nodes for s in line.body]
+        return updated.with_changes(
+            body=[s.with_changes(semicolon=cst.MaybeSentinel.DEFAULT) for s in small]
+        )
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         name = self.model.call_name(original)
         if name is None or not name.startswith("connections."):
             return updated
+        if name == "connections.connect" and self.model.connect_statement(original) is not None:
+            return updated
         if self.model.is_expr_statement(original) and name in (
-            "connections.connect",
             "connections.disconnect",
             "connections.remove_connection",
         ):
@@ -141,8 +165,8 @@ class _Transformer(cst.CSTTransformer):
     def _connect(self, original, updated, call: cst.Call):
         line, col = self.model.position(call)
         alias = connect_alias(call, self.model.literal)
-        client = self.model.client_for(alias)
-        if client is None:
+        problem = self.model.connect_problem(call)
+        if alias is None:
             self.ctx.report(
                 line,
                 col,
@@ -151,27 +175,24 @@ class _Transformer(cst.CSTTransformer):
                 "create one MilvusClient per alias by hand",
             )
             return updated
-        bound = bind(call, _CONNECT_PARAMS)
-        if isinstance(bound, Refuse):
-            self.ctx.report(line, col, CONNECT.code, f"connect(): {bound.reason}")
+        if problem:
+            if self.ctx.may_rewrite(line, CONNECT.code):
+                self.ctx.report(line, col, CONNECT.code, f"connect() left as ORM code: {problem}")
             return updated
-        if not self.ctx.may_rewrite(line, CONNECT.code):
+        client = self.model.client_for(alias)
+        if client is None:
+            # Another connect() for this alias stays ORM, so none binds the client.
+            self.ctx.report(
+                line,
+                col,
+                CONNECT.code,
+                f"connect() left as ORM code: {self.model.alias_problem(alias)}",
+            )
             return updated
+        bound = bind(call, CONNECT_PARAMS)
+        assert not isinstance(bound, Refuse)  # connect_problem() checked it
         if self.keep_orm and client in self.model.client_vars:
             return updated  # an earlier run already added the client next to the kept connect
-        if any(a.keyword is not None and a.keyword.value == "uri" for a in bound.extra):
-            uri_text = string_value(
-                next(a for a in bound.extra if a.keyword and a.keyword.value == "uri").value
-            )
-            if uri_text is not None and uri_text.startswith("grpc://"):
-                self.ctx.report(
-                    line,
-                    col,
-                    CONNECT.code,
-                    "MilvusClient rejects grpc:// URIs",
-                    "use http:// (or https:// with secure=True)",
-                )
-                return updated
         uri, needs_db = _uri_arg(bound)
         if uri is None:
             uri = cst.parse_expression('os.getenv("MILVUS_URI", "http://localhost:19530")')
@@ -187,30 +208,45 @@ class _Transformer(cst.CSTTransformer):
                 continue
             args.append(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT))
         new_call = cst.Call(func=cst.Name("MilvusClient"), args=args)
+        leading = getattr(original, "leading_lines", [])
         assign = cst.SimpleStatementLine(
             body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(client))], value=new_call)],
-            leading_lines=original.leading_lines,
-            trailing_whitespace=original.trailing_whitespace,
+            leading_lines=leading,
+            trailing_whitespace=getattr(original, "trailing_whitespace", cst.TrailingWhitespace()),
         )
-        statements: list[cst.BaseStatement] = []
+        statements: list[cst.SimpleStatementLine] = []
         if self.keep_orm:
-            statements.append(updated.with_changes(trailing_whitespace=cst.TrailingWhitespace()))
+            kept = cst.SimpleStatementLine(body=updated.body, leading_lines=leading)
+            statements.append(kept)
             assign = assign.with_changes(leading_lines=[])
             self.ctx.report(
                 line,
                 col,
                 CONNECT.code,
-                "ORM code that needs this connection is left in the module: connections.connect() kept next to the new client",
+                "ORM code that needs this connection is left in the module: "
+                "connections.connect() kept next to the new client",
             )
         if self._in_function(original):
             glob = cst.SimpleStatementLine(
                 body=[cst.Global(names=[cst.NameItem(cst.Name(client))])]
             )
             if not statements:
-                glob = glob.with_changes(leading_lines=original.leading_lines)
+                glob = glob.with_changes(leading_lines=leading)
                 assign = assign.with_changes(leading_lines=[])
             statements.append(glob)
         statements.append(assign)
+        small = original.body[0]
+        if isinstance(small, cst.Assign) and not self.keep_orm:
+            # connect() returns None: the name it was assigned to keeps that value.
+            statements.append(
+                cst.SimpleStatementLine(
+                    body=[
+                        small.with_changes(
+                            value=cst.Name("None"), semicolon=cst.MaybeSentinel.DEFAULT
+                        )
+                    ]
+                )
+            )
         self.ctx.record_change(
             line, CONNECT.code, f"connections.connect() -> {client} = MilvusClient(...)"
         )
@@ -246,6 +282,13 @@ class _Transformer(cst.CSTTransformer):
             )
         return close
 
+    def _is_connect_statement(self, call: cst.Call | None) -> bool:
+        return (
+            call is not None
+            and self.model.call_name(call) == "connections.connect"
+            and self.model.connect_statement(call) is not None
+        )
+
     def _in_function(self, node: cst.CSTNode) -> bool:
         current = self.model.parent(node)
         while current is not None:
@@ -257,9 +300,28 @@ class _Transformer(cst.CSTTransformer):
         return False
 
 
+# Registry queries left as ORM code answer from the ORM connection, so it is kept.
+_REGISTRY_QUERIES = {
+    "connections.has_connection",
+    "connections.list_connections",
+    "connections.get_connection_addr",
+}
+
+
+def _connect_call(small: cst.BaseSmallStatement) -> cst.Call | None:
+    """The call of `f(...)` or `x = f(...)`."""
+    if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+        return small.value
+    if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call):
+        return small.value
+    return None
+
+
 def _orm_still_needed(model: OrmModel) -> bool:
     """Does ORM code that routes through `connections` remain (outside imports)?"""
     for node, name in model.canonical_of.items():
+        if name in _REGISTRY_QUERIES and not _inside_import(model, node):
+            return True  # `if not connections.has_connection(...)` asks the ORM's registry
         if name.startswith("connections") or name in ("utility", "db"):
             continue
         if name.split(".")[-1] in ("mkts_from_datetime",):

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemods.analysis import MethodRule
+from codemods.analysis import MethodRule, OrmModel, PropertyRule
 from codemods.base import Applicability, RuleInfo
-from codemods.collection_calls import CollectionCallCodemod
+from codemods.collection_calls import (
+    CollectionCallCodemod,
+    CollectionCallTransformer,
+)
+from codemods.index_objects import index_dict_uses
 from codemods.rewrite import (
     Env,
     Refuse,
@@ -24,9 +28,12 @@ from codemods.rewrite import (
     code_of,
     copy_args,
     expr_statement,
+    fit_in_fstring,
     kwarg,
     string_value,
+    subscript,
 )
+from codemods.utility_db import inside_try_body
 
 CREATE = RuleInfo(
     code="MM120",
@@ -57,6 +64,25 @@ OTHER = RuleInfo(
     applicability=Applicability.SAFE,
     before='col.has_index(index_name="vec")\n',
     after='"vec" in client.list_indexes(collection_name=col)\n',
+)
+READ = RuleInfo(
+    code="MM122",
+    title="Collection.index()/indexes read through -> describe_index dicts",
+    description=(
+        "`col.index(index_name=n)` becomes `client.describe_index(collection_name=col, "
+        'index_name=n)` (n defaults to `""`, as in the ORM) and `col.indexes`, iterated by a '
+        "`for` loop or a comprehension, becomes `[client.describe_index(...) for name in "
+        "client.list_indexes(...)]`. Only reads of the Index objects the dict answers the "
+        'same way are rewritten: `.field_name` / `.index_name` -> `["field_name"]` / '
+        '`["index_name"]`, `.params["index_type"]` / `.params["metric_type"]` (or '
+        "`.params.get(...)` of those keys) -> the same key of the dict. Other uses (the "
+        "Index object itself, `params` as a whole or its `params` key, which milvus-lite "
+        "drops for indexes MilvusClient built), and `index()` inside a `try` body (the ORM "
+        "raised IndexNotExistException where describe_index returns None) are reported."
+    ),
+    applicability=Applicability.SAFE,
+    before='print(col.index().params["index_type"])\n',
+    after='print(client.describe_index(collection_name=col, index_name="")["index_type"])\n',
 )
 
 
@@ -180,13 +206,111 @@ def _convert_drop_index(call: cst.Call, env: Env) -> Rewrite | Refuse:
     )
 
 
+def _convert_index(call: cst.Call, env: Env) -> Rewrite | Refuse:
+    """`col.index(...)` read through (`.field_name`, `.params["index_type"]`, ...)."""
+    model = env.model
+    original = env.original or call
+    if (
+        not isinstance(model, OrmModel)
+        or not isinstance(original.func, cst.Attribute)
+        or model.binding_for(original.func.value) is None
+    ):
+        # Only a tracked binding's reads can be settled before they are visited.
+        return Refuse("index() returns an Index object")
+    for arg in call.args:
+        if arg.keyword is None or arg.star:
+            return Refuse("index() takes keyword arguments only")
+        if arg.keyword.value not in ("index_name", "timeout"):
+            return Refuse(f"unsupported argument `{code_of(arg)}`")
+    named = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
+    if inside_try_body(model, original):
+        return Refuse(
+            "index() inside a try body: the ORM raised IndexNotExistException where "
+            "describe_index returns None"
+        )
+    uses = index_dict_uses(model, [original])
+    if isinstance(uses, Refuse):
+        return uses
+    model.pending_index_attrs[original.func] = uses
+    args = [
+        kwarg("collection_name", env.name),
+        kwarg("index_name", named.get("index_name", cst.SimpleString('""'))),
+    ]
+    if "timeout" in named:
+        args.append(kwarg("timeout", named["timeout"]))
+    return Rewrite(
+        expr=client_call(env.client, "describe_index", args),
+        summary="index() read through -> describe_index()",
+    )
+
+
+def _indexes(attr: cst.Attribute, env: Env) -> Rewrite | Refuse:
+    """`for i in col.indexes` / `(... for i in col.indexes)`: i becomes a describe_index dict."""
+    model = env.model
+    refuse = Refuse(
+        "`indexes` returns Index objects",
+        "iterate it in a loop or comprehension that only reads field_name/index_name/"
+        "params[index_type|metric_type]",
+    )
+    if not isinstance(model, OrmModel) or model.binding_for(attr.value) is None:
+        return refuse  # only a tracked binding's uses can be settled before they are visited
+    loop = model.parent(attr)
+    if not isinstance(loop, (cst.CompFor, cst.For)) or loop.iter is not attr:
+        return refuse
+    target = loop.target
+    if not isinstance(target, cst.Name):
+        return refuse
+    scope = model.scopes.get(target)
+    assignments = list(scope.assignments[target.value]) if scope is not None else []
+    # One assignment: every reference of the name is this loop variable (a reassigned name
+    # would have its other values' uses rewritten too).
+    if len(assignments) != 1 or getattr(assignments[0], "node", None) is not target:
+        return refuse
+    refs = [access.node for access in assignments[0].references]
+    uses = index_dict_uses(model, refs)
+    if isinstance(uses, Refuse):
+        return Refuse(f"`{target.value}` from `indexes`: {uses.reason}", refuse.suggestion)
+    model.pending_index_attrs[attr] = uses
+    var = env.fresh_name("index_name")
+    listing = client_call(env.client, "list_indexes", [kwarg("collection_name", env.name)])
+    describe = client_call(
+        env.client,
+        "describe_index",
+        [kwarg("collection_name", env.name), kwarg("index_name", cst.Name(var))],
+    )
+    expr = cst.ListComp(
+        elt=describe,
+        for_in=cst.CompFor(target=cst.Name(var), iter=listing),
+    )
+    return Rewrite(expr=expr, summary=".indexes iterated -> describe_index() of each listed index")
+
+
 METHODS = {
     "create_index": MethodRule(CREATE.code, _convert_create_index),
     "has_index": MethodRule(OTHER.code, _convert_has_index),
     "drop_index": MethodRule(OTHER.code, _convert_drop_index),
+    "index": MethodRule(READ.code, _convert_index),
 }
+PROPERTIES = {"indexes": PropertyRule(READ.code, _indexes)}
+
+
+class _IndexTransformer(CollectionCallTransformer):
+    """The Collection-call transformer, plus the reads of the Index objects MM122 replaced by
+    describe_index dicts (settled in the model: only where the receiver is rewritten)."""
+
+    def leave_Attribute(
+        self, original: cst.Attribute, updated: cst.Attribute
+    ) -> cst.BaseExpression:
+        if original not in self.model.index_attrs:
+            return super().leave_Attribute(original, updated)
+        key = self.model.index_attrs[original]
+        if key is None:  # `.params` of `.params[k]` / `.params.get(k)`: the dict itself
+            return updated.value
+        return fit_in_fstring(subscript(updated.value, key), self.fquotes)
 
 
 class IndexCalls(CollectionCallCodemod):
-    rules = (CREATE, OTHER)
+    rules = (CREATE, OTHER, READ)
     methods = METHODS
+    properties = PROPERTIES
+    transformer = _IndexTransformer

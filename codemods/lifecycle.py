@@ -14,6 +14,7 @@ binding whose uses are all migrated; otherwise it reports why the collection sta
 from __future__ import annotations
 
 import libcst as cst
+from libcst.metadata import BuiltinAssignment
 
 from codemods.analysis import (
     CREATE_KWARGS,
@@ -81,7 +82,9 @@ PROPERTIES_RULE = RuleInfo(
         '`name` -> the name, `num_entities` -> `get_collection_stats(...)["row_count"]` (the '
         "same RPC), `is_empty`, `num_shards`, `description`, `aliases` -> "
         '`list_aliases(...)["aliases"]`, `schema` -> `CollectionSchema.construct_from_dict('
-        "client.describe_collection(...))`. `partitions`, `indexes` and `primary_field` "
+        "client.describe_collection(...))`. `partitions` read only for names "
+        "(`[p.name for p in ...]`, `for p in ...: p.name`, `len(...)`) -> "
+        "`list_partitions(...)`; otherwise `partitions`, `indexes` and `primary_field` "
         "return ORM objects and are reported."
     ),
     applicability=Applicability.SAFE,
@@ -189,23 +192,36 @@ def _schema(attr: cst.Attribute, env: Env) -> Rewrite | Refuse:
 
 
 def _partitions(attr: cst.Attribute, env: Env) -> Rewrite | Refuse:
-    """`[p.name for p in col.partitions]`: iterate the partition names instead."""
+    """`col.partitions` read only for names: `[p.name for p in col.partitions]`, `for p in
+    col.partitions:` (p used only as `p.name`) and `len(col.partitions)` become
+    `client.list_partitions(...)`, whose names p now iterates."""
     model = env.model
     refuse = Refuse(
         "`partitions` returns Partition objects",
         "client.list_partitions(collection_name=...) returns the names",
     )
-    compfor = model.parent(attr) if model is not None else None
-    if not isinstance(compfor, cst.CompFor) or compfor.iter is not attr:
+    if model is None or model.binding_for(attr.value) is None:
+        # Only a tracked binding's `p.name` uses can be settled before they are visited.
         return refuse
-    target = compfor.target
+    call = client_call(env.client, "list_partitions", [kwarg("collection_name", env.name)])
+    loop = model.parent(attr)
+    if isinstance(loop, cst.Arg) and _is_builtin_len(model, model.parent(loop), loop):
+        return Rewrite(expr=call, summary="len(.partitions) -> len(list_partitions())")
+    if not isinstance(loop, (cst.CompFor, cst.For)) or loop.iter is not attr:
+        return refuse
+    target = loop.target
     if not isinstance(target, cst.Name):
         return refuse
     scope = model.scopes.get(target)
     if scope is None:
         return refuse
+    assignments = list(scope.assignments[target.value])
+    if isinstance(loop, cst.For) and len(assignments) != 1:
+        # A for loop's target lives in the enclosing scope: another assignment of it would
+        # share its references, so they could not all be proven to be this loop's.
+        return refuse
     strip = []
-    for assignment in scope.assignments[target.value]:
+    for assignment in assignments:
         if getattr(assignment, "node", None) is not target:
             continue
         for access in assignment.references:
@@ -217,9 +233,26 @@ def _partitions(attr: cst.Attribute, env: Env) -> Rewrite | Refuse:
             ):
                 return refuse
             strip.append(parent)
-    model.strip_name.update(strip)
-    call = client_call(env.client, "list_partitions", [kwarg("collection_name", env.name)])
-    return Rewrite(expr=call, summary=".partitions in a comprehension -> list_partitions()")
+    # Pending until the collection is known to be converted (OrmModel.strip_name):
+    # a blocked collection keeps Partition objects, whose `.name` must stay.
+    model.pending_strip[attr] = strip
+    return Rewrite(expr=call, summary=".partitions iterated for names -> list_partitions()")
+
+
+def _is_builtin_len(model, call: cst.CSTNode | None, arg: cst.Arg) -> bool:
+    """`len(x)`, with the builtin len (not shadowed where it is called)."""
+    if not (
+        isinstance(call, cst.Call)
+        and isinstance(call.func, cst.Name)
+        and call.func.value == "len"
+        and list(call.args) == [arg]
+        and arg.keyword is None
+        and not arg.star
+    ):
+        return False
+    scope = model.scopes.get(call.func)
+    assigned = scope["len"] if scope is not None else set()
+    return bool(assigned) and all(isinstance(a, BuiltinAssignment) for a in assigned)
 
 
 PROPERTIES = {

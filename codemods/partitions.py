@@ -1,8 +1,9 @@
 """MM150: partition methods on a Collection become client partition calls.
 
-`create_partition(p, description)` -> `client.create_partition(collection_name=..., partition_name=p)`
-(the ORM never sent the description to the server; a positional one would land in
-`timeout`). `Partition(...)` objects and `col.partition(p)` / `col.partitions` are reported.
+`create_partition(p, description)` ->
+`client.create_partition(collection_name=..., partition_name=p)` (the ORM never sent the
+description to the server; a positional one would land in `timeout`). MM151 turns
+`Partition(...)` objects and `x = col.partition(p)` lookups into partition names (see OBJECTS).
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from codemods.base import Applicability, RuleInfo
 from codemods.collection_calls import CollectionCallCodemod, flatten_statements
 from codemods.rewrite import (
     Env,
+    FStringTracker,
     Refuse,
     Rewrite,
     bind,
     client_call,
     code_of,
     copy_args,
+    fit_in_fstring,
     kwarg,
     rename_extra,
 )
@@ -66,7 +69,7 @@ def _convert(method: str, params: list[str]):
     return convert
 
 
-METHODS = {
+CALLS = {
     "create_partition": MethodRule(
         PARTITIONS.code, _convert("create_partition", ["partition_name", "description"])
     ),
@@ -81,7 +84,7 @@ METHODS = {
 
 class PartitionCalls(CollectionCallCodemod):
     rules = (PARTITIONS,)
-    methods = METHODS
+    methods = CALLS  # `partition()` is rewritten by PartitionObjects, with its binding's uses
 
 
 # ---- Partition objects (MM151) ---------------------------------------------------------
@@ -96,7 +99,10 @@ OBJECTS = RuleInfo(
         "upsert, delete) or `partition_names=[p]` (search, query, hybrid_search, load, "
         "release); `drop()` -> `drop_partition`, `flush()` -> `flush` of the collection, "
         '`num_entities` -> `get_partition_stats(...)["row_count"]`. The description (never '
-        "stored on the server) is dropped."
+        "stored on the server) is dropped. `x = col.partition(p)` (None when missing) becomes "
+        "`x = p if client.has_partition(...) else None` when every other use of x sits behind "
+        "`if x` / `x if x else` / `x and`; a `col.partition(p)` that is only tested becomes "
+        "`has_partition(...)`. A lookup used as an object (printed: its repr) is reported."
     ),
     applicability=Applicability.SAFE,
     before='p = Partition(col, "p1")\np.insert(rows)\n',
@@ -106,6 +112,65 @@ OBJECTS = RuleInfo(
         "client.insert(collection_name=col, data=rows, partition_name=p)\n"
     ),
 )
+
+# ---- col.partition(p) lookups ----------------------------------------------------------
+# The ORM returns None for a missing partition, else a Partition object (no __bool__, so it
+# is truthy). `x = col.partition(p)` becomes `x = p if client.has_partition(...) else None`
+# when every use of x is a test of it or sits behind one (analysis: lookup bindings);
+# an inline call only tested becomes has_partition(). A value used as an object (printed:
+# its repr is JSON of name/collection/description) is reported.
+
+
+def _lookup_kind(model, call: cst.Call) -> str:
+    """ "bound", "test", "is", "is not", or "" when the Partition object itself is used."""
+    if model.lookup_target(call) is not None:
+        return "bound"
+    parent = model.parent(call)
+    if isinstance(parent, (cst.If, cst.While, cst.IfExp)) and parent.test is call:
+        return "test"
+    if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
+        return "test"
+    test = model.lookup_test(call)
+    if isinstance(test, cst.Comparison):
+        return "is not" if isinstance(test.comparisons[0].operator, cst.IsNot) else "is"
+    return ""
+
+
+def _convert_lookup(call: cst.Call, env: Env) -> Rewrite | Refuse:
+    bound = bind(call, ["partition_name"])
+    if isinstance(bound, Refuse):
+        return bound
+    name = bound.value("partition_name")
+    if name is None:
+        return Refuse("partition() without a partition name")
+    if bound.extra:
+        return Refuse("partition() arguments without a client equivalent")
+    model = env.model
+    kind = _lookup_kind(model, env.original or call) if model is not None else ""
+    if not kind:
+        return Refuse(
+            "`partition()` returns a Partition object, used here as one (repr, passed on)",
+            "client.has_partition(collection_name=..., partition_name=p) tells if it exists",
+        )
+    has = client_call(
+        env.client,
+        "has_partition",
+        [kwarg("collection_name", env.name), kwarg("partition_name", name)],
+    )
+    if kind == "bound":
+        if not isinstance(name, (cst.Name, cst.SimpleString)):
+            return Refuse("the partition name would be evaluated twice (use a variable)")
+        expr: cst.BaseExpression = cst.IfExp(
+            test=has, body=name.deep_clone(), orelse=cst.Name("None")
+        )
+        return Rewrite(expr=expr, summary="partition(p) -> p if has_partition() else None")
+    if kind == "is":
+        expr = cst.UnaryOperation(operator=cst.Not(), expression=has)
+        return Rewrite(expr=expr, summary="partition(p) is None -> not has_partition()")
+    return Rewrite(expr=has, summary="a tested partition(p) -> has_partition()")
+
+
+METHODS = {**CALLS, "partition": MethodRule(OBJECTS.code, _convert_lookup)}
 
 _P = {
     # method: (client method, ORM params, (orm, client) mapping, how the partition is passed)
@@ -195,24 +260,56 @@ def _partition_call(
     )
 
 
-class _PartitionTransformer(cst.CSTTransformer):
+class _PartitionTransformer(FStringTracker, cst.CSTTransformer):
     def __init__(self, model, ctx) -> None:
         super().__init__()
         self.model = model
         self.ctx = ctx
+        # `col.partition(p) is (not) None`: the whole comparison becomes (not) has_partition()
+        self._comparisons: dict[cst.Comparison, cst.BaseExpression] = {}
+
+    def _lookup(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        ref = self.model.collection_ref(original.func.value)  # type: ignore[attr-defined]
+        if ref is None or not ref.convertible:
+            return updated  # reported with the collection (MM110 and the method rules)
+        env = self.model.env_for(ref)
+        env.name = ref.name.deep_clone()
+        env.original = original
+        result = _convert_lookup(updated, env)
+        line, col = self.model.position(original)
+        if isinstance(result, Refuse):  # not reached: it would have blocked the collection
+            self.ctx.report(line, col, OBJECTS.code, f"`partition()`: {result.reason}")
+            return updated
+        if not self.ctx.may_rewrite(line, OBJECTS.code):
+            return updated
+        self.ctx.record_change(line, OBJECTS.code, result.summary)
+        assert result.expr is not None
+        test = self.model.lookup_test(original)
+        if isinstance(test, cst.Comparison) and _lookup_kind(self.model, original) != "bound":
+            self._comparisons[test] = fit_in_fstring(result.expr, self.fquotes)
+            return updated
+        return fit_in_fstring(result.expr, self.fquotes)
+
+    def leave_Comparison(
+        self, original: cst.Comparison, updated: cst.Comparison
+    ) -> cst.BaseExpression:
+        expr = self._comparisons.get(original)
+        if expr is None:
+            return updated
+        return expr.with_changes(lpar=updated.lpar, rpar=updated.rpar)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         func = original.func
         if not isinstance(func, cst.Attribute):
             return updated
+        if self.model.is_partition_lookup(original):
+            return self._lookup(original, updated)
         binding = self.model._partition_of_node.get(func.value)
         if binding is None or func.attr.value not in _P:
             return updated
         line, col = self.model.position(original)
         if not binding.convertible:
-            reason = (
-                binding.blocked[0][1] if binding.blocked else "no MilvusClient for its connection"
-            )
+            reason = binding.reason
             self.ctx.report(
                 line, col, OBJECTS.code, f"`{code_of(func)}()` left as ORM code: {reason}"
             )
@@ -226,7 +323,7 @@ class _PartitionTransformer(cst.CSTTransformer):
         if not self.ctx.may_rewrite(line, OBJECTS.code):
             return updated
         self.ctx.record_change(line, OBJECTS.code, result.summary)
-        return result.expr
+        return fit_in_fstring(result.expr, self.fquotes)
 
     def leave_Attribute(
         self, original: cst.Attribute, updated: cst.Attribute
@@ -244,20 +341,24 @@ class _PartitionTransformer(cst.CSTTransformer):
         self.ctx.record_change(line, OBJECTS.code, f"Partition.{attr}")
         if attr == "name":
             return cst.Name(binding.label)
-        coll = code_of(binding.collection)
-        stats = f'{binding.client}.get_partition_stats(collection_name={coll}, partition_name={binding.label})["row_count"]'
-        return cst.parse_expression(stats if attr == "num_entities" else f"({stats} == 0)")
+        coll, part = code_of(binding.collection), binding.label
+        stats = (
+            f"{binding.client}.get_partition_stats(collection_name={coll}, "
+            f'partition_name={part})["row_count"]'
+        )
+        expr = cst.parse_expression(stats if attr == "num_entities" else f"({stats} == 0)")
+        return fit_in_fstring(expr, self.fquotes)  # its "row_count" inside f"..." (< 3.12)
 
     def leave_SimpleStatementLine(self, original, updated):
         if len(original.body) != 1 or not isinstance(original.body[0], cst.Assign):
             return updated
         value = original.body[0].value
-        binding = next((b for b in self.model.partitions if b.ctor is value), None)
+        binding = next((b for b in self.model.partitions if b.ctor is value and not b.lookup), None)
         if binding is None:
             return updated
         line, col = self.model.position(value)
         if not binding.convertible:
-            for node, reason in binding.blocked:
+            for node, reason in binding.blocked or [(binding.ctor, binding.reason)]:
                 n_line, n_col = self.model.position(node)
                 self.ctx.report(
                     n_line,
@@ -274,9 +375,10 @@ class _PartitionTransformer(cst.CSTTransformer):
             body=[updated.body[0].with_changes(value=name)],
             trailing_whitespace=cst.TrailingWhitespace(),
         )
+        where = f"collection_name={coll}, partition_name={binding.label}"
         guard = cst.parse_statement(
-            f"if not {binding.client}.has_partition(collection_name={coll}, partition_name={binding.label}):\n"
-            f"    {binding.client}.create_partition(collection_name={coll}, partition_name={binding.label})\n"
+            f"if not {binding.client}.has_partition({where}):\n"
+            f"    {binding.client}.create_partition({where})\n"
         )
         self.ctx.record_change(
             line, OBJECTS.code, "Partition(...) -> the partition name + guarded create_partition"
@@ -293,6 +395,9 @@ class PartitionObjects:
         if not ctx.mentions("artition"):
             return module  # `Partition(...)`, `.partition(...)`, `.partitions`
         model = model_of(module, ctx)
-        if not model.partitions:
+        if not model.partitions and not any(
+            isinstance(node, cst.Attribute) and node.attr.value == "partition"
+            for node in (model.parent(n) for n in model._binding_of_node)
+        ):
             return module
         return model.module.visit(_PartitionTransformer(model, ctx))

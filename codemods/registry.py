@@ -33,6 +33,7 @@ def full_migration_codemods() -> list[Codemod]:
     from codemods.data import DataCalls
     from codemods.imports import UpdateImports
     from codemods.index import IndexCalls
+    from codemods.index_objects import IndexObjects
     from codemods.lifecycle import CollectionConstructor, LifecycleCalls
     from codemods.partitions import PartitionCalls, PartitionObjects
     from codemods.results import MutationResults
@@ -46,6 +47,7 @@ def full_migration_codemods() -> list[Codemod]:
         IndexCalls(),
         PartitionCalls(),
         PartitionObjects(),
+        IndexObjects(),  # like PartitionObjects: before the constructor rule
         LifecycleCalls(),
         CollectionConstructor(),
         MutationResults(),

@@ -15,7 +15,16 @@ import libcst as cst
 from codemods.analysis import OrmModel, model_of
 from codemods.base import Applicability, RuleInfo
 from codemods.context import MigrationContext
-from codemods.rewrite import Refuse, bind, client_call, code_of, kwarg, subscript
+from codemods.rewrite import (
+    FStringTracker,
+    Refuse,
+    bind,
+    client_call,
+    code_of,
+    fit_in_fstring,
+    kwarg,
+    subscript,
+)
 
 UTILITY = RuleInfo(
     code="MM160",
@@ -26,8 +35,8 @@ UTILITY = RuleInfo(
         '(`["aliases"]` of the dict), `load_state` (`["state"]`), `list_indexes`, '
         "`get_server_version`, `truncate_collection`, `flush_all` and the user functions map "
         "to the client of their `using=` alias. The two `wait_for_*` statements are dropped "
-        "(MilvusClient calls block). Others (`loading_progress`, bulk insert, resource "
-        "groups, ...) are reported."
+        "(MilvusClient calls block). The progress functions are MM162; others (bulk insert, "
+        "resource groups, ...) are reported."
     ),
     applicability=Applicability.SAFE,
     before='utility.has_collection("books")\n',
@@ -45,6 +54,27 @@ DB = RuleInfo(
     applicability=Applicability.SAFE,
     before='db.create_database("archive")\n',
     after='client.create_database(db_name="archive")\n',
+)
+PROGRESS = RuleInfo(
+    code="MM162",
+    title="utility.loading_progress/index_building_progress -> get_load_state/describe_index",
+    description=(
+        "`index_building_progress(c, index_name)` becomes the four keys the ORM returned "
+        "(`total_rows`, `indexed_rows`, `pending_index_rows`, `state`, in that order) of "
+        '`describe_index`; `loading_progress(c)` becomes `{"loading_progress": "<n>%"}` built '
+        "from `get_load_state`: `100%` when Loaded, `0%` when NotLoad (the ORM's answer on "
+        "milvus-lite; a real server's ORM raised for a released collection), the reported "
+        "progress while Loading, and an error for a missing collection. Calls with "
+        "`partition_names`, and calls inside a `try` body (the exception types differ), are "
+        "reported."
+    ),
+    applicability=Applicability.SAFE,
+    before='print(utility.index_building_progress("books"))\n',
+    after=(
+        "print({key: value for key, value in "
+        'client.describe_index(collection_name="books", index_name="").items() '
+        'if key in ("total_rows", "indexed_rows", "pending_index_rows", "state")})\n'
+    ),
 )
 
 
@@ -167,7 +197,38 @@ SPECS: dict[str, Spec] = {
 }
 
 
-class _Transformer(cst.CSTTransformer):
+# MM162: the ORM signatures of the two progress functions (`using` before `timeout`).
+PROGRESS_PARAMS: dict[str, tuple[str, ...]] = {
+    "utility.loading_progress": ("collection_name", "partition_names", "using", "timeout"),
+    "utility.index_building_progress": ("collection_name", "index_name", "using", "timeout"),
+}
+# The keys (and their order) of the ORM's index_building_progress() dict; describe_index
+# returns them last, in this order, after the index parameters.
+BUILD_KEYS = ("total_rows", "indexed_rows", "pending_index_rows", "state")
+# loading_progress() answered "<progress>%" from GetLoadingProgress; get_load_state() only
+# carries "progress" while Loading. A missing collection (NotExist) has no entry, so the
+# lookup raises as the ORM call did.
+_LOADING = (
+    '{{"loading_progress": {{"Loaded": "100%", "NotLoad": "0%", '
+    '"Loading": str(load.get("progress")) + "%"}}[load["state"].name] for load in [{call}]}}'
+)
+_BUILDING = "{{key: value for key, value in {call}.items() if key in {keys}}}"
+
+
+def inside_try_body(model: OrmModel, node: cst.CSTNode) -> bool:
+    """Whether `node` runs inside the body of a `try` with handlers: a rewrite that raises a
+    different exception type than the ORM call would change which handler runs."""
+    current = model.parent(node)
+    child: cst.CSTNode = node
+    while current is not None and not isinstance(current, (cst.FunctionDef, cst.Module)):
+        if isinstance(current, (cst.Try, cst.TryStar)) and child is current.body:
+            if current.handlers:
+                return True
+        child, current = current, model.parent(current)
+    return False
+
+
+class _Transformer(FStringTracker, cst.CSTTransformer):
     def __init__(self, model: OrmModel, ctx: MigrationContext) -> None:
         super().__init__()
         self.model = model
@@ -180,6 +241,8 @@ class _Transformer(cst.CSTTransformer):
             return updated
         code = DB.code if name.startswith("db.") else UTILITY.code
         line, col = self.model.position(original)
+        if name in PROGRESS_PARAMS:
+            return self._progress(original, updated, name, line, col)
         spec = SPECS.get(name)
         if spec is None:
             self.ctx.report(
@@ -197,16 +260,15 @@ class _Transformer(cst.CSTTransformer):
         if bound.extra and name != "utility.list_indexes":
             self.ctx.report(line, col, code, f"`{name}()`: unexpected arguments")
             return updated
-        alias = "default"
-        if "using" in bound.named:
-            alias = self.model.literal(bound.named["using"].value)
+        alias = self._alias(original, spec.params)
         client = self.model.client_for(alias)
         if client is None:
             self.ctx.report(
                 line,
                 col,
                 code,
-                f"`{name}()` left as ORM code: no MilvusClient for connection alias {alias!r} in this module",
+                f"`{name}()` left as ORM code: no MilvusClient for connection alias "
+                f"{alias!r} in this module",
             )
             return updated
         if spec.drop_statement:
@@ -245,7 +307,65 @@ class _Transformer(cst.CSTTransformer):
         if spec.key:
             expr = subscript(expr, spec.key)
         self.ctx.record_change(line, code, f"{name}() -> {client}.{spec.method}()")
-        return expr
+        return fit_in_fstring(expr, self.fquotes)
+
+    def _progress(
+        self, original: cst.Call, updated: cst.Call, name: str, line: int, col: int
+    ) -> cst.BaseExpression:
+        """MM162: the ORM's progress dict, rebuilt from get_load_state / describe_index."""
+        code = PROGRESS.code
+        bound = bind(updated, PROGRESS_PARAMS[name])
+        problem = ""
+        if isinstance(bound, Refuse):
+            problem = bound.reason
+        elif bound.extra:
+            problem = "unexpected arguments"
+        elif "collection_name" not in bound.named:
+            problem = "no collection name"
+        elif "partition_names" in bound.named:
+            problem = "MilvusClient's get_load_state takes one partition name, not a list"
+        elif inside_try_body(self.model, original):
+            problem = "inside a try body: the rewrite raises other exception types than the ORM"
+        if problem:
+            self.ctx.report(line, col, code, f"`{name}()` left as ORM code: {problem}")
+            return updated
+        assert not isinstance(bound, Refuse)
+        alias = self._alias(original, PROGRESS_PARAMS[name])
+        client = self.model.client_for(alias)
+        if client is None:
+            self.ctx.report(
+                line,
+                col,
+                code,
+                f"`{name}()` left as ORM code: no MilvusClient for connection alias "
+                f"{alias!r} in this module",
+            )
+            return updated
+        if not self.ctx.may_rewrite(line, code):
+            return updated
+        args = [kwarg("collection_name", bound.named["collection_name"].value)]
+        if name == "utility.loading_progress":
+            method, template = "get_load_state", _LOADING
+        else:
+            method, template = "describe_index", _BUILDING
+            index_name = bound.value("index_name")
+            args.append(kwarg("index_name", index_name or cst.SimpleString('""')))
+        if "timeout" in bound.named:
+            args.append(kwarg("timeout", bound.named["timeout"].value))
+        call = code_of(client_call(client, method, args))
+        expr = cst.parse_expression(template.format(call=call, keys=code_of_keys()))
+        if self.fquotes:
+            # `f"{ {...} }"`: a dict display right after `{` would read as an escaped brace.
+            expr = expr.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        self.ctx.record_change(line, code, f"{name}() -> the ORM's dict from {client}.{method}()")
+        return fit_in_fstring(expr, self.fquotes)
+
+    def _alias(self, original: cst.Call, params: tuple[str, ...]) -> str | None:
+        """The call's connection alias, read from the original node: the model resolves
+        names and `self.alias` through metadata, which only the original tree has."""
+        bound = bind(original, params)
+        using = None if isinstance(bound, Refuse) else bound.named.get("using")
+        return self.model.alias_of_using(using)
 
     def leave_SimpleStatementLine(self, original, updated):
         if (
@@ -261,8 +381,12 @@ class _Transformer(cst.CSTTransformer):
         return updated
 
 
+def code_of_keys() -> str:
+    return "(" + ", ".join(f'"{k}"' for k in BUILD_KEYS) + ")"
+
+
 class UtilityDbCalls:
-    rules = (UTILITY, DB)
+    rules = (UTILITY, DB, PROGRESS)
 
     def apply(self, module: cst.Module, ctx: MigrationContext) -> cst.Module:
         model = model_of(module, ctx)

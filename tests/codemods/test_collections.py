@@ -86,8 +86,10 @@ def test_collection_parameter_and_self_attribute():
         "\nfrom pymilvus import MilvusClient, Collection, connections\n"
         + 'connections.connect(uri="http://h:1")\n'
         + 'client = MilvusClient(uri="http://h:1")\n'
-        + "def count(col: str):\n"
-        + '    return client.get_collection_stats(collection_name=col)["row_count"]\n'
+        # count() stays ORM: its caller passes a Collection object, which
+        # get_collection_stats(collection_name=...) would reject.
+        + "def count(col: Collection):\n"
+        + "    return col.num_entities\n"
         + "class Repo:\n"
         + "    def __init__(self):\n"
         + '        self.col = "x"\n'

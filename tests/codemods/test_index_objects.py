@@ -1,0 +1,233 @@
+# ruff: noqa: E501  (before/after source text reads best one statement per line)
+"""MM122 (col.index() / col.indexes read through describe_index dicts), MM123 (Index(...)
+objects) and a collection returned from a helper whose result is always dropped:
+before/after, refusals, and the same output as the ORM on a real server."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from codemods import migrate_source
+from codemods.base import Options
+from tests.codemods.cm_helpers import check
+from tests.rig.programs import run_program
+
+HEAD = (
+    "from pymilvus import Collection, Index, connections\n"
+    'connections.connect(uri="http://h:1")\n'
+    'col = Collection("c")\n'
+)
+NEW_HEAD = (
+    'from pymilvus import MilvusClient\n\nclient = MilvusClient(uri="http://h:1")\ncol = "c"\n'
+)
+KEPT_HEAD = (
+    "from pymilvus import MilvusClient, Collection, Index, connections\n"
+    'connections.connect(uri="http://h:1")\n'
+    'client = MilvusClient(uri="http://h:1")\n'
+    'col = Collection("c")\n'
+)
+# MM122 cases do not use Index: the import is dropped.
+KEPT_NO_INDEX = KEPT_HEAD.replace("Collection, Index, connections", "Collection, connections")
+DESCRIBE_ALL = "[client.describe_index(collection_name=col, index_name=index_name) for index_name in client.list_indexes(collection_name=col)]"
+
+
+def _messages(findings, code: str) -> list[str]:
+    return [f.message for f in findings if f.code == code]
+
+
+# ---- MM122 -----------------------------------------------------------------------------
+
+
+def test_index_read_through_becomes_describe_index_keys():
+    check(
+        HEAD
+        + 'print(col.index().field_name, col.index().params["index_type"])\n'
+        + 'print(col.index(index_name="v", timeout=3).params.get("metric_type"), col.index().index_name)\n',
+        NEW_HEAD
+        + 'print(client.describe_index(collection_name=col, index_name="")["field_name"], client.describe_index(collection_name=col, index_name="")["index_type"])\n'
+        + 'print(client.describe_index(collection_name=col, index_name="v", timeout=3).get("metric_type"), client.describe_index(collection_name=col, index_name="")["index_name"])\n',
+    )
+
+
+def test_indexes_iterated_by_comprehension_and_loop():
+    check(
+        HEAD
+        + 'print(sorted((i.field_name, i.params.get("index_type")) for i in col.indexes))\n'
+        + "for ix in col.indexes:\n"
+        + '    print(ix.index_name, ix.params["metric_type"])\n',
+        NEW_HEAD
+        + f'print(sorted((i["field_name"], i.get("index_type")) for i in {DESCRIBE_ALL}))\n'
+        + f"for ix in {DESCRIBE_ALL}:\n"
+        + '    print(ix["index_name"], ix["metric_type"])\n',
+    )
+
+
+def test_index_objects_used_otherwise_are_reported_and_keep_the_collection():
+    cases = [
+        "print(col.index())\n",  # the object itself
+        'print(col.index().params["params"])\n',  # lite drops MilvusClient build params
+        "print(col.index().params)\n",
+        "print(col.index().to_dict())\n",
+        "print(col.indexes)\n",  # not iterated
+        "print([i.params for i in col.indexes])\n",
+        "for i in col.indexes:\n    i.drop()\n",
+        "i = 0\nprint([i for i in col.indexes], i)\n",  # comprehension uses i itself
+        "for i in col.indexes:\n    pass\ni = 1\nprint(i)\n",  # i assigned twice
+        "try:\n    print(col.index().field_name)\nexcept Exception:\n    pass\n",
+        'print(col.index("v").field_name)\n',  # positional: not the ORM signature
+    ]
+    for body in cases:
+        findings = check(HEAD + body, KEPT_NO_INDEX + body, codes=("MM110",))
+        assert any("index" in m for m in _messages(findings, "MM110")), (body, findings)
+
+
+def test_a_blocked_collection_keeps_its_index_reads():
+    body = "print([i.field_name for i in col.indexes])\nprint(col.index().field_name)\nprint(col)\n"
+    check(HEAD + body, KEPT_NO_INDEX + body, codes=("MM110",))
+
+
+# ---- MM123 -----------------------------------------------------------------------------
+
+
+def test_index_object_becomes_its_params_and_create_index():
+    check(
+        HEAD
+        + 'P = {"index_type": "FLAT", "metric_type": "L2"}\n'
+        + 'idx = Index(col, "vec", P, index_name="vec")\n'
+        + 'print(idx.field_name, idx.collection_name, idx.params["index_type"], idx.params.get("params"))\n',
+        NEW_HEAD
+        + 'P = {"index_type": "FLAT", "metric_type": "L2"}\n'
+        + "idx = P\n"
+        + "index_params = client.prepare_index_params()\n"
+        + 'index_params.add_index(field_name="vec", index_name="vec", **idx)\n'
+        + "client.create_index(collection_name=col, index_params=index_params)\n"
+        + 'print("vec", col, idx["index_type"], idx.get("params"))\n',
+    )
+
+
+def test_bare_index_statement_spreads_the_dict():
+    check(
+        HEAD
+        + 'Index(col, "vec", {"index_type": "FLAT", "metric_type": "L2", "params": {}})  # build\n',
+        NEW_HEAD
+        + "index_params = client.prepare_index_params()\n"
+        + 'index_params.add_index(field_name="vec", index_type="FLAT", metric_type="L2", params={})\n'
+        + "client.create_index(collection_name=col, index_params=index_params)  # build\n",
+    )
+
+
+def test_index_objects_that_cannot_be_rewritten_keep_the_collection_orm():
+    cases = [
+        ('idx = Index(col, "v", {})\nprint(idx.index_name)\n', "idx.index_name"),
+        ('idx = Index(col, "v", {})\nidx.drop()\n', "idx.drop"),
+        ('idx = Index(col, "v", {})\nprint(idx)\n', "used as an Index object"),
+        ('idx = Index(col, "v", {})\nprint(idx.params)\n', "idx.params"),
+        (
+            'idx = Index(col, "v", {"params": {}})\nidx.params["params"]["nlist"] = 8\n',
+            "idx.params",
+        ),
+        ('idx = Index(col, "v", {})\nidx.params["index_type"] = "X"\n', "idx.params"),
+        ('f = "v"\nidx = Index(col, f, {})\nprint(idx.field_name)\n', "idx.field_name"),
+        ('idx = Index(col, "v", {}, timeout=3)\n', "timeout=3"),
+        ('idx = Index(col, "v", {})\nidx = None\n', "assigned more than once"),
+        ('print(Index(col, "v", {}))\n', "not a statement"),
+    ]
+    for body, reason in cases:
+        findings = check(HEAD + body, KEPT_HEAD + body, codes=("MM123", "MM110"))
+        messages = _messages(findings, "MM123")
+        assert any(reason in m for m in messages), (body, messages)
+        assert any("stays ORM" in m for m in _messages(findings, "MM110")), (body, findings)
+
+
+def test_index_on_an_untracked_collection_is_reported():
+    before = 'from pymilvus import Index, connections\nconnections.connect(uri="http://h:1")\n\n\ndef build(c):\n    Index(c, "v", {})\n'
+    findings = check(
+        before,
+        'from pymilvus import MilvusClient, Index, connections\nconnections.connect(uri="http://h:1")\nclient = MilvusClient(uri="http://h:1")\n\n\ndef build(c):\n    Index(c, "v", {})\n',
+        codes=("MM123",),
+    )
+    assert any("not a tracked collection" in m for m in _messages(findings, "MM123"))
+
+
+# ---- a collection returned from a helper ----------------------------------------------
+
+
+def test_returned_collection_whose_result_is_always_dropped_is_migrated():
+    check(
+        "from pymilvus import Collection, connections\n"
+        'connections.connect(uri="http://h:1")\n\n\n'
+        "def make(name, schema):\n"
+        "    c = Collection(name, schema)\n"
+        "    c.load()\n"
+        "    return c\n\n\n"
+        'make("a", s)\n',
+        'from pymilvus import MilvusClient\n\nclient = MilvusClient(uri="http://h:1")\n\n\n'
+        "def make(name, schema):\n"
+        "    c = name\n"
+        "    if not client.has_collection(collection_name=c):\n"
+        "        client.create_collection(collection_name=c, schema=schema)\n"
+        "    client.load_collection(collection_name=c)\n"
+        "    return c\n\n\n"
+        'make("a", s)\n',
+    )
+
+
+def test_returned_collection_whose_result_is_used_stays_orm():
+    for use in ('x = make("a")\n', 'print(make("a"))\n', "f = make\n"):
+        body = "def make(name):\n    c = Collection(name)\n    c.load()\n    return c\n\n\n" + use
+        findings = check(
+            'from pymilvus import Collection, connections\nconnections.connect(uri="http://h:1")\n\n\n'
+            + body,
+            'from pymilvus import MilvusClient, Collection, connections\nconnections.connect(uri="http://h:1")\nclient = MilvusClient(uri="http://h:1")\n\n\n'
+            + body,
+            codes=("MM110",),
+        )
+        assert any("used as an object" in f.message for f in findings), (use, findings)
+
+
+# ---- on a real server -------------------------------------------------------------------
+
+PROGRAM = textwrap.dedent(
+    """
+    import os
+
+    from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, Index, connections
+
+    connections.connect(uri=os.environ["MILVUS_URI"])
+    schema = CollectionSchema(
+        [FieldSchema("id", DataType.INT64, is_primary=True), FieldSchema("v", DataType.FLOAT_VECTOR, dim=4)]
+    )
+    col = Collection("objects", schema)
+    col.insert([{"id": i, "v": [i, 1.0, 0.0, 0.0]} for i in range(20)])
+    print("before", col.has_index())
+    idx = Index(col, "v", {"index_type": "IVF_FLAT", "metric_type": "L2", "params": {"nlist": 4}})
+    print("object", idx.field_name, idx.collection_name, idx.params["params"], idx.params.get("metric_type"))
+    print("index()", col.index().field_name, col.index().index_name, col.index().params["index_type"])
+    print("listed", [(i.field_name, i.params["metric_type"]) for i in col.indexes])
+    col.load()
+    print("hits", col.search([[3, 1, 0, 0]], "v", {"metric_type": "L2", "params": {"nprobe": 4}}, limit=2)[0].ids)
+    """
+)
+
+
+def test_index_objects_match_the_orm(milvus_factory, tmp_path: Path) -> None:
+    original = tmp_path / "orm" / "objects.py"
+    original.parent.mkdir()
+    original.write_text(PROGRAM, encoding="utf-8")
+    outcome = migrate_source(PROGRAM, Options())
+    assert "Collection" not in outcome.source and "Index(" not in outcome.source
+    assert "connections" not in outcome.source, outcome.findings
+    migrated = tmp_path / "migrated" / "objects.py"
+    migrated.parent.mkdir()
+    migrated.write_text(outcome.source, encoding="utf-8")
+
+    before = run_program(original, milvus_factory(), mode="orm")
+    after = run_program(migrated, milvus_factory(), mode="strict")
+
+    assert before.returncode == 0, before.stderr
+    assert after.returncode == 0, after.stderr
+    assert "object v objects {'nlist': 4} L2" in before.stdout
+    assert "listed [('v', 'L2')]" in before.stdout
+    assert after.stdout == before.stdout
+    assert after.state == before.state
