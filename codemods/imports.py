@@ -146,8 +146,11 @@ def _remove_aliases(module: cst.Module, drop: set[tuple[str, str, str | None]]) 
             smalls.append(small)
         if not smalls:
             continue  # the whole line goes, as with RemoveImportsVisitor
-        if len(smalls) != len(stmt.body):
+        if len(smalls) != len(stmt.body):  # `a; b` lost its last part: no dangling `;`
             smalls[-1] = smalls[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+        if any(new is not old for new, old in zip(smalls, stmt.body, strict=False)) or len(
+            smalls
+        ) != len(stmt.body):
             stmt = stmt.with_changes(body=smalls)
         body.append(stmt)
     return module.with_changes(body=body)
