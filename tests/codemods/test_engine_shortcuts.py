@@ -9,6 +9,7 @@ must come out identical: the text, and the same changes and manual-review items.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import libcst as cst
@@ -53,4 +54,12 @@ def test_shortcuts_change_no_output(path: Path) -> None:
 
 
 def _items(items: list) -> list:
-    return sorted(repr({k: v for k, v in item.to_dict().items() if k != "line"}) for item in items)
+    """Items without line numbers, also those a message cites for the site that keeps a
+    collection ORM (the first such site in the analysed tree's order)."""
+    return sorted(
+        _LINE.sub("(line ?)", repr({k: v for k, v in item.to_dict().items() if k != "line"}))
+        for item in items
+    )
+
+
+_LINE = re.compile(r"\(line \d+\)")
