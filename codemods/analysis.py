@@ -441,7 +441,9 @@ class OrmModel:
                     stores.setdefault("", []).append(node)
                 stored = (
                     isinstance(parent, (cst.AssignTarget, cst.Element, cst.AsName, cst.Del))
-                    or (isinstance(parent, (cst.AnnAssign, cst.AugAssign)) and parent.target is node)
+                    or (
+                        isinstance(parent, (cst.AnnAssign, cst.AugAssign)) and parent.target is node
+                    )
                     or (isinstance(parent, cst.For) and parent.target is node)
                 )
                 if stored:

@@ -88,8 +88,9 @@ def milvus_factory(
     def make() -> MilvusTarget:
         if _shared_server is not None:
             reset_server(_shared_server)
-            target = MilvusTarget(_shared_server.uri, _shared_server.host, _shared_server.port,
-                                  _shared_server.lane)
+            target = MilvusTarget(
+                _shared_server.uri, _shared_server.host, _shared_server.port, _shared_server.lane
+            )
         else:
             server = LiteServer(tmp_path / f"lite-{next(counter)}")
             started.append(server)

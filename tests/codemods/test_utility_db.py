@@ -22,10 +22,10 @@ def test_db_functions_and_unknown_utility_reported():
         "from pymilvus import connections, db, utility\n"
         'connections.connect(uri="http://h:1")\n'
         'db.create_database("d")\nprint(db.list_database())\n'
-        'print(utility.list_resource_groups())\n',
+        "print(utility.list_resource_groups())\n",
         "from pymilvus import MilvusClient, connections, utility\n"
         'connections.connect(uri="http://h:1")\nclient = MilvusClient(uri="http://h:1")\n'
         'client.create_database(db_name="d")\nprint(client.list_databases())\n'
-        'print(utility.list_resource_groups())\n',
+        "print(utility.list_resource_groups())\n",
         codes=("MM160", "MM101"),
     )

@@ -53,9 +53,7 @@ def run_program(
     """Run `program` (mode: orm | strict | shim, see launch.py) and dump the server state."""
     env = env_without_milvus()
     env.update(target.env())
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(PROJECT_ROOT), *filter(None, [env.get("PYTHONPATH")])]
-    )
+    env["PYTHONPATH"] = os.pathsep.join([str(PROJECT_ROOT), *filter(None, [env.get("PYTHONPATH")])])
     env["PYTHONHASHSEED"] = "0"
     env.update(extra_env or {})
     proc = subprocess.run(

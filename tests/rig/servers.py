@@ -52,7 +52,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for_port(host: str, port: int, timeout: float, proc: subprocess.Popen | None = None) -> None:
+def wait_for_port(
+    host: str, port: int, timeout: float, proc: subprocess.Popen | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
@@ -86,18 +88,30 @@ class LiteServer:
 
     def start(self) -> MilvusTarget:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        cmd = [*_lite_server_cmd(), "server", "--host", "127.0.0.1", "--port", str(self.port),
-               "--data-dir", str(self.data_dir / "data")]
+        cmd = [
+            *_lite_server_cmd(),
+            "server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--data-dir",
+            str(self.data_dir / "data"),
+        ]
         with open(self.log, "wb") as log:
-            self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
-                                         start_new_session=True)
+            self.proc = subprocess.Popen(
+                cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         try:
             wait_for_port("127.0.0.1", self.port, 60, self.proc)
         except RuntimeError as exc:
             self.stop()
-            raise RuntimeError(f"{exc}; log:\n{self.log.read_text(errors='replace')[-2000:]}") from None
-        return MilvusTarget(uri=f"http://127.0.0.1:{self.port}", host="127.0.0.1",
-                            port=self.port, lane="lite")
+            raise RuntimeError(
+                f"{exc}; log:\n{self.log.read_text(errors='replace')[-2000:]}"
+            ) from None
+        return MilvusTarget(
+            uri=f"http://127.0.0.1:{self.port}", host="127.0.0.1", port=self.port, lane="lite"
+        )
 
     def stop(self) -> None:
         if self.proc is None:

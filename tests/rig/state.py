@@ -53,8 +53,9 @@ def _index(client: MilvusClient, name: str, index_name: str) -> dict:
 
 
 def _rows(client: MilvusClient, name: str, pk: str) -> list[dict]:
-    rows = client.query(name, filter="", output_fields=["*"], limit=ROW_LIMIT,
-                        consistency_level="Strong")
+    rows = client.query(
+        name, filter="", output_fields=["*"], limit=ROW_LIMIT, consistency_level="Strong"
+    )
     return sorted((_round(dict(r)) for r in rows), key=lambda r: (str(type(r.get(pk))), r.get(pk)))
 
 
