@@ -1,10 +1,14 @@
 """The read-only model of a module's ORM usage that every codemod asks.
 
-Design choice (why one analysis per codemod run): codemods run in sequence and each one
-returns a new tree, so a model built once on the first tree would point at nodes that no
-longer exist. Each codemod therefore wraps the module it receives in a `MetadataWrapper`,
-builds an `OrmModel` from that same wrapper (a read-only visitor, no tree rebuilt) and then
-transforms it; node identity holds for the length of that codemod. The model is a pure
+Design choice (why one analysis per tree): codemods run in sequence and each one returns a
+new tree, so a model built once on the first tree would point at nodes that no longer exist.
+A codemod asks `model_of(module, ctx)`, which wraps the tree it received in a
+`MetadataWrapper`, builds an `OrmModel` from that wrapper (a read-only visitor, no tree
+rebuilt), and the codemod transforms the wrapper's tree; node identity holds for the length
+of that codemod. The engine hands a codemod that rewrote nothing on to the next one with the
+same tree, so the next one gets the same model instead of building another (most codemods
+rewrite nothing in a given file; tests/codemods/test_engine_shortcuts.py checks that this
+changes no output). The model is a pure
 function of the source text, so every codemod sees the same facts for the same code, and the
 model understands the already-migrated forms (`client = MilvusClient(...)`,
 `client.insert(collection_name=x, ...)`) so that a later codemod, or a second run, agrees with
