@@ -28,8 +28,6 @@ import re
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import (
     Assignment,
     FunctionScope,
@@ -802,6 +800,11 @@ class AsyncCalls:
         if not plan.sites:
             return module
         new = wrapper.module.visit(_AsyncRewriter(plan))
+        # libcst.codemod pulls in libcst.matchers (about 40% of the CLI's start-up): only
+        # files that reach this point pay for it.
+        from libcst.codemod import CodemodContext
+        from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+
         context = CodemodContext()
         if plan.needs_import:
             AddImportsVisitor.add_needed_import(context, "pymilvus", "AsyncMilvusClient")
