@@ -55,7 +55,28 @@ def migrate_python_text(text: str, options: Options) -> tuple[str, list[Change],
             raise ToolBug(
                 f"codemods produced code that does not parse (line {exc.raw_line})"
             ) from exc
+        refuse_uncompilable(text, outcome.source)
     return outcome.source, outcome.changes, outcome.findings
+
+
+def refuse_uncompilable(before: str, after: str) -> None:
+    """Raise ToolBug when `after` fails CPython's compiler where `before` did not.
+
+    Parsing is not enough: some errors only show when the compiler builds the symbol table,
+    e.g. a `global client` added after an earlier use of `client` in the same function. The
+    original is compiled first, so a file this Python cannot compile (newer syntax, an error
+    of its own) is not held against the rewrite.
+    """
+    try:
+        compile(before, "<before>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return
+    try:
+        compile(after, "<after>", "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        raise ToolBug(
+            f"codemods produced code that does not compile (line {exc.lineno}: {exc.msg})"
+        ) from exc
 
 
 def _refuse_too_deep(text: str) -> None:
