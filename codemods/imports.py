@@ -151,9 +151,10 @@ def _remove_aliases(module: cst.Module, drop: set[tuple[str, str, str | None]]) 
             continue  # the whole line goes, as with RemoveImportsVisitor
         if len(smalls) != len(stmt.body):  # `a; b` lost its last part: no dangling `;`
             smalls[-1] = smalls[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
-        if any(new is not old for new, old in zip(smalls, stmt.body, strict=False)) or len(
-            smalls
-        ) != len(stmt.body):
+        changed = len(smalls) != len(stmt.body) or any(
+            a is not b for a, b in zip(smalls, stmt.body, strict=True)
+        )
+        if changed:
             stmt = stmt.with_changes(body=smalls)
         body.append(stmt)
     return module.with_changes(body=body)

@@ -260,16 +260,8 @@ class _Transformer(FStringTracker, cst.CSTTransformer):
         if bound.extra and name != "utility.list_indexes":
             self.ctx.report(line, col, code, f"`{name}()`: unexpected arguments")
             return updated
-        alias = self._alias(original, spec.params)
-        client = self.model.client_for(alias)
+        client = self._client(original, spec.params, name, code, line, col)
         if client is None:
-            self.ctx.report(
-                line,
-                col,
-                code,
-                f"`{name}()` left as ORM code: no MilvusClient for connection alias "
-                f"{alias!r} in this module",
-            )
             return updated
         if spec.drop_statement:
             if not self.model.is_expr_statement(original):
@@ -330,16 +322,8 @@ class _Transformer(FStringTracker, cst.CSTTransformer):
             self.ctx.report(line, col, code, f"`{name}()` left as ORM code: {problem}")
             return updated
         assert not isinstance(bound, Refuse)
-        alias = self._alias(original, PROGRESS_PARAMS[name])
-        client = self.model.client_for(alias)
+        client = self._client(original, PROGRESS_PARAMS[name], name, code, line, col)
         if client is None:
-            self.ctx.report(
-                line,
-                col,
-                code,
-                f"`{name}()` left as ORM code: no MilvusClient for connection alias "
-                f"{alias!r} in this module",
-            )
             return updated
         if not self.ctx.may_rewrite(line, code):
             return updated
@@ -359,6 +343,23 @@ class _Transformer(FStringTracker, cst.CSTTransformer):
             expr = expr.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
         self.ctx.record_change(line, code, f"{name}() -> the ORM's dict from {client}.{method}()")
         return fit_in_fstring(expr, self.fquotes)
+
+    def _client(
+        self, original: cst.Call, params: tuple[str, ...], name: str, code: str, line: int, col: int
+    ) -> str | None:
+        """The client for the call's connection alias, or None after reporting that there is
+        none."""
+        alias = self._alias(original, params)
+        client = self.model.client_for(alias)
+        if client is None:
+            self.ctx.report(
+                line,
+                col,
+                code,
+                f"`{name}()` left as ORM code: no MilvusClient for connection alias "
+                f"{alias!r} in this module",
+            )
+        return client
 
     def _alias(self, original: cst.Call, params: tuple[str, ...]) -> str | None:
         """The call's connection alias, read from the original node: the model resolves

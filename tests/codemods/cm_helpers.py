@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ast
 import textwrap
+from pathlib import Path
 
 from codemods import migrate_source
-from codemods.base import Options
+from codemods.base import Options, Outcome
 
 
 def check(before: str, after: str, *, codes: tuple[str, ...] = (), **options) -> list:
@@ -24,3 +25,16 @@ def check(before: str, after: str, *, codes: tuple[str, ...] = (), **options) ->
     for code in codes:
         assert code in reported, f"{code} not reported: {outcome.findings}"
     return outcome.findings
+
+
+def write_pair(tmp_path: Path, name: str, program: str) -> tuple[Path, Path, Outcome]:
+    """`program` as tmp_path/orm/NAME and its migration (default options) as
+    tmp_path/migrated/NAME, for a live ORM-vs-migrated run; returns both paths and the outcome."""
+    original = tmp_path / "orm" / name
+    original.parent.mkdir()
+    original.write_text(program, encoding="utf-8")
+    outcome = migrate_source(program, Options())
+    migrated = tmp_path / "migrated" / name
+    migrated.parent.mkdir()
+    migrated.write_text(outcome.source, encoding="utf-8")
+    return original, migrated, outcome

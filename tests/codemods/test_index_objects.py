@@ -8,9 +8,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from codemods import migrate_source
-from codemods.base import Options
-from tests.codemods.cm_helpers import check
+from tests.codemods.cm_helpers import check, write_pair
 from tests.rig.programs import run_program
 
 HEAD = (
@@ -212,15 +210,9 @@ PROGRAM = textwrap.dedent(
 
 
 def test_index_objects_match_the_orm(milvus_factory, tmp_path: Path) -> None:
-    original = tmp_path / "orm" / "objects.py"
-    original.parent.mkdir()
-    original.write_text(PROGRAM, encoding="utf-8")
-    outcome = migrate_source(PROGRAM, Options())
+    original, migrated, outcome = write_pair(tmp_path, "objects.py", PROGRAM)
     assert "Collection" not in outcome.source and "Index(" not in outcome.source
     assert "connections" not in outcome.source, outcome.findings
-    migrated = tmp_path / "migrated" / "objects.py"
-    migrated.parent.mkdir()
-    migrated.write_text(outcome.source, encoding="utf-8")
 
     before = run_program(original, milvus_factory(), mode="orm")
     after = run_program(migrated, milvus_factory(), mode="strict")

@@ -11,7 +11,7 @@ import pytest
 
 from codemods import migrate_source
 from codemods.base import Options
-from tests.codemods.cm_helpers import check
+from tests.codemods.cm_helpers import check, write_pair
 from tests.rig.programs import run_program
 
 HEAD = 'from pymilvus import connections, utility\nconnections.connect(uri="http://h:1")\n'
@@ -112,16 +112,9 @@ LITE_ONLY = (
     "another key order (indexed_rows, pending_index_rows, state, total_rows) with 0 unflushed "
     "rows counted; the rewrite emits milvus-lite's key order, so printing it may differ there"
 )
-def test_progress_dicts_match_the_orm(milvus_factory, milvus_lane, tmp_path: Path) -> None:
-    program = PROGRAM + (LITE_ONLY if milvus_lane == "lite" else "")
-    original = tmp_path / "orm" / "progress.py"
-    original.parent.mkdir()
-    original.write_text(program, encoding="utf-8")
-    outcome = migrate_source(program, Options())
+def test_progress_dicts_match_the_orm(milvus_factory, tmp_path: Path) -> None:
+    original, migrated, outcome = write_pair(tmp_path, "progress.py", PROGRAM + LITE_ONLY)
     assert "utility" not in outcome.source and "connections" not in outcome.source
-    migrated = tmp_path / "migrated" / "progress.py"
-    migrated.parent.mkdir()
-    migrated.write_text(outcome.source, encoding="utf-8")
 
     before = run_program(original, milvus_factory(), mode="orm")
     after = run_program(migrated, milvus_factory(), mode="strict")

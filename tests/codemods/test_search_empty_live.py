@@ -7,8 +7,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from codemods import migrate_source
-from codemods.base import Options
+from tests.codemods.cm_helpers import write_pair
 from tests.rig.programs import run_program
 
 PROGRAM = textwrap.dedent(
@@ -57,16 +56,10 @@ PROGRAM = textwrap.dedent(
 
 
 def test_empty_and_non_empty_searches_match_the_orm(milvus_factory, tmp_path: Path) -> None:
-    original = tmp_path / "orm" / "empty_search.py"
-    original.parent.mkdir()
-    original.write_text(PROGRAM, encoding="utf-8")
-    outcome = migrate_source(PROGRAM, Options())
+    original, migrated, outcome = write_pair(tmp_path, "empty_search.py", PROGRAM)
     assert "Collection(" not in outcome.source and "connections" not in outcome.source
     assert "[] if isinstance(vecs, list) and not vecs else client.search(" in outcome.source
     assert "if pending else []" in outcome.source and "if batch[2:] else []" in outcome.source
-    migrated = tmp_path / "migrated" / "empty_search.py"
-    migrated.parent.mkdir()
-    migrated.write_text(outcome.source, encoding="utf-8")
 
     before = run_program(original, milvus_factory(), mode="orm")
     after = run_program(migrated, milvus_factory(), mode="strict")
