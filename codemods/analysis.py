@@ -108,6 +108,10 @@ class CollectionBinding:
     alias: str | None  # connection alias (None when not a literal)
     uses: list[Use] = field(default_factory=list)
     blocked: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
+    # `x = make()` where `make` is a collection factory (see OrmModel._factory): x holds what
+    # `make` returns, so x and the returned collection are migrated together or not at all
+    # (linked bindings share one `blocked` list, see OrmModel._link_factories).
+    factory_calls: list[cst.Call] = field(default_factory=list)
 
     @property
     def convertible(self) -> bool:
@@ -220,6 +224,8 @@ class OrmModel:
         self._binding_of_node: dict[cst.CSTNode, CollectionBinding] = {}
         self._used_names: set[str] = set()
         self._attr_stores: dict[str, list] | None = None  # see _attribute_stores()
+        # Collection factories whose every call assigns the result to a tracked variable.
+        self._factories_ok: set[cst.FunctionDef] = set()
         _Collector(self).collect()
         self.aliases = self._aliases()
         self.client_names = self._client_names()
@@ -507,6 +513,8 @@ class OrmModel:
         if not assignments or isinstance(scope, cst.metadata.ClassScope):
             return None
         ctors: list[cst.Call] = []
+        factory_calls: list[cst.Call] = []
+        returned_ctors: list[cst.Call] = []  # what the factories called here construct
         is_param = False
         for assignment in assignments:
             node = getattr(assignment, "node", None)
@@ -516,26 +524,135 @@ class OrmModel:
                     continue
                 return None
             value = self._assigned_value(node)
+            factory = self._factory(value) if isinstance(value, cst.Call) else None
+            if factory is not None:
+                factory_calls.append(value)  # type: ignore[arg-type]
+                returned_ctors.extend(factory[2])
+                continue
             if value is None or self.call_name(value) != "Collection":
                 return None
             ctors.append(value)
-        if is_param and ctors:
+        if is_param and (ctors or factory_calls):
             return None
         alias = "default"
-        for ctor in ctors:
+        for i, ctor in enumerate([*ctors, *returned_ctors]):
             parts = constructor_parts(ctor)
             if parts is None:
                 return None
             a = self.alias_of_using(parts.get("using"))
-            alias = a if ctor is ctors[0] else (alias if a == alias else None)
+            alias = a if i == 0 else (alias if a == alias else None)
         binding = CollectionBinding(
-            label=name, kind="param" if is_param else "name", constructors=ctors, alias=alias
+            label=name,
+            kind="param" if is_param else "name",
+            constructors=ctors,
+            alias=alias,
+            factory_calls=factory_calls,
         )
         for assignment in assignments:
             for access in assignment.references:
                 self._binding_of_node[access.node] = binding
                 binding.uses.append(Use(access.node, True))
         return binding
+
+    def _factory(
+        self, call: cst.Call
+    ) -> tuple[cst.FunctionDef, list[cst.Return], list[cst.Call]] | None:
+        """For `x = make(...)`: `make`, its returns and the constructors they return, when
+        `make` is a collection factory, i.e. every call of it returns a Collection handle
+        and nothing else (never None): a module-level function, not decorated, not async,
+        not a generator, without a return annotation (it would still say Collection after
+        migration), whose body ends in a `return` and whose every `return` gives a local
+        variable that is only ever assigned `Collection(...)`. The call must be the value
+        of a plain one-target assignment (an annotation `x: Collection = ...` would stay)."""
+        target = self.parents.get(call)
+        if not (
+            isinstance(target, cst.Assign)
+            and len(target.targets) == 1
+            and isinstance(target.targets[0].target, cst.Name)
+            and isinstance(call.func, cst.Name)
+        ):
+            return None
+        func = self.module_functions.get(call.func.value)
+        scope = self.scopes.get(call.func)
+        visible = list(scope[call.func.value]) if scope is not None else []
+        if (
+            func is None
+            or len(visible) != 1
+            or getattr(visible[0], "node", None) is not func
+            or func.decorators
+            or func.asynchronous is not None
+            or func.returns is not None
+            or not isinstance(func.body, cst.IndentedBlock)
+        ):
+            return None
+        last = func.body.body[-1] if func.body.body else None
+        if not (
+            isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], cst.Return)
+        ):
+            return None
+        if any(self._enclosing(y, cst.FunctionDef) is func for y in _walk(func, cst.Yield)):
+            return None
+        returns = [
+            r for r in _walk(func, cst.Return) if self._enclosing(r, cst.FunctionDef) is func
+        ]
+        ctors: list[cst.Call] = []
+        for ret in returns:
+            if not isinstance(ret.value, cst.Name):
+                return None
+            local = self.scopes.get(ret.value)
+            if local is None or local is not self.scopes.get(func.body.body[0]):
+                return None
+            assigned = list(local.assignments[ret.value.value])
+            if not assigned:
+                return None
+            for assignment in assigned:
+                value = self._assigned_value(getattr(assignment, "node", None))
+                if value is None or self.call_name(value) != "Collection":
+                    return None
+                ctors.append(value)  # type: ignore[arg-type]
+        return func, returns, ctors
+
+    def _link_factories(self) -> None:
+        """Tie each variable assigned a factory's result to the collection(s) the factory
+        returns: they share one `blocked` list, so a reason to keep either ORM keeps both
+        (also one found by a later analysis step). A factory called anywhere but as
+        `x = make(...)` with x tracked keeps its returned collection ORM (_use_problem)."""
+        derived = {call: b for b in self.bindings for call in b.factory_calls}
+        factories: list[cst.FunctionDef] = []
+        for call, binding in derived.items():
+            found = self._factory(call)
+            assert found is not None
+            func, returns, _ = found
+            if func not in factories:
+                factories.append(func)
+            for ret in returns:
+                returned = self._binding_of_node.get(ret.value)  # type: ignore[arg-type]
+                if returned is None:
+                    binding.blocked.append(
+                        (call, f"the collection `{func.name.value}()` returns is not tracked")
+                    )
+                    continue
+                self._share_blocked(returned, binding)
+        for func in factories:
+            scope = self.scopes.get(func)
+            assigned = list(scope.assignments[func.name.value]) if scope is not None else []
+            refs = [access.node for a in assigned for access in a.references]
+            if len(assigned) == 1 and all(
+                isinstance(self.parents.get(ref), cst.Call)
+                and self.parents.get(ref) in derived
+                and self.parents.get(ref).func is ref  # type: ignore[union-attr]
+                for ref in refs
+            ):
+                self._factories_ok.add(func)
+
+    def _share_blocked(self, a: CollectionBinding, b: CollectionBinding) -> None:
+        if a.blocked is b.blocked:
+            return
+        merged = a.blocked + [x for x in b.blocked if x not in a.blocked]
+        old = (a.blocked, b.blocked)
+        for binding in self.bindings:
+            if any(binding.blocked is o for o in old):
+                binding.blocked = merged
 
     def _is_collection_param(self, param: cst.Param) -> bool:
         if param.annotation is not None:
@@ -642,6 +759,7 @@ class OrmModel:
     def _classify_uses(self) -> None:
         methods = method_rules()
         props = property_rules()
+        self._link_factories()
         # Parameters first: a caller passing a collection to a helper depends on them.
         ordered = sorted(self.bindings, key=lambda b: b.kind != "param")
         for binding in ordered:
@@ -868,6 +986,11 @@ class OrmModel:
             return f"`{label}` {_SOFT_REASONS[0]}"
         if isinstance(parent, cst.Return) and self._result_discarded(parent):
             return ""  # `return col` from a helper whose every call drops the result
+        if (
+            isinstance(parent, cst.Return)
+            and self._enclosing(parent, cst.FunctionDef) in self._factories_ok
+        ):
+            return ""  # a factory whose every call assigns a tracked variable (linked)
         return f"`{label}` {_SOFT_REASONS[1]}"
 
     def _result_discarded(self, ret: cst.Return) -> bool:

@@ -109,7 +109,9 @@ def client_call(
 ) -> cst.Call:
     """`client.method(args)`; keeps the original call's parentheses whitespace when multi-line,
     and its comments: a comment after an argument follows that argument's value."""
-    func = cst.Attribute(value=cst.Name(client), attr=cst.Name(method))
+    # `client` is a variable, or a registry lookup such as `milvus_clients[alias]`.
+    receiver = cst.Name(client) if client.isidentifier() else cst.parse_expression(client)
+    func = cst.Attribute(value=receiver, attr=cst.Name(method))
     new_args = [clean(a) for a in args]
     if template is None:
         return cst.Call(func=func, args=new_args)
