@@ -226,6 +226,8 @@ class OrmModel:
         self._attr_stores: dict[str, list] | None = None  # see _attribute_stores()
         # Collection factories whose every call assigns the result to a tracked variable.
         self._factories_ok: set[cst.FunctionDef] = set()
+        # `coll` in `self.x = coll` where self.x is tracked with coll (see _attr_bindings).
+        self._attr_copies: set[cst.CSTNode] = set()
         _Collector(self).collect()
         self.aliases = self._aliases()
         self.client_names = self._client_names()
@@ -711,6 +713,8 @@ class OrmModel:
         for cls in _walk(self.module, cst.ClassDef):
             attrs: dict[str, list[cst.Call] | None] = {}
             nodes: dict[str, list[cst.Attribute]] = {}
+            # `self.x = coll` with coll a tracked variable: self.x holds the same collection.
+            copies: dict[str, list[tuple[cst.Name, CollectionBinding]]] = {}
             for method in _class_methods(cls):
                 self_name = _first_param(method)
                 if self_name is None:
@@ -723,18 +727,25 @@ class OrmModel:
                     value = self._attr_assigned_value(attr)
                     if value is _NOT_ASSIGNED:
                         continue
+                    copied = self._binding_of_node.get(value)  # type: ignore[arg-type]
                     if isinstance(value, cst.Call) and self.call_name(value) == "Collection":
                         current = attrs.get(key, [])
                         if current is not None:
                             attrs[key] = [*current, value]
+                    elif isinstance(value, cst.Name) and copied is not None:
+                        if copied.kind == "name" and attrs.get(key, []) is not None:
+                            attrs.setdefault(key, [])
+                            copies.setdefault(key, []).append((value, copied))
+                        else:
+                            attrs[key] = None
                     else:
                         attrs[key] = None
             for key, ctors in attrs.items():
-                if not ctors:
+                if ctors is None or not (ctors or copies.get(key)):
                     continue
                 aliases = {
                     self.alias_of_using((constructor_parts(c) or {}).get("using")) for c in ctors
-                }
+                } | {copied.alias for _, copied in copies.get(key, [])}
                 alias = aliases.pop() if len(aliases) == 1 else None
                 binding = CollectionBinding(f"self.{key}", "attr", ctors, alias)
                 for attr in nodes[key]:
@@ -743,6 +754,11 @@ class OrmModel:
                     self._binding_of_node[attr] = binding
                     binding.uses.append(Use(attr, True))
                 self.bindings.append(binding)
+                # Migrated together or not at all: the attribute and the variable copied
+                # into it then both hold the name, or both the Collection.
+                for value, copied in copies.get(key, []):
+                    self._attr_copies.add(value)
+                    self._share_blocked(copied, binding)
 
     def _attr_assigned_value(self, attr: cst.Attribute) -> object:
         target = self.parents.get(attr)
@@ -991,6 +1007,8 @@ class OrmModel:
             and self._enclosing(parent, cst.FunctionDef) in self._factories_ok
         ):
             return ""  # a factory whose every call assigns a tracked variable (linked)
+        if isinstance(parent, cst.Assign) and parent.value is node and node in self._attr_copies:
+            return ""  # `self.x = coll`: self.x is tracked together with coll
         return f"`{label}` {_SOFT_REASONS[1]}"
 
     def _result_discarded(self, ret: cst.Return) -> bool:

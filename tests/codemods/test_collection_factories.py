@@ -113,3 +113,53 @@ def test_factory_collection_blocked_inside_keeps_the_caller_orm():
     )
     findings = check(HEAD + body, KEPT_HEAD + body)
     assert any(f.code == "MM111" and "a.flush" in f.message for f in findings)
+
+
+# ---- `self.x = coll`: an attribute that holds a tracked local collection -----------------
+
+STORE = """
+class Store:
+    def __init__(self, name):
+        coll = Collection(name)
+        coll.load()
+        self._coll = coll
+
+    def add(self):
+        self._coll.insert([{"id": 1}])
+"""
+
+
+def test_local_copied_to_attribute_migrates_with_it():
+    check(
+        HEAD + STORE,
+        NEW_HEAD
+        + """
+class Store:
+    def __init__(self, name):
+        coll = name
+        client.load_collection(collection_name=coll)
+        self._coll = coll
+
+    def add(self):
+        client.insert(collection_name=self._coll, data=[{"id": 1}])
+""",
+    )
+
+
+def test_attribute_also_assigned_none_keeps_both_orm():
+    # `self._coll = None` first: a call on it before the copy fails differently on the ORM
+    # (AttributeError) than after migration, so neither the attribute nor the local migrates.
+    body = STORE.replace(
+        "    def __init__(self, name):\n",
+        "    def __init__(self, name):\n        self._coll = None\n",
+    )
+    findings = check(HEAD + body, KEPT_HEAD + body, codes=("MM110", "MM111"))
+    assert "`coll` is used as an object" in _reasons(findings)
+
+
+def test_attribute_used_as_object_keeps_the_local_orm():
+    body = STORE + "    def show(self):\n        print(self._coll)\n"
+    findings = check(HEAD + body, KEPT_HEAD + body, codes=("MM110", "MM111"))
+    assert "`self._coll` is passed to code that may expect a Collection object" in _reasons(
+        findings
+    )
