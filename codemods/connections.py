@@ -18,6 +18,14 @@ import libcst as cst
 
 from codemods.analysis import CONNECT_PARAMS, OrmModel, connect_alias, model_of
 from codemods.base import Applicability, RuleInfo
+from codemods.connection_registry import (
+    Registry,
+    alias_expr,
+    insert_declaration,
+    is_pure_alias,
+    registry_of,
+    variable_connect_problem,
+)
 from codemods.context import MigrationContext
 from codemods.rewrite import Refuse, bind, code_of, kwarg, string_value
 
@@ -30,7 +38,14 @@ CONNECT = RuleInfo(
         '`MILVUS_URI`, so the rewrite does too: `MilvusClient(uri=os.getenv("MILVUS_URI", '
         '"http://localhost:19530"))`. When the URI is not a literal (or has a path) and no '
         'db_name was given, `db_name="default"` is emitted: the ORM ignores a database in '
-        "the URI path, MilvusClient honours it."
+        "the URI path, MilvusClient honours it. A connect whose alias is a variable "
+        "(a parameter, `self.alias`) stores its client in a module-level registry, "
+        "`milvus_clients[alias] = MilvusClient(...)`, like the ORM's own global registry; "
+        "only when every connect of the module has a variable alias (no named client could "
+        "be missed by a lookup) and a utility/db call uses one (see MM160). The differences "
+        "are on paths where the ORM raised: a use before its connect raises KeyError (uses "
+        "inside a try that catches narrower types than Exception are left alone), and "
+        "re-connecting a live alias with other arguments replaces the client."
     ),
     applicability=Applicability.SAFE,
     before='connections.connect(host="localhost", port="19530")\n',
@@ -39,7 +54,11 @@ CONNECT = RuleInfo(
 DISCONNECT = RuleInfo(
     code="MM102",
     title="connections.disconnect -> client.close()",
-    description="`disconnect(alias)` and `remove_connection(alias)` close the alias's client.",
+    description=(
+        "`disconnect(alias)` and `remove_connection(alias)` close the alias's client. For a "
+        "variable alias held in the registry (MM101) this is `if alias in milvus_clients: "
+        "milvus_clients.pop(alias).close()`: the ORM ignored an alias it did not know."
+    ),
     applicability=Applicability.SAFE,
     before='connections.disconnect("default")\n',
     after="client.close()\n",
@@ -49,7 +68,8 @@ OTHER = RuleInfo(
     title="connection registry calls without a MilvusClient equivalent",
     description=(
         "`list_connections`, `has_connection`, `get_connection_addr`, `add_connection` and a "
-        "connect whose alias is not a literal are reported."
+        "connect whose alias is not a literal (unless it goes into the alias registry, MM101) "
+        "are reported."
     ),
     applicability=Applicability.REPORT_ONLY,
 )
@@ -112,6 +132,13 @@ class _Transformer(cst.CSTTransformer):
         self.model = model
         self.ctx = ctx
         self.keep_orm = _orm_still_needed(model)
+        self.registry: Registry | None = registry_of(model)
+        self.registry_used = False
+
+    def leave_Module(self, original, updated):
+        if self.registry is not None and self.registry_used and not self.registry.declared:
+            return insert_declaration(updated, self.registry)
+        return updated
 
     def leave_SimpleStatementLine(self, original, updated):
         if len(original.body) != 1:
@@ -167,11 +194,15 @@ class _Transformer(cst.CSTTransformer):
         alias = connect_alias(call, self.model.literal)
         problem = self.model.connect_problem(call)
         if alias is None:
+            if self.registry is not None:
+                return self._registry_connect(original, updated, call)
+            reason = variable_connect_problem(self.model, call)
             self.ctx.report(
                 line,
                 col,
                 OTHER.code,
-                "connect() with a non-literal alias",
+                "connect() with a non-literal alias"
+                + (f" ({reason})" if reason else " (see MM101 for when it gets a registry)"),
                 "create one MilvusClient per alias by hand",
             )
             return updated
@@ -189,10 +220,35 @@ class _Transformer(cst.CSTTransformer):
                 f"connect() left as ORM code: {self.model.alias_problem(alias)}",
             )
             return updated
-        bound = bind(call, CONNECT_PARAMS)
-        assert not isinstance(bound, Refuse)  # connect_problem() checked it
         if self.keep_orm and client in self.model.client_vars:
             return updated  # an earlier run already added the client next to the kept connect
+        return self._client_statements(original, updated, call, cst.Name(client), client)
+
+    def _registry_connect(self, original, updated, call: cst.Call):
+        """`milvus_clients[alias] = MilvusClient(...)`: the ORM's registry, kept by value."""
+        assert self.registry is not None
+        if self.keep_orm and self.registry.declared:
+            return updated  # an earlier run already added the client next to the kept connect
+        key = alias_expr(call)
+        assert key is not None  # registry_of() checked every connect
+        target = cst.parse_expression(self.registry.client(key))
+        self.registry_used = True
+        return self._client_statements(original, updated, call, target, None)
+
+    def _client_statements(
+        self,
+        original,
+        updated,
+        call: cst.Call,
+        target: cst.BaseAssignTargetExpression,
+        client: str | None,
+    ):
+        """The statements replacing a connect: `target = MilvusClient(...)`, the kept ORM
+        connect when ORM code still needs it, and `global client` for a named client."""
+        line, col = self.model.position(call)
+        label = client or code_of(target)
+        bound = bind(call, CONNECT_PARAMS)
+        assert not isinstance(bound, Refuse)  # connect_problem() checked it
         uri, needs_db = _uri_arg(bound)
         if uri is None:
             uri = cst.parse_expression('os.getenv("MILVUS_URI", "http://localhost:19530")')
@@ -210,7 +266,7 @@ class _Transformer(cst.CSTTransformer):
         new_call = cst.Call(func=cst.Name("MilvusClient"), args=args)
         leading = getattr(original, "leading_lines", [])
         assign = cst.SimpleStatementLine(
-            body=[cst.Assign(targets=[cst.AssignTarget(cst.Name(client))], value=new_call)],
+            body=[cst.Assign(targets=[cst.AssignTarget(target)], value=new_call)],
             leading_lines=leading,
             trailing_whitespace=getattr(original, "trailing_whitespace", cst.TrailingWhitespace()),
         )
@@ -226,7 +282,7 @@ class _Transformer(cst.CSTTransformer):
                 "ORM code that needs this connection is left in the module: "
                 "connections.connect() kept next to the new client",
             )
-        if self._in_function(original):
+        if client is not None and self._in_function(original):
             glob = cst.SimpleStatementLine(
                 body=[cst.Global(names=[cst.NameItem(cst.Name(client))])]
             )
@@ -248,7 +304,7 @@ class _Transformer(cst.CSTTransformer):
                 )
             )
         self.ctx.record_change(
-            line, CONNECT.code, f"connections.connect() -> {client} = MilvusClient(...)"
+            line, CONNECT.code, f"connections.connect() -> {label} = MilvusClient(...)"
         )
         return cst.FlattenSentinel(statements)
 
@@ -257,6 +313,8 @@ class _Transformer(cst.CSTTransformer):
         alias: str | None = "default"
         if call.args:
             alias = self.model.literal(call.args[0].value)
+        if alias is None and self.registry is not None:
+            return self._registry_disconnect(original, updated, call, name)
         client = self.model.client_for(alias)
         if client is None:
             self.ctx.report(
@@ -280,6 +338,36 @@ class _Transformer(cst.CSTTransformer):
                     close.with_changes(leading_lines=[]),
                 ]
             )
+        return close
+
+    def _registry_disconnect(self, original, updated, call: cst.Call, name: str):
+        """`if alias in milvus_clients: milvus_clients.pop(alias).close()`: the ORM's
+        disconnect ignored an alias it did not know."""
+        assert self.registry is not None
+        line, col = self.model.position(call)
+        key = alias_expr(call)
+        problem = ""
+        if key is None or not is_pure_alias(key):
+            problem = "the alias is not a name or attribute"
+        elif not isinstance(original, cst.SimpleStatementLine):
+            problem = "not a statement line of its own"
+        if problem:
+            self.ctx.report(line, col, DISCONNECT.code, f"{name}() left as ORM code: {problem}")
+            return updated
+        assert key is not None
+        if not self.ctx.may_rewrite(line, DISCONNECT.code):
+            return updated
+        if self.keep_orm and self.registry.declared:
+            return updated
+        alias = code_of(key)
+        registry = self.registry.name
+        close = cst.parse_statement(
+            f"if {alias} in {registry}:\n    {registry}.pop({alias}).close()\n"
+        ).with_changes(leading_lines=original.leading_lines)
+        self.registry_used = True
+        self.ctx.record_change(line, DISCONNECT.code, f"{name}() -> {registry}.pop(...).close()")
+        if self.keep_orm:
+            return cst.FlattenSentinel([updated, close.with_changes(leading_lines=[])])
         return close
 
     def _is_connect_statement(self, call: cst.Call | None) -> bool:

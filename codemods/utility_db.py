@@ -14,6 +14,7 @@ import libcst as cst
 
 from codemods.analysis import OrmModel, model_of
 from codemods.base import Applicability, RuleInfo
+from codemods.connection_registry import Registry, registry_of, use_problem
 from codemods.context import MigrationContext
 from codemods.rewrite import (
     FStringTracker,
@@ -234,6 +235,7 @@ class _Transformer(FStringTracker, cst.CSTTransformer):
         self.model = model
         self.ctx = ctx
         self._drop: set[cst.Call] = set()
+        self.registry: Registry | None = registry_of(model)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         name = self.model.call_name(original)
@@ -349,9 +351,25 @@ class _Transformer(FStringTracker, cst.CSTTransformer):
     ) -> str | None:
         """The client for the call's connection alias, or None after reporting that there is
         none."""
-        alias = self._alias(original, params)
+        using = self._using(original, params)
+        alias = self.model.alias_of_using(using)
+        if alias is None and using is not None and self.registry is not None:
+            # A variable alias: the module's connects fill a registry by alias value.
+            problem = use_problem(self.model, original, using.value)
+            if not problem:
+                return self.registry.client(using.value)
+            self.ctx.report(line, col, code, f"`{name}()` left as ORM code: {problem}")
+            return None
         client = self.model.client_for(alias)
-        if client is None:
+        if client is None and alias is None:
+            self.ctx.report(
+                line,
+                col,
+                code,
+                f"`{name}()` left as ORM code: the connection alias is not a literal and the "
+                "module's connects do not fill an alias registry (see MM101)",
+            )
+        elif client is None:
             self.ctx.report(
                 line,
                 col,
@@ -361,12 +379,11 @@ class _Transformer(FStringTracker, cst.CSTTransformer):
             )
         return client
 
-    def _alias(self, original: cst.Call, params: tuple[str, ...]) -> str | None:
-        """The call's connection alias, read from the original node: the model resolves
+    def _using(self, original: cst.Call, params: tuple[str, ...]) -> cst.Arg | None:
+        """The call's `using` argument, read from the original node: the model resolves
         names and `self.alias` through metadata, which only the original tree has."""
         bound = bind(original, params)
-        using = None if isinstance(bound, Refuse) else bound.named.get("using")
-        return self.model.alias_of_using(using)
+        return None if isinstance(bound, Refuse) else bound.named.get("using")
 
     def leave_SimpleStatementLine(self, original, updated):
         if (

@@ -1,0 +1,203 @@
+"""Connections whose alias is not a literal: a module-level `{alias: MilvusClient}` registry.
+
+The ORM keeps one global alias -> connection registry, so `connections.connect(alias=conn,
+...)` with `conn` a parameter or `self.alias` cannot become one named client. Its faithful
+translation is a registry of our own, keyed by the same runtime alias value:
+
+    milvus_clients: dict[str, MilvusClient] = {}
+    milvus_clients[conn] = MilvusClient(uri=f"http://{host}:{port}")   # connect
+    milvus_clients[conn].create_user(user_name=user, password=password)  # utility.x(using=conn)
+    if conn in milvus_clients:                                          # disconnect(conn)
+        milvus_clients.pop(conn).close()
+
+This is only equivalent when the registry holds every alias that the module's variable-alias
+uses can name, so it is used only when (`registry_of`):
+
+- every `connections.connect` in the module has a non-literal alias (a literal-alias connect
+  binds a named client instead, and a variable use could name that alias), is a statement of
+  its own with arguments MM101 can map (no `**kwargs`, no grpc:// URI) and is not in an
+  `async def`;
+- the alias expressions are names or attribute chains (no side effects: the key is evaluated
+  before the call's other arguments, while the ORM evaluated `using=` among them);
+- at least one utility/db call has a variable `using=` (otherwise nothing would use it).
+
+A module without any connect gets no registry: its aliases come from another module.
+
+Known differences, all on paths where the ORM program raises: a use before its connect raises
+KeyError instead of ConnectionNotExistException (so a use inside a `try` whose handlers do not
+catch every Exception is left alone), and a second connect of a live alias with other
+arguments replaces the client where the ORM raised ConnectionConfigException. The literal-alias
+rewrite has the same two differences (NameError, rebinding).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import libcst as cst
+
+from codemods.analysis import CONNECT_PARAMS, OrmModel, connect_alias
+from codemods.rewrite import Refuse, bind, code_of, string_value
+
+REGISTRY_BASE = "milvus_clients"
+
+
+@dataclass(frozen=True)
+class Registry:
+    name: str
+    declared: bool  # the module already holds the declaration (a second run)
+
+    def client(self, key: cst.BaseExpression) -> str:
+        """The client expression for alias expression `key`."""
+        return f"{self.name}[{code_of(key)}]"
+
+    def declaration(self) -> cst.SimpleStatementLine:
+        return cst.parse_statement(f"{self.name}: dict[str, MilvusClient] = {{}}\n")  # type: ignore[return-value]
+
+
+def registry_name(source: str) -> tuple[str, bool]:
+    """A registry name the original text does not use (or uses only for our declaration),
+    chosen from the original text so every codemod and every run agree."""
+    for i in range(1, 100):
+        name = REGISTRY_BASE if i == 1 else f"{REGISTRY_BASE}_{i}"
+        declared = f"{name}: dict[str, MilvusClient] = {{}}" in source
+        if declared or not re.search(rf"\b{name}\b", source):
+            return name, declared
+    return f"{REGISTRY_BASE}_100", False  # pragma: no cover - names taken
+
+
+def is_pure_alias(expr: cst.BaseExpression) -> bool:
+    """A name or an attribute chain on a name: reading it twice gives the same value."""
+    if isinstance(expr, cst.Name):
+        return True
+    return isinstance(expr, cst.Attribute) and is_pure_alias(expr.value)
+
+
+def alias_expr(call: cst.Call) -> cst.BaseExpression | None:
+    """The alias argument of a connect()/disconnect() call (None: absent or `*`/`**`)."""
+    for i, arg in enumerate(call.args):
+        if arg.star:
+            return None
+        if arg.keyword is not None and arg.keyword.value == "alias":
+            return arg.value
+        if arg.keyword is None and i == 0:
+            return arg.value
+    return None
+
+
+def in_async_function(model: OrmModel, node: cst.CSTNode) -> bool:
+    current = model.parent(node)
+    while current is not None:
+        if isinstance(current, cst.FunctionDef):
+            if current.asynchronous is not None:
+                return True
+        current = model.parent(current)
+    return False
+
+
+def variable_connect_problem(model: OrmModel, call: cst.Call) -> str:
+    """Why a connect() with a non-literal alias cannot go into the registry ('' if it can)."""
+    if any(arg.star for arg in call.args):
+        return "connect(**kwargs): the alias and address are not visible"
+    alias = alias_expr(call)
+    if alias is None or not is_pure_alias(alias):
+        return "the alias is not a name or attribute"
+    if model.connect_statement(call) is None:
+        return "not a statement of its own or a plain assignment"
+    if in_async_function(model, call):
+        return "inside an async function"
+    bound = bind(call, CONNECT_PARAMS)
+    if isinstance(bound, Refuse):
+        return bound.reason
+    for arg in bound.extra:
+        if arg.keyword is not None and arg.keyword.value == "uri":
+            uri = string_value(arg.value)
+            if uri is not None and uri.startswith("grpc://"):
+                return "MilvusClient rejects grpc:// URIs"
+    if not model.ctx.may_rewrite(model.line(call), "MM101"):
+        return "suppressed, or rule MM101 disabled"
+    return ""
+
+
+def _connects_fit(model: OrmModel) -> bool:
+    if not model.connect_calls:
+        return False
+    for call in model.connect_calls:
+        if connect_alias(call, model.literal) is not None:
+            return False
+        if variable_connect_problem(model, call):
+            return False
+    return True
+
+
+def _has_variable_use(model: OrmModel) -> bool:
+    for node, name in model.canonical_of.items():
+        if not name.startswith(("utility.", "db.")):
+            continue
+        call = model.parent(node)
+        if not isinstance(call, cst.Call) or call.func is not node:
+            continue
+        for arg in call.args:
+            if arg.keyword is not None and arg.keyword.value == "using":
+                if model.literal(arg.value) is None and is_pure_alias(arg.value):
+                    return True
+    return False
+
+
+def registry_of(model: OrmModel) -> Registry | None:
+    """The module's alias registry, or None when variable aliases stay ORM (see above)."""
+    if not _connects_fit(model):
+        return None
+    name, declared = registry_name(model.ctx.source)
+    # After the utility rule rewrote the uses, the tree only shows the registry's name.
+    if not (_has_variable_use(model) or model.is_name_used(name)):
+        return None
+    return Registry(name, declared)
+
+
+def use_problem(model: OrmModel, call: cst.Call, key: cst.BaseExpression) -> str:
+    """Why a use with a variable alias `key` stays ORM even with a registry ('' if none)."""
+    if not is_pure_alias(key):
+        return "the connection alias is not a name or attribute"
+    if in_async_function(model, call):
+        return "inside an async function"
+    if _inside_narrow_try(model, call):
+        return (
+            "inside a try whose handlers do not catch every Exception: an unknown alias "
+            "raises KeyError from the registry, ConnectionNotExistException from the ORM"
+        )
+    return ""
+
+
+def _inside_narrow_try(model: OrmModel, node: cst.CSTNode) -> bool:
+    current = model.parent(node)
+    child: cst.CSTNode = node
+    while current is not None and not isinstance(current, (cst.FunctionDef, cst.Module)):
+        if isinstance(current, (cst.Try, cst.TryStar)) and child is current.body:
+            for handler in current.handlers:
+                kind = handler.type
+                if kind is None:
+                    continue
+                if isinstance(kind, cst.Name) and kind.value in ("Exception", "BaseException"):
+                    continue
+                return True
+        child, current = current, model.parent(current)
+    return False
+
+
+def insert_declaration(module: cst.Module, registry: Registry) -> cst.Module:
+    """`NAME: dict[str, MilvusClient] = {}` after the module's leading docstring and imports."""
+    body = list(module.body)
+    index = 0
+    for i, stmt in enumerate(body):
+        if isinstance(stmt, cst.SimpleStatementLine) and all(
+            isinstance(s, (cst.Import, cst.ImportFrom))
+            or (isinstance(s, cst.Expr) and isinstance(s.value, cst.SimpleString))
+            for s in stmt.body
+        ):
+            index = i + 1
+            continue
+        break
+    body.insert(index, registry.declaration().with_changes(leading_lines=[cst.EmptyLine()]))
+    return module.with_changes(body=body)
