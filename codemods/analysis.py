@@ -947,6 +947,9 @@ class OrmModel:
     def statement_of(self, call: cst.Call) -> cst.SimpleStatementLine | None:
         return self._statement_of(call)
 
+    def inside_exception_check(self, node: cst.CSTNode) -> bool:
+        return self._inside_exception_check(node)
+
     def _use_problem(
         self,
         node: cst.CSTNode,

@@ -26,6 +26,8 @@ class CollectionCallTransformer(FStringTracker, cst.CSTTransformer):
         self.methods = methods
         self.properties = properties or {}
         self._statements: dict[cst.Call, Rewrite] = {}
+        # statement line -> statements a rewrite of a call inside it needs to run first
+        self._before: dict[cst.SimpleStatementLine, list[cst.BaseStatement]] = {}
 
     # -- method calls -------------------------------------------------------------------
 
@@ -66,12 +68,19 @@ class CollectionCallTransformer(FStringTracker, cst.CSTTransformer):
         if result.statements:
             self._statements[original] = result
             return updated
+        if result.before:
+            line_node = statement_slot(self.model, original)
+            assert isinstance(line_node, cst.SimpleStatementLine)  # the converter checked it
+            self._before.setdefault(line_node, []).extend(result.before)
         assert result.expr is not None
         return fit_in_fstring(result.expr, self.fquotes)
 
     def leave_SimpleStatementLine(
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
     ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+        before = self._before.get(original)
+        if before:
+            return flatten_statements(updated, [*before, updated.with_changes(leading_lines=[])])
         if len(original.body) != 1 or not isinstance(original.body[0], cst.Expr):
             return updated
         call = original.body[0].value
@@ -127,6 +136,41 @@ class CollectionCallTransformer(FStringTracker, cst.CSTTransformer):
         else:
             message = f"`{label}` left as ORM code: {ref.refusal}"
         self.ctx.report(line, col, code, message, "migrate the collection's uses by hand")
+
+
+# Expressions whose parts run conditionally, repeatedly or later: a statement placed before
+# the enclosing line would run where the original call might not (or more often).
+_DEFERRING: dict[type[cst.CSTNode], str] = {
+    cst.Lambda: "a lambda",
+    cst.ListComp: "a comprehension",
+    cst.SetComp: "a comprehension",
+    cst.DictComp: "a comprehension",
+    cst.GeneratorExp: "a generator expression",
+    cst.IfExp: "a conditional expression",
+    cst.BooleanOperation: "an `and`/`or` operand",
+}
+
+
+def statement_slot(model: OrmModel, call: cst.Call) -> cst.SimpleStatementLine | str:
+    """The statement line a statement may be inserted before so that it runs exactly once,
+    right before `call`; else why not. Only a line of one statement in a block qualifies (a
+    one-line compound statement such as `if x: f()` has no line of its own), and the call must
+    not sit in a lambda, comprehension, conditional expression or `and`/`or` operand."""
+    node: cst.CSTNode | None = model.parent(call)
+    while node is not None and not isinstance(node, cst.BaseSmallStatement):
+        kind = _DEFERRING.get(type(node))
+        if kind is not None:
+            return f"the call is inside {kind}: a statement before it would change when it runs"
+        node = model.parent(node)
+    line = model.parent(node) if node is not None else None
+    if not isinstance(line, cst.SimpleStatementLine):
+        return (
+            "the call is not in a statement line of its own (a one-line `if x: ...` body or "
+            "a compound statement's header)"
+        )
+    if len(line.body) != 1:
+        return "the call shares its line with other statements"
+    return line
 
 
 def flatten_statements(

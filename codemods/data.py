@@ -1,8 +1,9 @@
 """MM130-MM132: insert / upsert / delete on a Collection become MilvusClient data calls.
 
 Always keyword arguments (trap 1: a positional `delete(name, expr)` binds `expr` to `ids`
-and silently deletes nothing). Column lists become rows when the schema's field order is
-visible in the module (trap 4); DataFrames become `df.to_dict("records")`.
+and silently deletes nothing). Column lists become rows (trap 4) in the schema's field order:
+literal when the schema is visible in the module, else read from the server just before the
+call; DataFrames become `df.to_dict("records")`.
 """
 
 from __future__ import annotations
@@ -11,19 +12,35 @@ import libcst as cst
 
 from codemods.analysis import MethodRule
 from codemods.base import Applicability, RuleInfo
-from codemods.collection_calls import CollectionCallCodemod
-from codemods.rewrite import Env, Refuse, Rewrite, bind, client_call, copy_args, kwarg
+from codemods.collection_calls import CollectionCallCodemod, statement_slot
+from codemods.rewrite import (
+    Bound,
+    Env,
+    Refuse,
+    Result,
+    Rewrite,
+    bind,
+    client_call,
+    copy_args,
+    kwarg,
+)
 
 INSERT = RuleInfo(
     code="MM130",
     title="Collection.insert/upsert -> client.insert/upsert",
     description=(
         'Row lists, single dicts and DataFrames (`df.to_dict("records")`) are passed as '
-        "`data=`; column lists become rows when the schema's field order is visible in the "
-        "module (skipping an auto_id primary key), else the site is reported. Arguments are "
-        "always keywords: MilvusClient's second positional slot is `timeout`, not "
-        "`partition_name`. When the data's shape is not visible, rows are assumed and a note "
-        "is reported."
+        "`data=`; column lists become rows in the schema's field order (skipping an auto_id "
+        "primary key on insert, and function outputs such as BM25's). When the schema is not "
+        "visible in the module, a statement before the call reads that order from "
+        "`describe_collection()` once, by the ORM's rule, and the rows are built with "
+        "`zip(..., strict=True)`. This is safe: valid data is stored exactly as the ORM stores "
+        "it, and a column count or length mismatch still fails before anything is sent (as "
+        "ValueError, not the ORM's MilvusException, so a call inside try/except is reported "
+        "instead, as is one where a statement cannot go before it: a lambda, a comprehension, "
+        "a conditional or `and`/`or` operand, a one-line `if`). Arguments are always keywords: "
+        "MilvusClient's second positional slot is `timeout`, not `partition_name`. When the "
+        "data's shape is not visible, rows are assumed and a note is reported."
     ),
     applicability=Applicability.SAFE,
     before='col = Collection("books")\ncol.insert(rows, "p1")\n',
@@ -73,10 +90,7 @@ def _convert_write(method: str):
         elif shape == "columns":
             names = model.insert_field_names(env.name) if model is not None else None
             if names is None:
-                return Refuse(
-                    "column-based data needs the schema's field order, which is not visible here",
-                    f"client.{method}(collection_name=..., data=[dict(zip(field_names, r)) for r in zip(*columns)])",
-                )
+                return _runtime_columns(method, call, bound, data, env)
             data_expr = _columns_to_rows(data, names)
         else:
             data_expr = data
@@ -100,14 +114,72 @@ def _convert_write(method: str):
     return convert
 
 
-def _columns_to_rows(data: cst.BaseExpression, names: list[str]) -> cst.BaseExpression:
-    fields = "[" + ", ".join(repr(n).replace("'", '"') for n in names) + "]"
+def _runtime_columns(
+    method: str, call: cst.Call, bound: Bound, data: cst.BaseExpression, env: Env
+) -> Result:
+    """Column data for a collection whose schema is not visible: read the field order from
+    the server just before the call, with the ORM's rule (schema fields minus function outputs,
+    and for insert minus an auto_id primary key; upsert takes the primary key column even
+    with auto_id). `strict=True` keeps the ORM's refusal of a column count or column lengths
+    that do not match (ValueError instead of MilvusException, before anything is sent)."""
+    unsupported = "column-based data needs the schema's field order, which is not visible here"
+    suggestion = (
+        f"read the field names from {env.client}.describe_collection() in a statement before "
+        f"the call, then {env.client}.{method}(collection_name=..., "
+        "data=[dict(zip(field_names, values, strict=True))"
+        " for values in zip(*columns, strict=True)])"
+    )
+    model = env.model
+    if model is None or env.original is None:
+        return Refuse(unsupported, suggestion)
+    slot = statement_slot(model, env.original)
+    if isinstance(slot, str):
+        return Refuse(f"{unsupported}, and {slot}", suggestion)
+    if model.inside_exception_check(env.original):
+        return Refuse(
+            f"{unsupported}, and the call is inside try/except: a mismatch would raise "
+            "ValueError instead of the ORM's MilvusException",
+            suggestion,
+        )
+    var = env.fresh_name("field_names")
+    keep = 'not field.get("is_function_output")'
+    if method == "insert":
+        keep = f'not field.get("auto_id") and {keep}'
+    describe = f"{env.client}.describe_collection(collection_name={_code(env.name)})"
+    prefix = cst.parse_statement(
+        f'{var} = [\n    field["name"]\n    for field in {describe}["fields"]\n    if {keep}\n]\n'
+    )
+    args = [
+        kwarg("collection_name", env.name),
+        kwarg("data", _columns_to_rows(data, var, strict=True)),
+        *copy_args(bound, [("partition_name", "partition_name"), ("timeout", "timeout")]),
+        *bound.extra,
+    ]
+    return Rewrite(
+        expr=client_call(env.client, method, args, call),
+        before=(prefix,),
+        summary=(
+            f"{method}(columns) -> {env.client}.{method}(collection_name=..., data=rows), "
+            "field order read with describe_collection()"
+        ),
+    )
+
+
+def _columns_to_rows(
+    data: cst.BaseExpression, names: list[str] | str, strict: bool = False
+) -> cst.BaseExpression:
+    """Rows from columns; `names` is the field list, or the variable that holds it."""
+    if isinstance(names, str):
+        fields = names
+    else:
+        fields = "[" + ", ".join(repr(n).replace("'", '"') for n in names) + "]"
+    tail = ", strict=True" if strict else ""
     if isinstance(data, cst.List):
         columns = ", ".join(_code(e.value) for e in data.elements)
-        source = f"zip({columns})"
+        source = f"zip({columns}{tail})"
     else:
-        source = f"zip(*{_code(data)})"
-    return cst.parse_expression(f"[dict(zip({fields}, values)) for values in {source}]")
+        source = f"zip(*{_code(data)}{tail})"
+    return cst.parse_expression(f"[dict(zip({fields}, values{tail})) for values in {source}]")
 
 
 def _convert_delete(call: cst.Call, env: Env) -> Rewrite | Refuse:

@@ -20,6 +20,9 @@ class Rewrite:
 
     expr: cst.BaseExpression | None = None
     statements: tuple[cst.BaseStatement, ...] = ()
+    # Statements run just before the statement holding the call (with `expr` replacing the
+    # call); the converter checks that the call sits where that keeps the evaluation order.
+    before: tuple[cst.BaseStatement, ...] = ()
     summary: str = ""
     unsafe: bool = False
     note: str = ""  # a caveat reported even though the rewrite is applied
