@@ -4,7 +4,7 @@ The ORM keeps one global alias -> connection registry, so `connections.connect(a
 ...)` with `conn` a parameter or `self.alias` cannot become one named client. Its faithful
 translation is a registry of our own, keyed by the same runtime alias value:
 
-    milvus_clients: dict[str, MilvusClient] = {}
+    milvus_clients: dict[str, "MilvusClient"] = {}
     milvus_clients[conn] = MilvusClient(uri=f"http://{host}:{port}")   # connect
     milvus_clients[conn].create_user(user_name=user, password=password)  # utility.x(using=conn)
     if conn in milvus_clients:                                          # disconnect(conn)
@@ -53,7 +53,14 @@ class Registry:
         return f"{self.name}[{code_of(key)}]"
 
     def declaration(self) -> cst.SimpleStatementLine:
-        return cst.parse_statement(f"{self.name}: dict[str, MilvusClient] = {{}}\n")  # type: ignore[return-value]
+        return cst.parse_statement(declaration_text(self.name) + "\n")  # type: ignore[return-value]
+
+
+def declaration_text(name: str) -> str:
+    # "MilvusClient" is quoted: the declaration goes right after the leading imports, and the
+    # name may only be imported further down (after a sys.path tweak, in a try); a module-level
+    # annotation is evaluated at import time.
+    return f'{name}: dict[str, "MilvusClient"] = {{}}'
 
 
 def registry_name(source: str) -> tuple[str, bool]:
@@ -61,7 +68,7 @@ def registry_name(source: str) -> tuple[str, bool]:
     chosen from the original text so every codemod and every run agree."""
     for i in range(1, 100):
         name = REGISTRY_BASE if i == 1 else f"{REGISTRY_BASE}_{i}"
-        declared = f"{name}: dict[str, MilvusClient] = {{}}" in source
+        declared = declaration_text(name) in source
         if declared or not re.search(rf"\b{name}\b", source):
             return name, declared
     return f"{REGISTRY_BASE}_100", False  # pragma: no cover - names taken

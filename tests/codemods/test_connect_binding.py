@@ -415,7 +415,7 @@ def test_an_alias_attribute_stored_twice_is_not_a_literal():
         """
         from pymilvus import MilvusClient
 
-        milvus_clients: dict[str, MilvusClient] = {}
+        milvus_clients: dict[str, "MilvusClient"] = {}
 
 
         class Store:

@@ -26,7 +26,7 @@ def test_parameter_alias_fills_a_registry_and_uses_look_it_up():
         """
         from pymilvus import MilvusClient
 
-        milvus_clients: dict[str, MilvusClient] = {}
+        milvus_clients: dict[str, "MilvusClient"] = {}
 
         def connect_as(conn, host, port, user, pw):
             milvus_clients[conn] = MilvusClient(uri=f"http://{host}:{port}", user=user, password=pw)
@@ -68,7 +68,7 @@ def test_attribute_alias_and_disconnect_of_a_possibly_unknown_alias():
         """
         from pymilvus import MilvusClient
 
-        milvus_clients: dict[str, MilvusClient] = {}
+        milvus_clients: dict[str, "MilvusClient"] = {}
 
         class Connection:
             def __init__(self, alias, uri):
@@ -103,7 +103,7 @@ def test_orm_left_in_the_module_keeps_the_connect_next_to_the_registry():
         """
         from pymilvus import MilvusClient, connections, utility
 
-        milvus_clients: dict[str, MilvusClient] = {}
+        milvus_clients: dict[str, "MilvusClient"] = {}
 
         def connect(name, uri):
             connections.connect(alias=name, uri=uri)
@@ -130,7 +130,7 @@ def test_registry_name_avoids_a_name_the_module_uses():
         """
         from pymilvus import MilvusClient
 
-        milvus_clients_2: dict[str, MilvusClient] = {}
+        milvus_clients_2: dict[str, "MilvusClient"] = {}
         milvus_clients = ["mine"]
 
         def connect(name):
@@ -211,7 +211,7 @@ def test_use_inside_a_narrow_try_stays_orm():
         """
         from pymilvus import MilvusClient, MilvusException, connections, utility
 
-        milvus_clients: dict[str, MilvusClient] = {}
+        milvus_clients: dict[str, "MilvusClient"] = {}
 
         def connect(name):
             connections.connect(alias=name, uri="http://h:1")
@@ -247,7 +247,7 @@ def test_use_inside_a_try_catching_exception_is_rewritten():
         """
         from pymilvus import MilvusClient
 
-        milvus_clients: dict[str, MilvusClient] = {}
+        milvus_clients: dict[str, "MilvusClient"] = {}
 
         def connect(name):
             milvus_clients[name] = MilvusClient(uri="http://h:1")
@@ -277,7 +277,7 @@ def test_alias_computed_by_a_call_stays_orm():
         """
         from pymilvus import MilvusClient, connections, utility
 
-        milvus_clients: dict[str, MilvusClient] = {}
+        milvus_clients: dict[str, "MilvusClient"] = {}
 
         def connect(name):
             connections.connect(alias=name, uri="http://h:1")
