@@ -17,10 +17,13 @@ an earlier one. Codemods never match ORM names by string: they ask `canonical()`
 
 Collections: a `Collection(...)` held by a module/function variable, by `self.<attr>` in a
 class, or passed in as a parameter typed `Collection` (or named like one) becomes a
-*binding*. A binding is migrated as a whole (its constructor turns into the collection name
-and every use into a client call) only when every use of it is convertible; otherwise all of
-it stays ORM code and is reported, so the output never mixes a string name with ORM method
-calls.
+*binding*. So does a variable assigned the result of a module function that returns a
+Collection it constructs (`x = make(...)`), and `self.<attr>` assigned a tracked variable
+(`self._coll = coll`): each is tied to the collection it holds, and the two are migrated
+together or not at all. A binding is migrated as a whole (its constructor turns into the
+collection name and every use into a client call) only when every use of it is convertible;
+otherwise all of it stays ORM code and is reported, so the output never mixes a string name
+with ORM method calls.
 """
 
 from __future__ import annotations
