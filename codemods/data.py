@@ -31,10 +31,10 @@ INSERT = RuleInfo(
     description=(
         'Row lists, single dicts and DataFrames (`df.to_dict("records")`) are passed as '
         "`data=`; column lists become rows in the schema's field order (skipping an auto_id "
-        "primary key on insert, and function outputs such as BM25's). When the schema is not "
-        "visible in the module, a statement before the call reads that order from "
-        "`describe_collection()` once, by the ORM's rule, and the rows are built with "
-        "`zip(..., strict=True)`. This is safe: valid data is stored exactly as the ORM stores "
+        "primary key on insert, and function outputs such as BM25's), built with "
+        "`zip(..., strict=True)`. When the schema is not visible in the module, a statement "
+        "before the call reads that order from `describe_collection()` once, by the ORM's "
+        "rule. This is safe: valid data is stored exactly as the ORM stores "
         "it, and a column count or length mismatch still fails before anything is sent (as "
         "ValueError, not the ORM's MilvusException, so a call inside try/except is reported "
         "instead, as is one where a statement cannot go before it: a lambda, a comprehension, "
@@ -151,7 +151,7 @@ def _runtime_columns(
     )
     args = [
         kwarg("collection_name", env.name),
-        kwarg("data", _columns_to_rows(data, var, strict=True)),
+        kwarg("data", _columns_to_rows(data, var)),
         *copy_args(bound, [("partition_name", "partition_name"), ("timeout", "timeout")]),
         *bound.extra,
     ]
@@ -165,15 +165,15 @@ def _runtime_columns(
     )
 
 
-def _columns_to_rows(
-    data: cst.BaseExpression, names: list[str] | str, strict: bool = False
-) -> cst.BaseExpression:
-    """Rows from columns; `names` is the field list, or the variable that holds it."""
+def _columns_to_rows(data: cst.BaseExpression, names: list[str] | str) -> cst.BaseExpression:
+    """Rows from columns; `names` is the field list, or the variable that holds it. Both zips
+    are strict: the ORM refuses a column count other than the field count, and the server
+    columns of unequal length, where a plain zip would silently drop values."""
     if isinstance(names, str):
         fields = names
     else:
         fields = "[" + ", ".join(repr(n).replace("'", '"') for n in names) + "]"
-    tail = ", strict=True" if strict else ""
+    tail = ", strict=True"
     if isinstance(data, cst.List):
         columns = ", ".join(_code(e.value) for e in data.elements)
         source = f"zip({columns}{tail})"

@@ -44,7 +44,8 @@ def test_columns_with_visible_schema_become_rows():
         'c = "x"\n'
         "if not client.has_collection(collection_name=c):\n"
         "    client.create_collection(collection_name=c, schema=CollectionSchema(fields))\n"
-        'client.insert(collection_name=c, data=[dict(zip(["a"], values)) for values in zip([1, 2, 3])])\n'
+        'client.insert(collection_name=c, data=[dict(zip(["a"], values, strict=True)) '
+        "for values in zip([1, 2, 3], strict=True)])\n"
     )
     check(src, out, ignore=("MM190",))  # the schema rewrite has its own tests
 

@@ -183,7 +183,8 @@ def test_schema_inline_in_collection_is_built_where_the_fields_were():
         + 'users = "users"\n'
         + "if not client.has_collection(collection_name=users):\n"
         + "    client.create_collection(collection_name=users, schema=schema)\n"
-        + 'client.insert(collection_name=users, data=[dict(zip(["id", "vec"], values)) for values in zip([1, 2], [[0.1, 0.2], [0.3, 0.4]])])\n',
+        + 'client.insert(collection_name=users, data=[dict(zip(["id", "vec"], values, strict=True)) '
+        + "for values in zip([1, 2], [[0.1, 0.2], [0.3, 0.4]], strict=True)])\n",
     )
 
 
