@@ -29,8 +29,9 @@ with ORM method calls.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import libcst as cst
 from libcst.metadata import (
@@ -45,6 +46,8 @@ from libcst.metadata import (
 from codemods.context import MigrationContext
 from codemods.orm_names import ORM_UTILITY_FUNCTIONS, PURE_UTILITY_FUNCTIONS
 from codemods.rewrite import Env, Refuse, Rewrite, bind, string_value
+
+_Located = TypeVar("_Located")  # a libcst Assignment or Access: both carry `.node`
 
 # ---- canonical ORM names ---------------------------------------------------------------
 
@@ -256,6 +259,22 @@ class OrmModel:
                     self._strip_name.update(nodes)
         return self._strip_name
 
+    # -- deterministic order ------------------------------------------------------------
+    # libcst keeps scopes and assignments in sets; walking them in source order makes the
+    # bindings, and so the findings that cite "(line N)", the same on every run.
+
+    def _source_key(self, node: object) -> tuple[int, int]:
+        pos = self.positions.get(node) if node is not None else None  # type: ignore[arg-type]
+        return (pos.start.line, pos.start.column) if pos is not None else (0, 0)
+
+    def ordered_scopes(self) -> list[Scope]:
+        scopes = {id(s): s for s in self.scopes.values() if s is not None}
+        return sorted(scopes.values(), key=lambda s: self._source_key(getattr(s, "node", None)))
+
+    def in_source_order(self, items: Iterable[_Located]) -> list[_Located]:
+        """Assignments or accesses (anything with a `.node`), sorted by where the node is."""
+        return sorted(items, key=lambda a: self._source_key(getattr(a, "node", None)))
+
     # -- names --------------------------------------------------------------------------
 
     def canonical(self, node: cst.CSTNode) -> str | None:
@@ -376,7 +395,7 @@ class OrmModel:
         return candidates[-1]  # pragma: no cover - a hundred names taken
 
     def _bound_only_to_client(self, name: str) -> bool:
-        for scope in {s for s in self.scopes.values() if s is not None}:
+        for scope in self.ordered_scopes():
             for assignment in scope.assignments:
                 if assignment.name != name:
                     continue
@@ -504,8 +523,8 @@ class OrmModel:
 
     def _find_bindings(self) -> None:
         groups: dict[tuple[Scope, str], list[cst.CSTNode]] = {}
-        for scope in {s for s in self.scopes.values() if s is not None}:
-            for assignment in scope.assignments:
+        for scope in self.ordered_scopes():
+            for assignment in self.in_source_order(scope.assignments):
                 groups.setdefault((scope, assignment.name), [])
         for (scope, name), _ in groups.items():
             binding = self._name_binding(scope, name)
@@ -514,7 +533,7 @@ class OrmModel:
         self._attr_bindings()
 
     def _name_binding(self, scope: Scope, name: str) -> CollectionBinding | None:
-        assignments = list(scope.assignments[name])
+        assignments = self.in_source_order(scope.assignments[name])
         if not assignments or isinstance(scope, cst.metadata.ClassScope):
             return None
         ctors: list[cst.Call] = []
@@ -554,7 +573,7 @@ class OrmModel:
             factory_calls=factory_calls,
         )
         for assignment in assignments:
-            for access in assignment.references:
+            for access in self.in_source_order(assignment.references):
                 self._binding_of_node[access.node] = binding
                 binding.uses.append(Use(access.node, True))
         return binding
@@ -675,7 +694,7 @@ class OrmModel:
     def _param_used_as_collection(self, param: cst.Param) -> bool:
         scope = self.scopes.get(param.name)
         func_scope = None
-        for s in {s for s in self.scopes.values() if s is not None}:
+        for s in self.ordered_scopes():
             for a in s.assignments:
                 if getattr(a, "node", None) is param:
                     func_scope = s
@@ -1181,11 +1200,11 @@ def lookup_target(self: OrmModel, call: cst.Call) -> cst.Name | None:
 
 
 def _partition_bindings(self: OrmModel) -> None:
-    for scope in {s for s in self.scopes.values() if s is not None}:
+    for scope in self.ordered_scopes():
         if isinstance(scope, cst.metadata.ClassScope):
             continue
-        for name in {a.name for a in scope.assignments}:
-            assignments = list(scope.assignments[name])
+        for name in dict.fromkeys(a.name for a in self.in_source_order(scope.assignments)):
+            assignments = self.in_source_order(scope.assignments[name])
             values = [self._assigned_value(getattr(a, "node", None)) for a in assignments]
             if len(values) != 1:
                 continue
@@ -1199,7 +1218,9 @@ def _partition_bindings(self: OrmModel) -> None:
             else:
                 continue
             assert isinstance(ctor, cst.Call)
-            accesses = [access.node for a in assignments for access in a.references]
+            accesses = [
+                access.node for a in assignments for access in self.in_source_order(a.references)
+            ]
             for node in accesses:
                 binding.uses.append(node)
                 self._partition_of_node[node] = binding
