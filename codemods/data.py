@@ -32,7 +32,8 @@ INSERT = RuleInfo(
         'Row lists, single dicts and DataFrames (`df.to_dict("records")`) are passed as '
         "`data=`; column lists become rows in the schema's field order (skipping an auto_id "
         "primary key on insert, and function outputs such as BM25's), built with "
-        "`zip(..., strict=True)`. When the schema is not visible in the module, a statement "
+        "`zip(..., strict=True)` (so the migrated code needs Python 3.10+, as this tool does). "
+        "When the schema is not visible in the module, a statement "
         "before the call reads that order from `describe_collection()` once, by the ORM's "
         "rule. This is safe: valid data is stored exactly as the ORM stores "
         "it, and a column count or length mismatch still fails before anything is sent (as "
