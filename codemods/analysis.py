@@ -356,6 +356,11 @@ class OrmModel:
             return "non-literal alias"
         if self.connect_statement(call) is None:
             return "not a statement of its own or a plain assignment"
+        return self.connect_arguments_problem(call)
+
+    def connect_arguments_problem(self, call: cst.Call) -> str:
+        """Why a connect's arguments cannot become MilvusClient's ('' when they can); shared by
+        the literal-alias rewrite and the alias registry (codemods/connection_registry.py)."""
         bound = bind(call, CONNECT_PARAMS)
         if isinstance(bound, Refuse):
             return bound.reason

@@ -37,8 +37,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from codemods.analysis import CONNECT_PARAMS, OrmModel, connect_alias
-from codemods.rewrite import Refuse, bind, code_of, string_value
+from codemods.analysis import OrmModel, connect_alias
+from codemods.rewrite import code_of
 
 REGISTRY_BASE = "milvus_clients"
 
@@ -114,17 +114,7 @@ def variable_connect_problem(model: OrmModel, call: cst.Call) -> str:
         return "not a statement of its own or a plain assignment"
     if in_async_function(model, call):
         return "inside an async function"
-    bound = bind(call, CONNECT_PARAMS)
-    if isinstance(bound, Refuse):
-        return bound.reason
-    for arg in bound.extra:
-        if arg.keyword is not None and arg.keyword.value == "uri":
-            uri = string_value(arg.value)
-            if uri is not None and uri.startswith("grpc://"):
-                return "MilvusClient rejects grpc:// URIs"
-    if not model.ctx.may_rewrite(model.line(call), "MM101"):
-        return "suppressed, or rule MM101 disabled"
-    return ""
+    return model.connect_arguments_problem(call)
 
 
 def _connects_fit(model: OrmModel) -> bool:
