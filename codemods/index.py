@@ -24,6 +24,7 @@ from codemods.rewrite import (
     Rewrite,
     bind,
     carry_comments,
+    carry_dict_comments,
     client_call,
     code_of,
     copy_args,
@@ -127,7 +128,11 @@ def _convert_create_index(call: cst.Call, env: Env) -> Rewrite | Refuse:
         add_args.append(kwarg("index_name", index_name))
     add_args.extend(spread or [])
     prepare = cst.parse_statement(f"{ip} = {env.client}.prepare_index_params()\n")
-    add = expr_statement(carry_comments(client_call(ip, "add_index", add_args), call))
+    add_call = carry_comments(client_call(ip, "add_index", add_args), call)
+    params = bound.value("index_params")
+    if isinstance(params, cst.Dict) and spread and spread[0].star != "**":
+        add_call = carry_dict_comments(add_call, params)
+    add = expr_statement(add_call)
     create = expr_statement(
         client_call(
             env.client,

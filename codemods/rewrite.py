@@ -209,6 +209,28 @@ def carry_comments(call: cst.Call, template: cst.Call) -> cst.Call:
     return call.with_changes(args=args, whitespace_before_args=opening)
 
 
+def carry_dict_comments(call: cst.Call, spread: cst.Dict) -> cst.Call:
+    """`carry_comments` for a dict literal whose entries became keyword arguments of `call`
+    (an ORM params dict spread into `add_index(...)`): a comment that followed an entry follows
+    the keyword argument made from it; one after the `{` goes after the open parenthesis."""
+    args = []
+    for i, element in enumerate(spread.elements):
+        last = i == len(spread.elements) - 1
+        arg = cst.Arg(value=element.value, comma=element.comma)
+        if last and not isinstance(element.comma, cst.Comma):
+            arg = arg.with_changes(whitespace_after_arg=spread.rbrace.whitespace_before)
+        args.append(arg)
+    call = carry_comments(call, cst.Call(func=cst.Name("dict"), args=args))
+    opening = spread.lbrace.whitespace_after
+    if not _has_comment(opening):
+        return call
+    assert isinstance(opening, cst.ParenthesizedWhitespace)
+    lines = _comment_lines(opening)
+    return call.with_changes(
+        whitespace_before_args=_with_comment_lines(call.whitespace_before_args, lines, opening)
+    )
+
+
 def _with_comment_lines(
     opening: cst.BaseParenthesizableWhitespace,
     lines: list[cst.EmptyLine],

@@ -127,3 +127,26 @@ def test_carry_comments_leaves_a_call_without_comments_alone():
     new = client_call("client", "g", [kwarg("x", old.args[0].value)], old)
     assert carry_comments(new, old) is new
     assert _code(new) == "client.g(x=a)"
+
+
+def test_comments_inside_the_index_params_dict_follow_their_keyword_argument():
+    # The ORM dict is spread into add_index keywords; its comments used to vanish with it.
+    check(
+        HEAD
+        + 'c.create_index(\n    "vec",\n    {\n        "index_type": "HNSW",  # graph index\n        "metric_type": "L2",\n        # build params\n        "params": {"M": 8},\n    },\n)\n',
+        NEW
+        + "index_params = client.prepare_index_params()\n"
+        + 'index_params.add_index(field_name="vec", index_type="HNSW",  # graph index\n        metric_type="L2",\n        # build params\n        params={"M": 8})\n'
+        + "client.create_index(collection_name=c, index_params=index_params)\n",
+    )
+
+
+def test_comments_after_the_open_brace_and_the_last_entry_of_the_index_dict_survive():
+    check(
+        HEAD
+        + 'c.create_index("vec", {  # the index\n    "index_type": "FLAT",\n    "metric_type": "L2", "params": {}  # last one\n})\n',
+        NEW
+        + "index_params = client.prepare_index_params()\n"
+        + 'index_params.add_index(  # the index\n    field_name="vec", index_type="FLAT", metric_type="L2", params={}  # last one\n)\n'
+        + "client.create_index(collection_name=c, index_params=index_params)\n",
+    )
