@@ -20,7 +20,8 @@ class Applicability(enum.Enum):
 
 @dataclass(frozen=True)
 class RuleInfo:
-    """Static description of one rule; also the source of `milvus-migrate rules` and docs/rules.md."""
+    """Static description of one rule; also the source of `milvus-migrate rules` and of
+    docs/rules.md."""
 
     code: str
     title: str

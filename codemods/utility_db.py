@@ -120,7 +120,8 @@ SPECS: dict[str, Spec] = {
     "utility.rename_collection": _s(
         "old_collection_name new_collection_name new_db_name timeout using",
         "rename_collection",
-        "old_collection_name:old_name new_collection_name:new_name new_db_name:target_db timeout:timeout",
+        "old_collection_name:old_name new_collection_name:new_name new_db_name:target_db "
+        "timeout:timeout",
     ),
     "utility.create_alias": _s(
         "collection_name alias timeout using",

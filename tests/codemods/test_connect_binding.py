@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (before/after source text reads best one statement per line)
 """A call is rewritten to a client only where the module binds that client.
 
 Found on the real-world corpus (tests/fixtures/realworld): a connect() left as ORM code binds

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (before/after source text reads best one statement per line)
 from tests.codemods.cm_helpers import check
 
 
