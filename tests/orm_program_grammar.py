@@ -146,6 +146,12 @@ def generate_program(choose: Choose) -> tuple[str, list[str]]:
             w.line(indent, f"up = {up}")
             w.line(indent, 'print("upserted", up.upsert_count)')
         index = '{"index_type": "FLAT", "metric_type": "L2", "params": {}}'
+        if choose("comment inside index dict", (False, True)):
+            # the dict becomes add_index keywords; its comments must follow them
+            index = (
+                f'{{\n    "index_type": "FLAT",  {w.comment()}\n'
+                '    "metric_type": "L2",\n    "params": {},\n}'
+            )
         pos, kw = _both(["field_name", "index_params"], ['"vec"', index])
         w.line(
             indent, _call(w, f"{h}.create_index", pos, kw, choose("index positional", (0, 1, 2)))
