@@ -43,6 +43,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from codemods.connect_kwargs import dict_connect_view
 from codemods.context import MigrationContext
 from codemods.orm_names import ORM_UTILITY_FUNCTIONS, PURE_UTILITY_FUNCTIONS
 from codemods.rewrite import Env, Refuse, Rewrite, bind, string_value
@@ -223,6 +224,7 @@ class OrmModel:
         self.index_attrs: dict[cst.CSTNode, str | None] = {}
         self.pending_index_attrs: dict[cst.CSTNode, dict[cst.CSTNode, str | None]] = {}
         self.connect_calls: list[cst.Call] = []
+        self._connect_views: dict[cst.Call, cst.Call | str] = {}  # see connect_view()
         self.client_vars: set[str] = set()  # names bound to MilvusClient(...) somewhere
         self.client_calls: set[cst.Call] = set()  # every MilvusClient(...) call
         self.module_functions: dict[str, cst.FunctionDef] = {}
@@ -308,10 +310,29 @@ class OrmModel:
 
     # -- connections --------------------------------------------------------------------
 
+    def connect_view(self, call: cst.Call) -> cst.Call:
+        """The connect call with explicit keyword arguments: `call` itself, or for
+        `connect(**d)` with `d` built visibly before it, its equivalent reading each key from
+        `d` (codemods/connect_kwargs.py). Every question about a connect's alias and
+        arguments is asked of the view, so MM101, the registry and the uses agree."""
+        view = self._connect_views.get(call)
+        if view is None:
+            view = call
+            if any(arg.star == "**" for arg in call.args):
+                view = dict_connect_view(self, call)
+            self._connect_views[call] = view
+        return view if isinstance(view, cst.Call) else call
+
+    def spread_problem(self, call: cst.Call) -> str:
+        """Why `connect(**d)`'s keys are not visible ('' when it has a view, or no `**`)."""
+        self.connect_view(call)
+        view = self._connect_views[call]
+        return view if isinstance(view, str) else ""
+
     def _aliases(self) -> list[str | None]:
         seen: list[str | None] = []
         for call in self.connect_calls:
-            alias = connect_alias(call, self.literal)
+            alias = connect_alias(self.connect_view(call), self.literal)
             if alias not in seen:
                 seen.append(alias)
         return seen
@@ -341,7 +362,7 @@ class OrmModel:
         """Why connection `alias` gets no MilvusClient ('' when every connect for it is
         rewritten by MM101 and so binds the client)."""
         for call in self.connect_calls:
-            if connect_alias(call, self.literal) != alias:
+            if connect_alias(self.connect_view(call), self.literal) != alias:
                 continue
             problem = self.connect_problem(call)
             if problem:
@@ -352,7 +373,7 @@ class OrmModel:
     def connect_problem(self, call: cst.Call) -> str:
         """Why MM101 leaves `connections.connect(...)` as it is ('' when it rewrites it).
         The connection codemod asks this too, so the two cannot disagree."""
-        if connect_alias(call, self.literal) is None:
+        if connect_alias(self.connect_view(call), self.literal) is None:
             return "non-literal alias"
         if self.connect_statement(call) is None:
             return "not a statement of its own or a plain assignment"
@@ -361,7 +382,7 @@ class OrmModel:
     def connect_arguments_problem(self, call: cst.Call) -> str:
         """Why a connect's arguments cannot become MilvusClient's ('' when they can); shared by
         the literal-alias rewrite and the alias registry (codemods/connection_registry.py)."""
-        bound = bind(call, CONNECT_PARAMS)
+        bound = bind(self.connect_view(call), CONNECT_PARAMS)
         if isinstance(bound, Refuse):
             return bound.reason
         for arg in bound.extra:

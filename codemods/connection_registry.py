@@ -19,7 +19,8 @@ uses can name, so it is used only when (`registry_of`):
   `async def`;
 - the alias expressions are names or attribute chains (no side effects: the key is evaluated
   before the call's other arguments, while the ORM evaluated `using=` among them);
-- at least one utility/db call has a variable `using=` (otherwise nothing would use it).
+- at least one utility/db call has a variable `using=`, or a `has_connection()` a variable
+  alias (otherwise nothing would use it).
 
 A module without any connect gets no registry: its aliases come from another module.
 
@@ -105,10 +106,16 @@ def in_async_function(model: OrmModel, node: cst.CSTNode) -> bool:
 
 def variable_connect_problem(model: OrmModel, call: cst.Call) -> str:
     """Why a connect() with a non-literal alias cannot go into the registry ('' if it can)."""
-    if any(arg.star for arg in call.args):
-        return "connect(**kwargs): the alias and address are not visible"
-    alias = alias_expr(call)
-    if alias is None or not is_pure_alias(alias):
+    view = model.connect_view(call)
+    if any(arg.star for arg in call.args) and view is call:
+        reason = model.spread_problem(call)
+        return "connect(**kwargs): the alias and address are not visible" + (
+            f" ({reason})" if reason else ""
+        )
+    alias = alias_expr(view)
+    # `d["alias"]` of a visible connect(**d) reads a dict nothing else can reach (see
+    # codemods/connect_kwargs.py): evaluating it first gives the value the ORM got.
+    if alias is None or not (is_pure_alias(alias) or view is not call):
         return "the alias is not a name or attribute"
     if model.connect_statement(call) is None:
         return "not a statement of its own or a plain assignment"
@@ -121,7 +128,7 @@ def _connects_fit(model: OrmModel) -> bool:
     if not model.connect_calls:
         return False
     for call in model.connect_calls:
-        if connect_alias(call, model.literal) is not None:
+        if connect_alias(model.connect_view(call), model.literal) is not None:
             return False
         if variable_connect_problem(model, call):
             return False
@@ -130,9 +137,14 @@ def _connects_fit(model: OrmModel) -> bool:
 
 def _has_variable_use(model: OrmModel) -> bool:
     for node, name in model.canonical_of.items():
+        call = model.parent(node)
+        if name == "connections.has_connection" and isinstance(call, cst.Call):
+            # `if not connections.has_connection(alias):` asks the registry too
+            key = alias_expr(call)
+            if key is not None and model.literal(key) is None and is_pure_alias(key):
+                return True
         if not name.startswith(("utility.", "db.")):
             continue
-        call = model.parent(node)
         if not isinstance(call, cst.Call) or call.func is not node:
             continue
         for arg in call.args:

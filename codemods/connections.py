@@ -27,6 +27,7 @@ from codemods.connection_registry import (
     variable_connect_problem,
 )
 from codemods.context import MigrationContext
+from codemods.has_connection import HAS_CONNECTION, membership, membership_test
 from codemods.rewrite import Refuse, bind, code_of, kwarg, string_value
 
 CONNECT = RuleInfo(
@@ -45,7 +46,15 @@ CONNECT = RuleInfo(
         "be missed by a lookup) and a utility/db call uses one (see MM160). The differences "
         "are on paths where the ORM raised: a use before its connect raises KeyError (uses "
         "inside a try that catches narrower types than Exception are left alone), and "
-        "re-connecting a live alias with other arguments replaces the client."
+        "re-connecting a live alias with other arguments replaces the client. "
+        "`connect(**d)` is rewritten when `d` is a dict literal built just before the call in "
+        'the same block (only `.update({...})` and `d["k"] = v` with literal keys in between, '
+        'possibly under an if/else): each value is read from `d` (`d["k"]`, or '
+        "`d.get(k, the ORM's default)` for a key set on some paths; TLS options only when "
+        "present), the alias/uri/host/port keys must be set on every path or none. "
+        "`has_connection(alias)` becomes `alias in milvus_clients` in a module with the "
+        'registry, and `"client" in globals()` for a literal alias whose connects bind the '
+        "module's `client` when the module never disconnects."
     ),
     applicability=Applicability.SAFE,
     before='connections.connect(host="localhost", port="19530")\n',
@@ -67,9 +76,10 @@ OTHER = RuleInfo(
     code="MM103",
     title="connection registry calls without a MilvusClient equivalent",
     description=(
-        "`list_connections`, `has_connection`, `get_connection_addr`, `add_connection` and a "
-        "connect whose alias is not a literal (unless it goes into the alias registry, MM101) "
-        "are reported."
+        "`list_connections`, `get_connection_addr`, `add_connection`, a `has_connection` that "
+        "the module's own clients cannot answer (see MM101), a connect whose alias is not a "
+        "literal (unless it goes into the alias registry, MM101) and `connect(**d)` whose keys "
+        "are not visible are reported."
     ),
     applicability=Applicability.REPORT_ONLY,
 )
@@ -126,13 +136,28 @@ def _literal_text(node: cst.BaseExpression) -> str | None:
     return string_value(node)
 
 
+# Parents of an expression where `a in b` needs no parentheses.
+_LOOSE_CONTEXTS = (
+    cst.If,
+    cst.While,
+    cst.Assign,
+    cst.AnnAssign,
+    cst.Return,
+    cst.Arg,
+    cst.BooleanOperation,
+    cst.Expr,
+    cst.IfExp,
+    cst.Assert,
+)
+
+
 class _Transformer(cst.CSTTransformer):
     def __init__(self, model: OrmModel, ctx: MigrationContext) -> None:
         super().__init__()
         self.model = model
         self.ctx = ctx
-        self.keep_orm = _orm_still_needed(model)
         self.registry: Registry | None = registry_of(model)
+        self.keep_orm = _orm_still_needed(model, self._has_connection_problem)
         self.registry_used = False
 
     def leave_Module(self, original, updated):
@@ -168,10 +193,35 @@ class _Transformer(cst.CSTTransformer):
             body=[s.with_changes(semicolon=cst.MaybeSentinel.DEFAULT) for s in small]
         )
 
+    def leave_UnaryOperation(self, original, updated):
+        """`not connections.has_connection(a)` -> `a not in milvus_clients`."""
+        if not isinstance(original.operator, cst.Not):
+            return updated
+        test = self._membership(original.expression)
+        if test is None:
+            return updated
+        return membership_test(*test, negated=True).with_changes(
+            lpar=updated.lpar, rpar=updated.rpar
+        )
+
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         name = self.model.call_name(original)
         if name is None or not name.startswith("connections."):
             return updated
+        if name == HAS_CONNECTION:
+            parent = self.model.parent(original)
+            if isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not):
+                if self._has_connection_problem(original) == "":
+                    return updated  # leave_UnaryOperation rewrites `not ...` as a whole
+            test = self._membership(original)
+            if test is not None:
+                comparison = membership_test(*test, negated=False)
+                if updated.lpar:
+                    return comparison.with_changes(lpar=updated.lpar, rpar=updated.rpar)
+                if not isinstance(parent, _LOOSE_CONTEXTS):
+                    # `in` binds tighter than not/and/or and looser than anything else.
+                    return comparison.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+                return comparison
         if name == "connections.connect" and self.model.connect_statement(original) is not None:
             return updated
         if self.model.is_expr_statement(original) and name in (
@@ -180,18 +230,42 @@ class _Transformer(cst.CSTTransformer):
         ):
             return updated
         line, col = self.model.position(original)
+        reason = f"`{name}()` has no MilvusClient equivalent"
+        if name == HAS_CONNECTION:
+            reason += f" here ({self._has_connection_problem(original)})"
         self.ctx.report(
-            line,
-            col,
-            OTHER.code,
-            f"`{name}()` has no MilvusClient equivalent",
-            "keep your own {alias: MilvusClient} mapping",
+            line, col, OTHER.code, reason, "keep your own {alias: MilvusClient} mapping"
         )
         return updated
 
+    def _has_connection_problem(self, call: cst.Call) -> str:
+        """Why has_connection() stays ORM ('' when `membership` rewrites it)."""
+        if self.model.call_name(call) != HAS_CONNECTION:
+            return "not has_connection()"
+        if not self.ctx.may_rewrite(self.model.line(call), CONNECT.code):
+            return "suppressed, or rule MM101 disabled"
+        test = membership(self.model, self.registry, call)
+        return test if isinstance(test, str) else ""
+
+    def _membership(self, node: cst.BaseExpression):
+        """`(needle, haystack)` for a has_connection() call it rewrites, recording the change."""
+        if not isinstance(node, cst.Call) or self._has_connection_problem(node):
+            return None
+        test = membership(self.model, self.registry, node)
+        assert not isinstance(test, str)
+        if self.registry is not None:
+            self.registry_used = True
+        haystack = code_of(test[1])
+        self.ctx.record_change(
+            self.model.line(node),
+            CONNECT.code,
+            f"connections.has_connection() -> ... in {haystack}",
+        )
+        return test
+
     def _connect(self, original, updated, call: cst.Call):
         line, col = self.model.position(call)
-        alias = connect_alias(call, self.model.literal)
+        alias = connect_alias(self.model.connect_view(call), self.model.literal)
         problem = self.model.connect_problem(call)
         if alias is None:
             if self.registry is not None:
@@ -229,7 +303,7 @@ class _Transformer(cst.CSTTransformer):
         assert self.registry is not None
         if self.keep_orm and self.registry.declared:
             return updated  # an earlier run already added the client next to the kept connect
-        key = alias_expr(call)
+        key = alias_expr(self.model.connect_view(call))
         assert key is not None  # registry_of() checked every connect
         target = cst.parse_expression(self.registry.client(key))
         self.registry_used = True
@@ -247,7 +321,7 @@ class _Transformer(cst.CSTTransformer):
         connect when ORM code still needs it, and `global client` for a named client."""
         line, col = self.model.position(call)
         label = client or code_of(target)
-        bound = bind(call, CONNECT_PARAMS)
+        bound = bind(self.model.connect_view(call), CONNECT_PARAMS)
         assert not isinstance(bound, Refuse)  # connect_problem() checked it
         uri, needs_db = _uri_arg(bound)
         if uri is None:
@@ -405,10 +479,14 @@ def _connect_call(small: cst.BaseSmallStatement) -> cst.Call | None:
     return None
 
 
-def _orm_still_needed(model: OrmModel) -> bool:
-    """Does ORM code that routes through `connections` remain (outside imports)?"""
+def _orm_still_needed(model: OrmModel, has_connection_problem) -> bool:
+    """Does ORM code that routes through `connections` remain (outside imports)? A
+    has_connection() that the module's clients answer (codemods/has_connection.py) does not."""
     for node, name in model.canonical_of.items():
         if name in _REGISTRY_QUERIES and not _inside_import(model, node):
+            call = model.parent(node)
+            if isinstance(call, cst.Call) and not has_connection_problem(call):
+                continue
             return True  # `if not connections.has_connection(...)` asks the ORM's registry
         if name.startswith("connections") or name in ("utility", "db"):
             continue

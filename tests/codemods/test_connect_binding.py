@@ -7,6 +7,9 @@ client took a name the module already used for an OpenAI client (rw16); a `[x] *
 made a column list look like rows (rw20).
 """
 
+import textwrap
+
+from codemods import migrate_source
 from tests.codemods.cm_helpers import check
 
 
@@ -439,9 +442,9 @@ def test_an_alias_attribute_stored_twice_is_not_a_literal():
     )
 
 
-def test_a_registry_query_left_as_orm_code_keeps_the_connect():
-    # has_connection() answers from the ORM registry: without the kept connect it would be
-    # False forever and the guarded connect would run again on every call.
+def test_has_connection_of_the_module_client_alias_asks_whether_the_client_exists():
+    # The module's connects for "default" all bind the global `client` and nothing closes
+    # it: `client` exists exactly when the ORM's has_connection("default") was True.
     check(
         """
         from pymilvus import connections, utility
@@ -453,6 +456,37 @@ def test_a_registry_query_left_as_orm_code_keeps_the_connect():
             return utility.list_collections()
         """,
         """
+        from pymilvus import MilvusClient
+
+
+        def names():
+            if "client" not in globals():
+                global client
+                client = MilvusClient(uri="http://localhost:19530")
+            return client.list_collections()
+        """,
+    )
+
+
+def test_a_registry_query_left_as_orm_code_keeps_the_connect():
+    # With a disconnect in the module a closed client still exists, so has_connection()
+    # stays ORM; it answers from the ORM registry: without the kept connect it would be
+    # False forever and the guarded connect would run again on every call.
+    findings = check(
+        """
+        from pymilvus import connections, utility
+
+
+        def names():
+            if not connections.has_connection("default"):
+                connections.connect(uri="http://localhost:19530")
+            return utility.list_collections()
+
+
+        def close():
+            connections.disconnect("default")
+        """,
+        """
         from pymilvus import MilvusClient, connections
 
 
@@ -462,8 +496,34 @@ def test_a_registry_query_left_as_orm_code_keeps_the_connect():
                 global client
                 client = MilvusClient(uri="http://localhost:19530")
             return client.list_collections()
+
+
+        def close():
+            connections.disconnect("default")
+            client.close()
         """,
         codes=("MM101", "MM103"),
+    )
+    assert any("the module disconnects" in f.message for f in findings if f.code == "MM103")
+
+
+def test_has_connection_stays_orm_when_the_client_name_is_bound_elsewhere():
+    # `client` is also bound by the module's own code: it may exist without the connect.
+    source = """
+    from pymilvus import MilvusClient, connections, utility
+
+    client = MilvusClient(uri="http://localhost:19530")
+
+
+    def names():
+        if not connections.has_connection("default"):
+            connections.connect(uri="http://localhost:19530")
+        return utility.list_collections()
+    """
+    outcome = migrate_source(textwrap.dedent(source))
+    assert 'if not connections.has_connection("default"):' in outcome.source
+    assert any(
+        "also bound by other code" in f.message for f in outcome.findings if f.code == "MM103"
     )
 
 

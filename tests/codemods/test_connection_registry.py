@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (before/after source text reads best one statement per line)
 """Connections with a non-literal alias: a module-level `{alias: MilvusClient}` registry
 (codemods/connection_registry.py), or a report where it cannot be proven equivalent."""
 
@@ -288,3 +289,142 @@ def test_alias_computed_by_a_call_stays_orm():
         codes=("MM160",),
     )
     assert any("not a name or attribute" in f.message for f in findings)
+
+
+def test_dict_connect_with_a_variable_alias_fills_the_registry():
+    # The registry key is read from the dict (the alias the ORM got); token is on one path
+    # only, so it takes the ORM's default "" when absent.
+    check(
+        """
+        from pymilvus import connections, utility
+
+
+        class Manager:
+            def __init__(self, host, port, alias, token=None):
+                self.host = host
+                self.port = port
+                self.alias = alias
+                self.token = token
+
+            def connect(self):
+                kwargs = {"alias": self.alias, "host": self.host, "port": self.port, "timeout": 30.0}
+                if self.token:
+                    kwargs["token"] = self.token
+                connections.connect(**kwargs)
+
+            def names(self):
+                return utility.list_collections(using=self.alias)
+
+            def close(self):
+                connections.disconnect(self.alias)
+        """,
+        """
+        from pymilvus import MilvusClient
+
+        milvus_clients: dict[str, "MilvusClient"] = {}
+
+
+        class Manager:
+            def __init__(self, host, port, alias, token=None):
+                self.host = host
+                self.port = port
+                self.alias = alias
+                self.token = token
+
+            def connect(self):
+                kwargs = {"alias": self.alias, "host": self.host, "port": self.port, "timeout": 30.0}
+                if self.token:
+                    kwargs["token"] = self.token
+                milvus_clients[kwargs["alias"]] = MilvusClient(uri=f'http://{kwargs["host"]}:{kwargs["port"]}', token=kwargs.get("token", ""), timeout=kwargs["timeout"])
+
+            def names(self):
+                return milvus_clients[self.alias].list_collections()
+
+            def close(self):
+                if self.alias in milvus_clients:
+                    milvus_clients.pop(self.alias).close()
+        """,
+    )
+
+
+def test_has_connection_of_a_registry_alias_is_a_membership_test():
+    # A successful connect stores the alias, disconnect pops it: the ORM's has_connection.
+    check(
+        """
+        from pymilvus import connections, utility
+
+        def ensure(alias, uri):
+            if not connections.has_connection(alias):
+                connections.connect(alias=alias, uri=uri)
+            return utility.list_collections(using=alias)
+
+        def close(alias):
+            live = connections.has_connection(alias)
+            print(connections.has_connection(alias) == live)
+            connections.disconnect(alias)
+        """,
+        """
+        from pymilvus import MilvusClient
+
+        milvus_clients: dict[str, "MilvusClient"] = {}
+
+        def ensure(alias, uri):
+            if alias not in milvus_clients:
+                milvus_clients[alias] = MilvusClient(uri=uri, db_name="default")
+            return milvus_clients[alias].list_collections()
+
+        def close(alias):
+            live = alias in milvus_clients
+            print((alias in milvus_clients) == live)
+            if alias in milvus_clients:
+                milvus_clients.pop(alias).close()
+        """,
+    )
+
+
+def test_has_connection_guarding_a_variable_alias_connect_is_a_use_of_the_registry():
+    # No utility call: the guard alone asks the registry, so the module gets one.
+    check(
+        """
+        from pymilvus import connections
+
+        def ensure(alias, uri):
+            if not connections.has_connection(alias):
+                connections.connect(alias=alias, uri=uri)
+        """,
+        """
+        from pymilvus import MilvusClient
+
+        milvus_clients: dict[str, "MilvusClient"] = {}
+
+        def ensure(alias, uri):
+            if alias not in milvus_clients:
+                milvus_clients[alias] = MilvusClient(uri=uri, db_name="default")
+        """,
+    )
+
+
+def test_has_connection_of_a_variable_alias_without_a_registry_stays_reported():
+    # The connect has a literal alias, so there is no registry; `alias` may name any alias.
+    source = """
+    from pymilvus import connections
+
+    connections.connect(uri="http://localhost:19530")
+
+    def ready(alias):
+        return connections.has_connection(alias)
+    """
+    findings = check(
+        source,
+        """
+        from pymilvus import MilvusClient, connections
+
+        connections.connect(uri="http://localhost:19530")
+        client = MilvusClient(uri="http://localhost:19530")
+
+        def ready(alias):
+            return connections.has_connection(alias)
+        """,
+        codes=("MM103",),
+    )
+    assert any("the alias is not a literal" in f.message for f in findings if f.code == "MM103")

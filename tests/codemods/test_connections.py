@@ -84,3 +84,179 @@ def test_registry_queries_are_reported():
         """,
         codes=("MM103",),
     )
+
+
+# ---- connect(**d) with d built visibly before it (codemods/connect_kwargs.py) --------------
+
+
+def test_dict_connect_with_a_literal_alias_and_keys_set_in_if_else_binds_the_client():
+    # uri is on both paths: args["uri"]; user/password/token only on one: the ORM's default ""
+    # when absent; secure is passed only when present (an explicit False would turn off
+    # MilvusClient's https detection, which the ORM applies whatever `secure` says).
+    check(
+        """
+        from pymilvus import connections, utility
+
+
+        class Store:
+            def __init__(self, endpoint, token=None, user=None, password=None):
+                self.endpoint = endpoint
+                self.token = token
+                self.user = user
+                self.password = password
+
+            def setup(self):
+                args = {"alias": "default"}
+                if self.token:
+                    args.update({"uri": self.endpoint, "token": self.token, "secure": True})
+                else:
+                    args.update(uri=self.endpoint, user=self.user, password=self.password)
+                connections.connect(**args)
+                return utility.list_collections()
+        """,
+        """
+        from pymilvus import MilvusClient
+
+
+        class Store:
+            def __init__(self, endpoint, token=None, user=None, password=None):
+                self.endpoint = endpoint
+                self.token = token
+                self.user = user
+                self.password = password
+
+            def setup(self):
+                args = {"alias": "default"}
+                if self.token:
+                    args.update({"uri": self.endpoint, "token": self.token, "secure": True})
+                else:
+                    args.update(uri=self.endpoint, user=self.user, password=self.password)
+                global client
+                client = MilvusClient(uri=args["uri"], user=args.get("user", ""), password=args.get("password", ""), token=args.get("token", ""), db_name="default", **{k: args[k] for k in ("secure",) if k in args})
+                return client.list_collections()
+        """,
+    )
+
+
+def test_module_level_dict_connect_folds_host_and_port_into_the_uri():
+    # Reading the dict after the connect does not matter: the dict is left as it was.
+    check(
+        """
+        import os
+        from pymilvus import connections, utility
+
+        settings = {"host": os.environ["MILVUS_HOST"], "port": 19530}
+        settings["db_name"] = "books"
+        connections.connect(**settings)
+        print(utility.list_collections())
+        print(settings)
+        """,
+        """
+        import os
+        from pymilvus import MilvusClient
+
+        settings = {"host": os.environ["MILVUS_HOST"], "port": 19530}
+        settings["db_name"] = "books"
+        client = MilvusClient(uri=f'http://{settings["host"]}:{settings["port"]}', db_name=settings["db_name"])
+        print(client.list_collections())
+        print(settings)
+        """,
+    )
+
+
+def _stays(source: str, reason: str) -> None:
+    findings = check(source, source, codes=("MM103",))
+    messages = [f.message for f in findings if f.code == "MM103"]
+    assert any(reason in m for m in messages), messages
+
+
+def test_dict_connect_stays_reported_when_the_dict_is_used_before_the_connect():
+    _stays(
+        """
+        from pymilvus import connections
+
+        def connect(uri, log):
+            args = {"uri": uri}
+            log(args)
+            connections.connect(**args)
+        """,
+        "`args` is used before the connect other than to store literal keys",
+    )
+
+
+def test_dict_connect_stays_reported_when_the_address_is_set_on_some_paths_only():
+    # Without uri the ORM falls back to MILVUS_URI: which one applies is decided at run time.
+    _stays(
+        """
+        from pymilvus import connections
+
+        def connect(uri):
+            args = {"alias": "default"}
+            if uri:
+                args["uri"] = uri
+            connections.connect(**args)
+        """,
+        "`uri` is set on some paths only",
+    )
+
+
+def test_dict_connect_stays_reported_when_a_closure_can_change_the_dict():
+    _stays(
+        """
+        from pymilvus import connections
+
+        def connect(uri, hooks):
+            args = {"uri": uri}
+            hooks.append(lambda: args.update(uri="http://elsewhere:19530"))
+            run(hooks)
+            connections.connect(**args)
+        """,
+        "`args` is used before the connect other than to store literal keys",
+    )
+    _stays(
+        """
+        from pymilvus import connections
+
+        def connect(uri, hooks):
+            def retarget():
+                args["uri"] = "http://elsewhere:19530"
+            args = {"uri": uri}
+            hooks.append(retarget)
+            run(hooks)
+            connections.connect(**args)
+        """,
+        "`args` is used in a nested function, lambda, class or generator",
+    )
+
+
+def test_dict_connect_stays_reported_for_invisible_keys_and_other_arguments():
+    _stays(
+        """
+        from pymilvus import connections
+
+        def connect(config, extra):
+            args = {"uri": config.uri}
+            args.update(extra)
+            connections.connect(**args)
+        """,
+        "`args.update()` of something other than a dict literal",
+    )
+    _stays(
+        """
+        from pymilvus import connections
+
+        def connect(uri):
+            args = {"uri": uri}
+            connections.connect(**args, timeout=30)
+        """,
+        "other arguments next to **kwargs",
+    )
+    _stays(
+        """
+        from pymilvus import connections
+
+        def connect(args):
+            connections.connect(**args)
+        """,
+        "`args` is not built from a dict literal in this block",
+    )
