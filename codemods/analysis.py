@@ -186,17 +186,21 @@ def constructor_parts(call: cst.Call) -> dict[str, cst.Arg] | None:
                 return None
             out[order[pos]] = arg
             pos += 1
+        elif arg.keyword.value == "data" and is_none(arg.value):
+            continue  # the ORM inserts `data` after creating; None means nothing to insert
         else:
             out[arg.keyword.value] = arg
     return out if "name" in out else None
 
 
+def is_none(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
+
+
 def is_create(call: cst.Call) -> bool:
     parts = constructor_parts(call) or {}
     schema = parts.get("schema")
-    return schema is not None and not (
-        isinstance(schema.value, cst.Name) and schema.value.value == "None"
-    )
+    return schema is not None and not is_none(schema.value)
 
 
 # ---- the model -------------------------------------------------------------------------

@@ -106,3 +106,20 @@ def test_partition_names_comprehension_uses_list_partitions():
         HEAD + 'c = Collection("x")\nprint(sorted(p.name for p in c.partitions))\n',
         NEW_HEAD + 'c = "x"\nprint(sorted(p for p in client.list_partitions(collection_name=c)))\n',
     )
+
+
+def test_data_none_is_the_default_and_does_not_keep_the_collection_orm():
+    # `data=None` is what the ORM does without `data`: create only, insert nothing.
+    check(
+        'from pymilvus import Collection, CollectionSchema, FieldSchema, DataType, connections\nconnections.connect(uri="http://h:1")\nsch = CollectionSchema([FieldSchema("id", DataType.INT64, is_primary=True), FieldSchema("v", DataType.FLOAT_VECTOR, dim=2)])\nc = Collection(name="x", data=None, schema=sch)\nc.load()\n',
+        'from pymilvus import MilvusClient, DataType\nclient = MilvusClient(uri="http://h:1")\nsch = MilvusClient.create_schema()\nsch.add_field(field_name="id", datatype=DataType.INT64, is_primary=True)\nsch.add_field(field_name="v", datatype=DataType.FLOAT_VECTOR, dim=2)\nc = "x"\nif not client.has_collection(collection_name=c):\n    client.create_collection(collection_name=c, schema=sch)\nclient.load_collection(collection_name=c)\n',
+    )
+
+
+def test_data_with_rows_still_keeps_the_collection_orm():
+    src = 'from pymilvus import Collection, connections\nconnections.connect(uri="http://h:1")\nc = Collection("x", sch, data=rows)\nc.load()\n'
+    findings = check(
+        src,
+        'from pymilvus import MilvusClient, Collection, connections\nconnections.connect(uri="http://h:1")\nclient = MilvusClient(uri="http://h:1")\nc = Collection("x", sch, data=rows)\nc.load()\n',
+    )
+    assert any("keyword(s) data" in f.message for f in findings), findings
