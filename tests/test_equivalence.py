@@ -47,7 +47,9 @@ def _partial(what: str) -> dict[str, str]:
 # remove an entry once the pair passes.
 KNOWN_FAILURES: dict[str, dict[str, str]] = {
     "error_paths": _partial("Collection() inside try/except (relies on the ORM's checks)"),
-    "host_port_connect": _partial("a Collection passed to helpers that read `index().params` whole"),
+    "host_port_connect": _partial(
+        "a Collection passed to helpers that read `index().params` whole"
+    ),
     "index_objects": {
         "migrated": "milvus-lite bug, not a migration gap: MilvusClient.drop_index sends no "
         "field name, and lite's DropIndex then resolves index_name only as '<field>_idx', so "
