@@ -84,12 +84,12 @@ def dict_connect_view(model, call: cst.Call) -> cst.Call | str:
 
 
 def _view(model, call: cst.Call) -> cst.Call:
-    if len(call.args) != 1 or call.args[0].star != "**":
-        raise _Refused("other arguments next to **kwargs")
-    spread = call.args[0].value
-    if not isinstance(spread, cst.Name):
+    spreads = [arg.value for arg in call.args if arg.star]
+    if len(spreads) != 1 or not isinstance(spreads[0], cst.Name):
         raise _Refused("the dict is not a local variable")
-    name = spread.value
+    if len(call.args) != 1:
+        raise _Refused("other arguments next to **kwargs")
+    name = spreads[0].value
     line, block = _line_and_block(model, call)
     index = block.index(line)
     start = next((i for i in range(index - 1, -1, -1) if _creation(block[i], name)), None)

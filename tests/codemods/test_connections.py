@@ -260,3 +260,16 @@ def test_dict_connect_stays_reported_for_invisible_keys_and_other_arguments():
         """,
         "`args` is not built from a dict literal in this block",
     )
+
+
+def test_dict_connect_from_an_attribute_stays_reported():
+    _stays(
+        """
+        from pymilvus import connections
+
+        class Bench:
+            def connect(self):
+                connections.connect(**self.db_config, timeout=30)
+        """,
+        "the dict is not a local variable",
+    )
