@@ -1528,13 +1528,29 @@ def build_model(wrapper: MetadataWrapper, ctx: MigrationContext) -> OrmModel:
     return OrmModel(wrapper, ctx)
 
 
-def wrapper_of(module: cst.Module, ctx: MigrationContext) -> MetadataWrapper:
-    """The metadata wrapper of `module`, made once per tree (see `model_of`)."""
+# Every provider the model reads (OrmModel, _Collector); the schema and async rules read the
+# same ones. ExpressionContextProvider comes in as ScopeProvider's dependency.
+ANALYSIS_PROVIDERS = (PositionProvider, ParentNodeProvider, ScopeProvider, QualifiedNameProvider)
+
+
+def wrapper_of(module: cst.Module, ctx: MigrationContext, providers: tuple = ()) -> MetadataWrapper:
+    """The metadata wrapper of `module`, made once per tree (see `model_of`), with
+    `providers` resolved.
+
+    Why `providers` are resolved here, together: each batchable provider that libcst resolves
+    on its own is a walk of the whole tree (a rebuild of every node), and resolving
+    PositionProvider alone costs one more, empty, batched walk after it. Asked for in one
+    `resolve_many`, ParentNodeProvider shares its walk with ExpressionContextProvider and
+    PositionProvider needs no walk of its own. The metadata are the same either way.
+    """
     cached = ctx.analysis
     if cached is not None and cached[0] is module:
-        return cached[1]
-    wrapper = MetadataWrapper(module)
-    ctx.analysis = (module, wrapper, None)
+        wrapper = cached[1]
+    else:
+        wrapper = MetadataWrapper(module)
+        ctx.analysis = (module, wrapper, None)
+    if providers:
+        wrapper.resolve_many(providers)  # a no-op for the ones already resolved
     return wrapper
 
 
@@ -1547,7 +1563,7 @@ def model_of(module: cst.Module, ctx: MigrationContext) -> OrmModel:
     model. Codemods transform `model.module` (the wrapper's copy), never the tree they were
     given, so node identity between model and tree holds either way.
     """
-    wrapper = wrapper_of(module, ctx)
+    wrapper = wrapper_of(module, ctx, ANALYSIS_PROVIDERS)
     assert ctx.analysis is not None
     model = ctx.analysis[2]
     if model is None:

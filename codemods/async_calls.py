@@ -37,7 +37,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from codemods.analysis import wrapper_of
+from codemods.analysis import ANALYSIS_PROVIDERS, wrapper_of
 from codemods.async_client_api import MethodKind, classify
 from codemods.base import Applicability, RuleInfo
 from codemods.context import MigrationContext
@@ -795,7 +795,7 @@ class AsyncCalls:
         # ORM-style futures, means nothing to rewrite or report
         if "MilvusClient" not in text or not (_ASYNC_DEF.search(text) or "_async" in text):
             return module
-        wrapper = wrapper_of(module, ctx)
+        wrapper = wrapper_of(module, ctx, ANALYSIS_PROVIDERS)
         plan = _plan(wrapper, ctx)
         if not plan.sites:
             return module

@@ -47,7 +47,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from codemods.analysis import wrapper_of
+from codemods.analysis import ANALYSIS_PROVIDERS, wrapper_of
 from codemods.base import Applicability, RuleInfo
 from codemods.context import MigrationContext
 
@@ -101,7 +101,7 @@ class SchemaBuild:
     def apply(self, module: cst.Module, ctx: MigrationContext) -> cst.Module:
         if not ctx.mentions("CollectionSchema"):
             return module  # cheap pre-filter: every spelling of the class names it
-        facts = _Facts(wrapper_of(module, ctx))
+        facts = _Facts(wrapper_of(module, ctx, ANALYSIS_PROVIDERS))
         if not facts.client_name_is_pymilvus:
             return module
         planner = _Planner(facts, ctx)
