@@ -386,7 +386,12 @@ class OrmModel:
     def connect_arguments_problem(self, call: cst.Call) -> str:
         """Why a connect's arguments cannot become MilvusClient's ('' when they can); shared by
         the literal-alias rewrite and the alias registry (codemods/connection_registry.py)."""
-        bound = bind(self.connect_view(call), CONNECT_PARAMS)
+        view = self.connect_view(call)
+        if view is call and any(arg.star for arg in call.args):
+            # `connect("app", **cfg)`: cfg may hold uri/host/alias, which MilvusClient would
+            # receive as they are (or twice) unless cfg is visible (codemods/connect_kwargs.py).
+            return f"connect(**kwargs) whose keys are not visible ({self.spread_problem(call)})"
+        bound = bind(view, CONNECT_PARAMS)
         if isinstance(bound, Refuse):
             return bound.reason
         for arg in bound.extra:

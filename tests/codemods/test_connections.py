@@ -273,3 +273,16 @@ def test_dict_connect_from_an_attribute_stays_reported():
         """,
         "the dict is not a local variable",
     )
+
+
+def test_literal_alias_connect_with_invisible_kwargs_stays_orm():
+    # The alias is a literal, but cfg's keys are not visible: passed through as they were,
+    # its uri/host/alias would reach MilvusClient unmapped (a TypeError for a second uri).
+    source = """
+    from pymilvus import connections
+
+    def connect(cfg):
+        connections.connect("app", **cfg)
+    """
+    findings = check(source, source, codes=("MM101",))
+    assert any("whose keys are not visible" in f.message for f in findings)
