@@ -17,8 +17,10 @@ an earlier one. Codemods never match ORM names by string: they ask `canonical()`
 
 Collections: a `Collection(...)` held by a module/function variable, by `self.<attr>` in a
 class, or passed in as a parameter typed `Collection` (or named like one) becomes a
-*binding*. So does a variable assigned the result of a module function that returns a
-Collection it constructs (`x = make(...)`), and `self.<attr>` assigned a tracked variable
+*binding*. So does a variable or `self.<attr>` assigned the result of a collection factory
+(a module function, or a method called as `self.m(...)` in its own class, that returns a
+Collection it constructs: `x = make(...)`), a factory call that is directly the receiver of a
+collection method (`self.m(...).search(...)`), and `self.<attr>` assigned a tracked variable
 (`self._coll = coll`): each is tied to the collection it holds, and the two are migrated
 together or not at all. A binding is migrated as a whole (its constructor turns into the
 collection name and every use into a client call) only when every use of it is convertible;
@@ -110,14 +112,15 @@ class CollectionBinding:
     """A variable, attribute or parameter that holds an ORM Collection."""
 
     label: str  # `books`, `self.collection`, parameter `col`
-    kind: str  # "name" | "attr" | "param"
+    kind: str  # "name" | "attr" | "param" | "call"
     constructors: list[cst.Call]
     alias: str | None  # connection alias (None when not a literal)
     uses: list[Use] = field(default_factory=list)
     blocked: list[tuple[cst.CSTNode, str]] = field(default_factory=list)
     # `x = make()` where `make` is a collection factory (see OrmModel._factory): x holds what
     # `make` returns, so x and the returned collection are migrated together or not at all
-    # (linked bindings share one `blocked` list, see OrmModel._link_factories).
+    # (linked bindings share one `blocked` list, see OrmModel._link_factories). A binding of
+    # kind "call" is the factory call itself, the receiver of one method call.
     factory_calls: list[cst.Call] = field(default_factory=list)
 
     @property
@@ -236,8 +239,12 @@ class OrmModel:
         self._binding_of_node: dict[cst.CSTNode, CollectionBinding] = {}
         self._used_names: set[str] = set()
         self._attr_stores: dict[str, list] | None = None  # see _attribute_stores()
-        # Collection factories whose every call assigns the result to a tracked variable.
+        # Collection factories whose every call is a tracked factory site (_factory_site).
         self._factories_ok: set[cst.FunctionDef] = set()
+        # The tracked collections each factory returns (see returns_migrated_collection).
+        self._factory_returns: dict[cst.FunctionDef, list[CollectionBinding]] = {}
+        # Method name -> its definition when no code in the module can rebind it (or None).
+        self._sealed_methods: dict[str, cst.FunctionDef | None] = {}
         # `coll` in `self.x = coll` where self.x is tracked with coll (see _attr_bindings).
         self._attr_copies: set[cst.CSTNode] = set()
         _Collector(self).collect()
@@ -566,6 +573,7 @@ class OrmModel:
             if binding is not None:
                 self.bindings.append(binding)
         self._attr_bindings()
+        self._call_bindings()
 
     def _name_binding(self, scope: Scope, name: str) -> CollectionBinding | None:
         assignments = self.in_source_order(scope.assignments[name])
@@ -616,31 +624,25 @@ class OrmModel:
     def _factory(
         self, call: cst.Call
     ) -> tuple[cst.FunctionDef, list[cst.Return], list[cst.Call]] | None:
-        """For `x = make(...)`: `make`, its returns and the constructors they return, when
-        `make` is a collection factory, i.e. every call of it returns a Collection handle
-        and nothing else (never None): a module-level function, not decorated, not async,
-        not a generator, without a return annotation (it would still say Collection after
-        migration), whose body ends in a `return` and whose every `return` gives a local
-        variable that is only ever assigned `Collection(...)`. The call must be the value
-        of a plain one-target assignment (an annotation `x: Collection = ...` would stay)."""
-        target = self.parents.get(call)
-        if not (
-            isinstance(target, cst.Assign)
-            and len(target.targets) == 1
-            and isinstance(target.targets[0].target, cst.Name)
-            and isinstance(call.func, cst.Name)
-        ):
+        """For a call of a collection factory at a site that keeps what it returns in view
+        (`_factory_site`): the factory, its returns and the constructors they return.
+
+        A factory is a module-level function, or a method called as `self.m(...)` from its
+        own class (`_called_method`), that returns a Collection handle on every call and
+        nothing else (never None): not decorated, not async, not a generator, unannotated or
+        annotated `-> Collection` (which becomes `-> str` with it), whose body ends in a
+        `return` and whose every `return` gives a local variable that is only ever assigned
+        `Collection(...)`."""
+        if not self._factory_site(call):
             return None
-        func = self.module_functions.get(call.func.value)
-        scope = self.scopes.get(call.func)
-        visible = list(scope[call.func.value]) if scope is not None else []
+        func = self._called_function(call) or self._called_method(call)
         if (
             func is None
-            or len(visible) != 1
-            or getattr(visible[0], "node", None) is not func
             or func.decorators
             or func.asynchronous is not None
-            or func.returns is not None
+            or (
+                func.returns is not None and self.canonical(func.returns.annotation) != "Collection"
+            )
             or not isinstance(func.body, cst.IndentedBlock)
         ):
             return None
@@ -671,11 +673,118 @@ class OrmModel:
                 ctors.append(value)  # type: ignore[arg-type]
         return func, returns, ctors
 
+    def _factory_site(self, call: cst.Call) -> bool:
+        """Where a factory's result may go: into one variable (`x = make(...)`), into one
+        attribute of the calling method's instance (`self.x = make(...)`), or straight into
+        a Collection method that has a single-call MilvusClient rewrite
+        (`make(...).search(...)`); also `client.m(collection_name=make(...))`, the latter
+        after an earlier codemod of this run rewrote it."""
+        parent = self.parents.get(call)
+        if isinstance(parent, cst.Assign):
+            if len(parent.targets) != 1 or parent.value is not call:
+                return False
+            target = parent.targets[0].target
+            if isinstance(target, cst.Name):
+                return True
+            method = self._enclosing(call, cst.FunctionDef)
+            return (
+                isinstance(target, cst.Attribute)
+                and isinstance(target.value, cst.Name)
+                and method is not None
+                and target.value.value == _first_param(method)
+                and self._enclosing(method, cst.ClassDef) is not None
+            )
+        if isinstance(parent, cst.Attribute) and parent.value is call:
+            grand = self.parents.get(parent)
+            return (
+                isinstance(grand, cst.Call)
+                and grand.func is parent
+                and parent.attr.value in _RECEIVER_METHODS
+            )
+        if isinstance(parent, cst.Arg) and parent.value is call:
+            outer = self.parents.get(parent)
+            return (
+                parent.keyword is not None
+                and parent.keyword.value == "collection_name"
+                and isinstance(outer, cst.Call)
+                and self.is_client_call(outer)
+            )
+        return False
+
+    def _called_function(self, call: cst.Call) -> cst.FunctionDef | None:
+        """The module-level function `make` of `make(...)`, when that name means nothing else."""
+        if not isinstance(call.func, cst.Name):
+            return None
+        func = self.module_functions.get(call.func.value)
+        scope = self.scopes.get(call.func)
+        visible = list(scope[call.func.value]) if scope is not None else []
+        if func is None or len(visible) != 1 or getattr(visible[0], "node", None) is not func:
+            return None
+        return func
+
+    def _called_method(self, call: cst.Call) -> cst.FunctionDef | None:
+        """The method `m` of `self.m(...)` called in another method of the class defining `m`,
+        when nothing else in the module can make `self.m` something else: `m` is defined once
+        in the module (so no subclass here overrides it), nothing stores to an attribute `m`
+        (class body, instance, setattr, __dict__) and no getattr() may read it. Whether every
+        access to `m` is such a call is checked with the callers (`_link_factories`)."""
+        func = call.func
+        if not (isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name)):
+            return None
+        caller = self._enclosing(call, cst.FunctionDef)
+        if caller is None or func.value.value != _first_param(caller):
+            return None
+        if any(_decorator_name(d) in ("staticmethod", "classmethod") for d in caller.decorators):
+            return None
+        cls = self._enclosing(caller, cst.ClassDef)
+        name = func.attr.value
+        if cls is None or not any(m.name.value == name for m in _class_methods(cls)):
+            return None
+        if name not in self._sealed_methods:
+            self._sealed_methods[name] = self._sealed_method(name)
+        found = self._sealed_methods[name]
+        return found if any(m is found for m in _class_methods(cls)) else None
+
+    def _sealed_method(self, name: str) -> cst.FunctionDef | None:
+        """The one method `name` of the module, when nothing here may rebind it (see
+        `_called_method`)."""
+        defs = [f for f in _walk(self.module, cst.FunctionDef) if f.name.value == name]
+        if len(defs) != 1:
+            return None
+        stores = self._attribute_stores()
+        if stores.get(name) or stores.get(""):
+            return None
+        for klass in _walk(self.module, cst.ClassDef):
+            body = klass.body.body if isinstance(klass.body, cst.IndentedBlock) else ()
+            scope = self.scopes.get(body[0]) if body else None
+            if scope is not None and any(
+                getattr(a, "node", None) is not defs[0] for a in scope.assignments[name]
+            ):
+                return None
+        for getter in _walk(self.module, cst.Call):
+            if isinstance(getter.func, cst.Name) and getter.func.value == "getattr":
+                key = string_value(getter.args[1].value) if len(getter.args) > 1 else None
+                if key is None or key == name:
+                    return None
+        return defs[0]
+
+    def _factory_callers(self, func: cst.FunctionDef) -> list[cst.CSTNode] | None:
+        """Every node that refers to factory `func` (None: not all of them can be known)."""
+        name = func.name.value
+        if self.module_functions.get(name) is func:
+            scope = self.scopes.get(func)
+            assigned = list(scope.assignments[name]) if scope is not None else []
+            if len(assigned) != 1:
+                return None
+            return [access.node for a in assigned for access in a.references]
+        return [a for a in _walk(self.module, cst.Attribute) if a.attr.value == name]
+
     def _link_factories(self) -> None:
         """Tie each variable assigned a factory's result to the collection(s) the factory
         returns: they share one `blocked` list, so a reason to keep either ORM keeps both
-        (also one found by a later analysis step). A factory called anywhere but as
-        `x = make(...)` with x tracked keeps its returned collection ORM (_use_problem)."""
+        (also one found by a later analysis step). A factory referred to anywhere but at a
+        tracked factory site (`_factory_site`) keeps its returned collection ORM
+        (_use_problem)."""
         derived = {call: b for b in self.bindings for call in b.factory_calls}
         factories: list[cst.FunctionDef] = []
         for call, binding in derived.items():
@@ -692,17 +801,150 @@ class OrmModel:
                     )
                     continue
                 self._share_blocked(returned, binding)
+                self._factory_returns.setdefault(func, []).append(returned)
         for func in factories:
-            scope = self.scopes.get(func)
-            assigned = list(scope.assignments[func.name.value]) if scope is not None else []
-            refs = [access.node for a in assigned for access in a.references]
-            if len(assigned) == 1 and all(
+            refs = self._factory_callers(func)
+            if refs is not None and all(
                 isinstance(self.parents.get(ref), cst.Call)
                 and self.parents.get(ref) in derived
                 and self.parents.get(ref).func is ref  # type: ignore[union-attr]
                 for ref in refs
             ):
                 self._factories_ok.add(func)
+
+    def returns_migrated_collection(self, func: cst.FunctionDef) -> bool:
+        """`func` is a collection factory whose collection is migrated: it returns the
+        collection name now (so a `-> Collection` annotation becomes `-> str`)."""
+        returned = self._factory_returns.get(func, [])
+        return (
+            func in self._factories_ok
+            and bool(returned)
+            and all(b.convertible and self.client_for(b.alias) for b in returned)
+        )
+
+    def _call_bindings(self) -> None:
+        """`make(...).search(...)` (and its migrated form `client.search(collection_name=
+        make(...), ...)`): the call is a one-use binding tied to what `make` returns."""
+        for call in _walk(self.module, cst.Call):
+            parent = self.parents.get(call)
+            if isinstance(parent, cst.Assign) or call in self._binding_of_node:
+                continue
+            found = self._factory(call)
+            if found is None:
+                continue
+            alias = self._common_alias(found[2])
+            if alias is False:
+                continue
+            binding = CollectionBinding(
+                label=cst.Module(body=[]).code_for_node(call),
+                kind="call",
+                constructors=[],
+                alias=alias,  # type: ignore[arg-type]
+                factory_calls=[call],
+            )
+            binding.uses.append(Use(call, True))
+            self._binding_of_node[call] = binding
+            self.bindings.append(binding)
+
+    def _common_alias(self, ctors: list[cst.Call]) -> str | None | bool:
+        """The connection alias all `ctors` use (None: not one literal; False: a constructor
+        with unusual arguments)."""
+        alias: str | None = "default"
+        for i, ctor in enumerate(ctors):
+            parts = constructor_parts(ctor)
+            if parts is None:
+                return False
+            a = self.alias_of_using(parts.get("using"))
+            alias = a if i == 0 else (alias if a == alias else None)
+        return alias
+
+    def _receiver_problem(self, call: cst.Call, binding: CollectionBinding, result: object) -> str:
+        """Why `make(...).m(...)` cannot become `client.m(collection_name=make(...), ...)`
+        ('' when it can): the rewrite must call `make` once, before the other arguments, as
+        the ORM did. The migrated call looks the client up before it calls `make`, so when a
+        function binds the client (`make` may be what runs it), the call is hoisted instead:
+        `name = make(...)` right before the statement (`receiver_hoisted`)."""
+        label = f"`{binding.label}.{self.parents[call].attr.value}()`"  # type: ignore[attr-defined]
+        if any(True for arg in call.args for _ in _walk(arg, cst.Call)):
+            return f"{label}: the factory call's arguments hold calls of their own"
+        if not isinstance(result, Rewrite) or result.statements or result.expr is None:
+            return f"{label}: its rewrite is more than one client call"
+        if not self._client_at_module_level(binding.alias):
+            problem = self._hoist_problem(call)
+            if problem:
+                return f"{label}: its MilvusClient is bound inside a function and {problem}"
+            return ""
+        if result.before:
+            return f"{label}: its rewrite is more than one client call"
+        holders = [
+            c for c in _walk(result.expr, cst.Call) if any(_is_sentinel(a.value) for a in c.args)
+        ]
+        count = sum(1 for n in _walk(result.expr, cst.Name) if _is_sentinel(n))
+        if count != 1 or len(holders) != 1 or not _is_sentinel(holders[0].args[0].value):
+            return f"{label}: its rewrite does not call `{binding.label}` exactly once, first"
+        return ""
+
+    def _hoist_problem(self, call: cst.Call) -> str:
+        """Why `make(...)` cannot move to a statement of its own right before its statement
+        ('' when it can): it must be what the statement evaluates first (the receiver chain
+        `make(...).m(...)[...]` as an expression statement, the value of an assignment or a
+        return), in a line of its own."""
+        child, node = call, self.parents.get(call)
+        while not (
+            isinstance(node, (cst.Expr, cst.Assign, cst.AnnAssign, cst.Return))
+            and node.value is child
+        ):
+            if not (
+                (isinstance(node, cst.Attribute) and node.value is child)
+                or (isinstance(node, cst.Call) and node.func is child)
+                or (isinstance(node, cst.Subscript) and node.value is child)
+            ):
+                return "the factory call is not the first thing its statement evaluates"
+            child, node = node, self.parents.get(node)
+        line = self.parents.get(node)
+        if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+            return "the statement shares its line with others"
+        return ""
+
+    def receiver_hoisted(self, call: cst.CSTNode) -> bool:
+        """`make(...)`, the receiver of a migrated call, becomes `name = make(...)` before the
+        statement (see _receiver_problem)."""
+        binding = self._binding_of_node.get(call)
+        return (
+            binding is not None
+            and binding.kind == "call"
+            and isinstance(self.parents.get(call), cst.Attribute)
+            and not self._client_at_module_level(binding.alias)
+        )
+
+    def _client_at_module_level(self, alias: str | None) -> bool:
+        """The client for `alias` is bound by a statement outside any function (a connect
+        MM101 rewrites, or an existing `client = MilvusClient(...)`)."""
+        name = self.client_for(alias)
+        if name is None:
+            return False
+        for call in self.connect_calls:
+            if connect_alias(call, self.literal) == alias and not self._in_function(call):
+                return True
+        for call in self.client_calls:
+            assign = self.parents.get(call)
+            if (
+                isinstance(assign, cst.Assign)
+                and len(assign.targets) == 1
+                and isinstance(assign.targets[0].target, cst.Name)
+                and assign.targets[0].target.value == name
+                and not self._in_function(call)
+            ):
+                return True
+        return False
+
+    def _in_function(self, node: cst.CSTNode) -> bool:
+        current = self.parents.get(node)
+        while current is not None and not isinstance(current, cst.Module):
+            if isinstance(current, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+                return True
+            current = self.parents.get(current)
+        return False
 
     def _share_blocked(self, a: CollectionBinding, b: CollectionBinding) -> None:
         if a.blocked is b.blocked:
@@ -772,6 +1014,8 @@ class OrmModel:
             nodes: dict[str, list[cst.Attribute]] = {}
             # `self.x = coll` with coll a tracked variable: self.x holds the same collection.
             copies: dict[str, list[tuple[cst.Name, CollectionBinding]]] = {}
+            # `self.x = make(...)` with `make` a collection factory (see _factory).
+            made: dict[str, list[cst.Call]] = {}
             for method in _class_methods(cls):
                 self_name = _first_param(method)
                 if self_name is None:
@@ -789,6 +1033,10 @@ class OrmModel:
                         current = attrs.get(key, [])
                         if current is not None:
                             attrs[key] = [*current, value]
+                    elif isinstance(value, cst.Call) and self._factory(value) is not None:
+                        if attrs.get(key, []) is not None:
+                            attrs.setdefault(key, [])
+                            made.setdefault(key, []).append(value)
                     elif isinstance(value, cst.Name) and copied is not None:
                         if copied.kind == "name" and attrs.get(key, []) is not None:
                             attrs.setdefault(key, [])
@@ -798,13 +1046,19 @@ class OrmModel:
                     else:
                         attrs[key] = None
             for key, ctors in attrs.items():
-                if ctors is None or not (ctors or copies.get(key)):
+                if ctors is None or not (ctors or copies.get(key) or made.get(key)):
                     continue
                 aliases = {
                     self.alias_of_using((constructor_parts(c) or {}).get("using")) for c in ctors
                 } | {copied.alias for _, copied in copies.get(key, [])}
+                returned = [self._common_alias(self._factory(c)[2]) for c in made.get(key, [])]  # type: ignore[index]
+                if False in returned:
+                    continue  # a returned Collection() with unusual arguments (as _name_binding)
+                aliases |= set(returned)  # type: ignore[arg-type]
                 alias = aliases.pop() if len(aliases) == 1 else None
-                binding = CollectionBinding(f"self.{key}", "attr", ctors, alias)
+                binding = CollectionBinding(
+                    f"self.{key}", "attr", ctors, alias, factory_calls=made.get(key, [])
+                )
                 for attr in nodes[key]:
                     if self._attr_assigned_value(attr) is not _NOT_ASSIGNED:
                         continue
@@ -1031,9 +1285,15 @@ class OrmModel:
                     return f"`{label}.{name}()` has no MilvusClient rewrite"
                 env.statement = self._is_expr_statement(grand)
                 env.original = grand
+                if binding.kind == "call":  # `make(...).m()`: see where the call lands
+                    env.name = cst.Name(_SENTINEL)
                 result = rule.convert(grand, env)
                 if isinstance(result, Refuse):
                     return f"`{label}.{name}()`: {result.reason}"
+                if binding.kind == "call":
+                    problem = self._receiver_problem(node, binding, result)  # type: ignore[arg-type]
+                    if problem:
+                        return problem
                 if result.unsafe and not self.ctx.options.unsafe_fixes:
                     return f"`{label}.{name}()` needs an unsafe fix: {result.note}"
                 if not self.ctx.may_rewrite(self.line(grand), rule.code):
@@ -1411,6 +1671,30 @@ OrmModel.lookup_test = _lookup_test  # type: ignore[attr-defined]
 OrmModel.guarded = _guarded  # type: ignore[attr-defined]
 OrmModel._make_partition = _make_partition  # type: ignore[attr-defined]
 OrmModel._partition_use_problem = _partition_use_problem  # type: ignore[attr-defined]
+
+
+# Collection methods a factory call may be the receiver of (`make(...).search(...)`): each
+# has a rewrite into one client call that takes the collection name (_receiver_problem checks
+# the rewrite itself); methods that bind objects to the collection (partition(), index()) are
+# not among them.
+_RECEIVER_METHODS = {
+    "insert", "upsert", "delete", "search", "query", "hybrid_search", "load", "release",
+    "flush",
+}  # fmt: skip
+# Stands for the factory call while _receiver_problem inspects a rewrite (not an identifier
+# anyone writes).
+_SENTINEL = "__milvus_migrate_factory_call__"
+
+
+def _is_sentinel(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.Name) and node.value == _SENTINEL
+
+
+def _decorator_name(decorator: cst.Decorator) -> str:
+    expr = decorator.decorator
+    if isinstance(expr, cst.Call):
+        expr = expr.func
+    return expr.attr.value if isinstance(expr, cst.Attribute) else getattr(expr, "value", "")
 
 
 # Method names that mark a `col`-named parameter as a Collection.

@@ -49,6 +49,9 @@ class CollectionCallTransformer(FStringTracker, cst.CSTTransformer):
         env = self.model.env_for(ref, statement=self.model.is_expr_statement(original))
         env.name = ref.name.deep_clone()
         env.original = original
+        hoisted = self.model.receiver_hoisted(func.value)
+        if hoisted:  # `name = make(...)` goes first (OrmModel._receiver_problem says why)
+            env.name = cst.Name(self.model.fresh_name("collection_name"))
         result = rule.convert(updated, env)
         if isinstance(result, Refuse):
             self.ctx.report(
@@ -65,6 +68,16 @@ class CollectionCallTransformer(FStringTracker, cst.CSTTransformer):
         if result.note:
             self.ctx.report(line, col, rule.code, result.note)
         self.ctx.record_change(line, rule.code, result.summary or f"{label}() -> MilvusClient")
+        if hoisted:
+            line_node = statement_slot(self.model, original)
+            assert isinstance(line_node, cst.SimpleStatementLine)  # the model checked it
+            assign = cst.Assign(
+                targets=[cst.AssignTarget(target=cst.Name(env.name.value))],  # type: ignore[attr-defined]
+                value=updated.func.value,
+            )
+            # First: the ORM evaluated the receiver before any argument (and what those
+            # arguments' rewrites put before the line).
+            self._before.setdefault(line_node, []).insert(0, cst.SimpleStatementLine([assign]))
         if result.statements:
             self._statements[original] = result
             return updated

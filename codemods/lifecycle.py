@@ -360,6 +360,20 @@ class _ConstructorTransformer(cst.CSTTransformer):
             annotation=updated.annotation.with_changes(annotation=cst.Name("str"))
         )
 
+    def leave_FunctionDef(
+        self, original: cst.FunctionDef, updated: cst.FunctionDef
+    ) -> cst.FunctionDef:
+        """A migrated collection factory annotated `-> Collection` now returns the name."""
+        if original.returns is None or not self.model.returns_migrated_collection(original):
+            return updated
+        line, _ = self.model.position(original)
+        if not self.ctx.may_rewrite(line, CONSTRUCTOR.code):
+            return updated
+        self.ctx.record_change(line, CONSTRUCTOR.code, f"{original.name.value}() -> str")
+        return updated.with_changes(
+            returns=updated.returns.with_changes(annotation=cst.Name("str"))  # type: ignore[union-attr]
+        )
+
     def _bare_create(self, original, value: cst.Call, line: int, col: int):
         parts = constructor_parts(value)
         alias = self.model.alias_of_using((parts or {}).get("using"))

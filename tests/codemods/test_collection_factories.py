@@ -1,7 +1,10 @@
+# ruff: noqa: E501  (before/after source text reads best one statement per line)
 """Collection factories: `x = make(...)` where the module function `make` returns a
 Collection it constructs. x and the returned collection are migrated together (the factory
 then returns the collection name) or both stay ORM."""
 
+from codemods import migrate_source
+from codemods.base import Options
 from tests.codemods.cm_helpers import check
 
 HEAD = """
@@ -88,18 +91,6 @@ def test_function_that_may_return_none_is_no_factory():
     assert "`coll` is used as an object" in _reasons(findings)
 
 
-def test_annotated_factory_is_no_factory():
-    # `-> Collection` would be wrong after migration (and keeps the ORM import in use).
-    body = (
-        "def open_books(name) -> Collection:\n"
-        + "    coll = Collection(name)\n"
-        + "    return coll\n"
-        + 'a = open_books("a")\n'
-        + "a.flush()\n"
-    )
-    check(HEAD + body, KEPT_HEAD + body, codes=("MM110",))
-
-
 def test_factory_collection_blocked_inside_keeps_the_caller_orm():
     # The factory's own use `coll.compact()` has no rewrite: the caller's variable holds
     # the same Collection and stays ORM with it.
@@ -162,4 +153,175 @@ def test_attribute_used_as_object_keeps_the_local_orm():
     findings = check(HEAD + body, KEPT_HEAD + body, codes=("MM110", "MM111"))
     assert "`self._coll` is passed to code that may expect a Collection object" in _reasons(
         findings
+    )
+
+
+# ---- methods: `self.m(...)` where the method `m` returns a Collection it constructs --------
+
+INDEX = """
+class CourseIndex:
+    def __init__(self, name, schema):
+        self.name = name
+        self.schema = schema
+
+    def collection(self) -> Collection:
+        if not utility.has_collection(self.name):
+            coll = Collection(self.name, schema=self.schema)
+        else:
+            coll = Collection(self.name)
+        coll.load()
+        return coll
+
+    def add(self, rows):
+        coll = self.collection()
+        coll.insert(rows)
+        coll.flush()
+
+    def find(self, vector):
+        res = self.collection().search(data=[vector], anns_field="vec", param={}, limit=3)
+        return [hit.id for hit in res[0]]
+
+    def warm(self):
+        self.cached = self.collection()
+        self.cached.release()
+"""
+NEW_INDEX = """
+class CourseIndex:
+    def __init__(self, name, schema):
+        self.name = name
+        self.schema = schema
+
+    def collection(self) -> str:
+        if not client.has_collection(collection_name=self.name):
+            coll = self.name
+            if not client.has_collection(collection_name=coll):
+                client.create_collection(collection_name=coll, schema=self.schema)
+        else:
+            coll = self.name
+        client.load_collection(collection_name=coll)
+        return coll
+
+    def add(self, rows):
+        coll = self.collection()
+        client.insert(collection_name=coll, data=rows)
+        client.flush(collection_name=coll)
+
+    def find(self, vector):
+        res = client.search(collection_name=self.collection(), data=[vector], anns_field="vec", search_params={}, limit=3)
+        return [hit.id for hit in res[0]]
+
+    def warm(self):
+        self.cached = self.collection()
+        client.release_collection(collection_name=self.cached)
+"""
+UTILITY_HEAD = HEAD.replace("Collection, connections", "Collection, connections, utility")
+
+
+def test_method_factory_migrates_with_its_callers():
+    # Every call is `self.collection()` in the class: kept in a variable, in an attribute,
+    # or the receiver of a method; the annotation follows what the method now returns.
+    findings = check(UTILITY_HEAD + INDEX, NEW_HEAD + NEW_INDEX)
+    assert not any(f.code == "MM110" for f in findings), _reasons(findings)
+
+
+def test_annotated_module_factory_returns_str():
+    body = 'def open_books(name) -> Collection:\n    coll = Collection(name)\n    return coll\na = open_books("a")\na.flush()\n'
+    new = 'def open_books(name) -> str:\n    coll = name\n    return coll\na = open_books("a")\nclient.flush(collection_name=a)\n'
+    check(HEAD + body, NEW_HEAD + new)
+
+
+def _stays_orm(body: str, *reasons: str) -> None:
+    # utility.has_collection has its own rewrite, whatever happens to the collection.
+    kept = body.replace(
+        "utility.has_collection(self.name)", "client.has_collection(collection_name=self.name)"
+    )
+    findings = check(UTILITY_HEAD + body, KEPT_HEAD + kept)
+    for reason in reasons:
+        assert reason in _reasons(findings), _reasons(findings)
+
+
+def test_method_called_from_outside_its_class_stays_orm():
+    _stays_orm(
+        INDEX + 'print(CourseIndex("a", None).collection().num_entities)\n',
+        "`coll` is used as an object",
+    )
+
+
+def test_method_overridden_in_a_subclass_stays_orm():
+    sub = "class Other(CourseIndex):\n    def collection(self):\n        return Collection(self.name)\n"
+    _stays_orm(INDEX + sub, "`coll` is used as an object")
+
+
+def test_method_read_by_getattr_stays_orm():
+    _stays_orm(
+        INDEX + "def pick(obj, what):\n    return getattr(obj, what)()\n",
+        "`coll` is used as an object",
+    )
+
+
+def test_method_result_used_as_an_object_stays_orm():
+    body = INDEX.replace("        self.cached.release()\n", "        print(self.collection())\n")
+    _stays_orm(body, "`coll` is used as an object")
+
+
+def test_method_result_receiver_of_a_method_without_a_single_call_rewrite_stays_orm():
+    body = INDEX.replace(
+        "        self.cached.release()\n", '        self.collection().partition("p").load()\n'
+    )
+    _stays_orm(body, "`coll` is used as an object")
+
+
+def test_method_that_may_return_none_stays_orm():
+    body = INDEX.replace(
+        "    def collection(self) -> Collection:\n",
+        "    def collection(self) -> Collection:\n        if not self.name:\n            return None\n",
+    )
+    _stays_orm(body, "`coll` is used as an object")
+
+
+def test_method_annotated_other_than_collection_stays_orm():
+    body = INDEX.replace("-> Collection:", "-> 'Collection':")
+    _stays_orm(body, "`coll` is used as an object")
+
+
+def test_receiver_with_calls_in_the_factory_arguments_stays_orm():
+    # The rewrite would clone the factory call as it was before the other rules ran.
+    body = INDEX.replace("def collection(self)", "def collection(self, part=None)").replace(
+        "self.collection().search(", "self.collection(str(vector)).search("
+    )
+    _stays_orm(body, "the factory call's arguments hold calls of their own")
+
+
+CONNECTING_INDEX = INDEX.replace(
+    "    def collection(self) -> Collection:\n",
+    '    def connect(self):\n        connections.connect(uri="http://h:1")\n\n    def collection(self) -> Collection:\n        self.connect()\n',
+)
+
+
+def test_receiver_is_hoisted_when_the_factory_may_bind_the_client():
+    # The connect inside a method becomes `global client; client = ...`: in
+    # `client.search(collection_name=self.collection(), ...)` Python would look `client` up
+    # before collection() binds it, so the factory call runs in a statement of its own first.
+    head = "\nfrom pymilvus import Collection, connections, utility\n"
+    outcome = migrate_source(head + CONNECTING_INDEX, Options())
+    assert (
+        "        collection_name = self.collection()\n"
+        "        res = client.search(collection_name=collection_name, data=[vector], "
+    ) in outcome.source, outcome.source
+    assert "    def collection(self) -> str:\n" in outcome.source
+    assert not any(f.code == "MM110" for f in outcome.findings), _reasons(outcome.findings)
+    assert not migrate_source(outcome.source, Options()).changes
+
+
+def test_receiver_that_cannot_be_hoisted_stays_orm():
+    head = "\nfrom pymilvus import Collection, connections, utility\n"
+    body = CONNECTING_INDEX.replace(
+        "        res = self.collection().search(",
+        '        res = len(self.collection().query("id > 0")), self.collection().search(',
+    )
+    outcome = migrate_source(head + body, Options())
+    assert "coll = Collection(self.name)" in outcome.source
+    assert "self.collection().search(" in outcome.source
+    assert "the factory call is not the first thing its statement evaluates" in _reasons(
+        outcome.findings
     )
