@@ -924,7 +924,9 @@ class OrmModel:
         if name is None:
             return False
         for call in self.connect_calls:
-            if connect_alias(call, self.literal) == alias and not self._in_function(call):
+            if connect_alias(
+                self.connect_view(call), self.literal
+            ) == alias and not self._in_function(call):
                 return True
         for call in self.client_calls:
             assign = self.parents.get(call)

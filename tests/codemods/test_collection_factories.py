@@ -325,3 +325,27 @@ def test_receiver_that_cannot_be_hoisted_stays_orm():
     assert "the factory call is not the first thing its statement evaluates" in _reasons(
         outcome.findings
     )
+
+
+def test_receiver_stays_inline_with_a_module_level_connect_of_a_dict():
+    # `connect(**cfg)` at module level binds the client at import (MM101 reads cfg's keys), so
+    # the factory call can stay the receiver's argument where it cannot be hoisted.
+    body = (
+        "class Store:\n"
+        "    def __init__(self, name):\n"
+        "        self.name = name\n\n"
+        "    def collection(self):\n"
+        "        coll = Collection(self.name)\n"
+        "        return coll\n\n"
+        "    def show(self):\n"
+        '        print(self.collection().query("id > 0", output_fields=["id"]))\n'
+    )
+    check(
+        '\nfrom pymilvus import Collection, connections\ncfg = {"uri": "http://h:1"}\nconnections.connect(**cfg)\n'
+        + body,
+        '\nfrom pymilvus import MilvusClient\n\ncfg = {"uri": "http://h:1"}\nclient = MilvusClient(uri=cfg["uri"], db_name="default")\n'
+        + body.replace("Collection(self.name)", "self.name").replace(
+            'self.collection().query("id > 0", output_fields=["id"])',
+            'client.query(collection_name=self.collection(), filter="id > 0", output_fields=["id"])',
+        ),
+    )
