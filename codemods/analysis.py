@@ -47,6 +47,7 @@ from libcst.metadata import (
 
 from codemods.connect_kwargs import dict_connect_view
 from codemods.context import MigrationContext
+from codemods.metadata_resolve import resolve_providers
 from codemods.orm_names import ORM_UTILITY_FUNCTIONS, PURE_UTILITY_FUNCTIONS
 from codemods.rewrite import Env, Refuse, Rewrite, bind, string_value
 
@@ -1841,7 +1842,7 @@ def wrapper_of(module: cst.Module, ctx: MigrationContext, providers: tuple = ())
         wrapper = MetadataWrapper(module)
         ctx.analysis = (module, wrapper, None)
     if providers:
-        wrapper.resolve_many(providers)  # a no-op for the ones already resolved
+        resolve_providers(wrapper, providers)  # a no-op for the ones already resolved
     return wrapper
 
 
