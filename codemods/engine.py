@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from codemods.analysis import children_memo
 from codemods.base import Options, Outcome
 from codemods.collection_calls import fuse_collection_calls
 from codemods.context import MigrationContext
@@ -23,13 +24,14 @@ def migrate_source(source: str, options: Options | None = None) -> Outcome:
     if suppressions.ignore_file:  # `# milvus-migrate: ignore-file`: no rewrite, no report
         return Outcome(source=source, changes=[], findings=[])
     ctx = MigrationContext(options, suppressed_lines=dict(suppressions.lines), source=source)
-    for codemod in fuse_collection_calls(enabled_codemods(options)):
-        edits = ctx.edits
-        result = codemod.apply(module, ctx)
-        # A codemod that rewrote nothing hands on its input tree, so the next one finds the
-        # analysis of that tree already built (`codemods.analysis.model_of`).
-        if ctx.edits != edits:
-            module = result
+    with children_memo():  # the analysis' walks over `.children`, see there
+        for codemod in fuse_collection_calls(enabled_codemods(options)):
+            edits = ctx.edits
+            result = codemod.apply(module, ctx)
+            # A codemod that rewrote nothing hands on its input tree, so the next one finds the
+            # analysis of that tree already built (`codemods.analysis.model_of`).
+            if ctx.edits != edits:
+                module = result
     # A suppression comment also silences the manual-review items of its line, as noqa does.
     findings = [f for f in ctx.findings if not suppressions.suppresses(f.line, f.code)]
     if not ctx.changes:
