@@ -34,7 +34,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import libcst as cst
 from libcst.metadata import (
@@ -50,7 +50,14 @@ from codemods.connect_kwargs import dict_connect_view
 from codemods.context import MigrationContext
 from codemods.metadata_resolve import resolve_providers
 from codemods.orm_names import ORM_UTILITY_FUNCTIONS, PURE_UTILITY_FUNCTIONS
-from codemods.rewrite import Env, Refuse, Rewrite, bind, string_value
+from codemods.rewrite import Env, Refuse, Rewrite, bind, code_of, string_value
+
+if TYPE_CHECKING:
+    from codemods.connection_registry import Registry
+
+# CollectionBinding.alias of a collection whose client is `milvus_clients[<expr>]`: this
+# prefix, then the code of <expr> (a connection alias never starts with a NUL character).
+REGISTRY_KEY = "\0registry:"
 
 _Located = TypeVar("_Located")  # a libcst Assignment or Access: both carry `.node`
 
@@ -241,6 +248,7 @@ class OrmModel:
         self._binding_of_node: dict[cst.CSTNode, CollectionBinding] = {}
         self._used_names: set[str] = set()
         self._attr_stores: dict[str, list] | None = None  # see _attribute_stores()
+        self._registry: object = _NOT_ASSIGNED  # see alias_registry
         # Collection factories whose every call is a tracked factory site (_factory_site).
         self._factories_ok: set[cst.FunctionDef] = set()
         # The tracked collections each factory returns (see returns_migrated_collection).
@@ -452,7 +460,71 @@ class OrmModel:
         """The client variable that stands for connection `alias` (None: unknown)."""
         if alias is None:
             return None
+        if alias.startswith(REGISTRY_KEY):
+            # A collection whose alias is a stable variable (see _registry_alias).
+            registry = self.alias_registry
+            key = alias[len(REGISTRY_KEY) :]
+            return None if registry is None else f"{registry.name}[{key}]"
         return self.client_names.get(alias)
+
+    @property
+    def alias_registry(self) -> Registry | None:
+        """The module's `{alias: MilvusClient}` registry (codemods/connection_registry.py)."""
+        if self._registry is _NOT_ASSIGNED:
+            from codemods.connection_registry import registry_of  # lazy: it imports this module
+
+            self._registry = registry_of(self)
+        return self._registry  # type: ignore[return-value]
+
+    def _registry_alias(self, binding: CollectionBinding) -> str | None:
+        """The alias of a variable holding `Collection(..., using=<variable>)`, when its client
+        can be `milvus_clients[<variable>]` (None otherwise): every constructor names the same
+        alias expression, it reads the same value at every use (a parameter never reassigned
+        in the function, or `self.<attr>` stored only in `__init__`), every use is in the
+        constructor's function, and the registry accepts each site as it accepts a utility
+        call with that `using=` (use_problem)."""
+        from codemods.connection_registry import use_problem  # lazy: it imports this module
+
+        if binding.kind != "name" or not binding.constructors or binding.factory_calls:
+            return None
+        usings = [(constructor_parts(c) or {}).get("using") for c in binding.constructors]
+        first = usings[0]
+        if first is None or self.literal(first.value) is not None:
+            return None
+        if any(u is None or code_of(u.value) != code_of(first.value) for u in usings):
+            return None
+        key = first.value
+        func = self._enclosing(binding.constructors[0], cst.FunctionDef)
+        if func is None or self.alias_registry is None or not self._stable_in(key, func):
+            return None
+        sites = [*binding.constructors, *(use.node for use in binding.uses)]
+        for site in sites:
+            if self._enclosing(site, cst.FunctionDef) is not func:
+                return None
+            if use_problem(self, site, key):  # type: ignore[arg-type]
+                return None
+        return REGISTRY_KEY + code_of(key)
+
+    def _stable_in(self, expr: cst.BaseExpression, func: cst.FunctionDef) -> bool:
+        """`expr` gives the same value anywhere in `func`: a parameter of `func` never
+        reassigned, or `self.<attr>` whose only store is `self.<attr> = ...` in `__init__`."""
+        if isinstance(expr, cst.Attribute):
+            return (
+                isinstance(expr.value, cst.Name)
+                and self._stable_in(expr.value, func)
+                and self._init_stored_value(expr) is not None
+            )
+        if not isinstance(expr, cst.Name):
+            return False
+        scope = self.scopes.get(expr)
+        if scope is None or scope is not self.scopes.get(func.body):
+            return False
+        assignments = list(scope.assignments[expr.value])
+        return (
+            len(assignments) == 1
+            and isinstance(getattr(assignments[0], "node", None), cst.Param)
+            and any(p is assignments[0].node for p in _all_params(func))
+        )
 
     def alias_of_using(self, arg: cst.Arg | None) -> str | None:
         if arg is None:
@@ -472,6 +544,12 @@ class OrmModel:
     def _self_attr_literal(self, expr: cst.Attribute) -> str | None:
         """`self.alias` read in a method, when the only store to any `.alias` in the module is
         `self.alias = "lit"` in the same class's `__init__` (so it always holds that string)."""
+        value = self._init_stored_value(expr)
+        return string_value(value) if value is not None else None
+
+    def _init_stored_value(self, expr: cst.Attribute) -> cst.BaseExpression | None:
+        """`X` when `expr` is `self.attr` read in a method and the only store to any `.attr`
+        in the module is `self.attr = X` in the same class's `__init__`."""
         method = self._enclosing(expr, cst.FunctionDef)
         if not isinstance(expr.value, cst.Name) or method is None:
             return None
@@ -496,7 +574,7 @@ class OrmModel:
             or len(assign.targets) != 1
         ):
             return None
-        return string_value(assign.value)
+        return assign.value
 
     def _enclosing(self, node: cst.CSTNode, kind: type) -> cst.CSTNode | None:
         """The nearest enclosing `kind` node, not crossing a function or class boundary
@@ -621,6 +699,8 @@ class OrmModel:
             for access in self.in_source_order(assignment.references):
                 self._binding_of_node[access.node] = binding
                 binding.uses.append(Use(access.node, True))
+        if alias is None:
+            binding.alias = self._registry_alias(binding)
         return binding
 
     def _factory(
@@ -1060,6 +1140,8 @@ class OrmModel:
                     continue  # a returned Collection() with unusual arguments (as _name_binding)
                 aliases |= set(returned)  # type: ignore[arg-type]
                 alias = aliases.pop() if len(aliases) == 1 else None
+                if alias is not None and alias.startswith(REGISTRY_KEY):
+                    alias = None  # the variable alias is only known in its own function
                 binding = CollectionBinding(
                     f"self.{key}", "attr", ctors, alias, factory_calls=made.get(key, [])
                 )
@@ -1373,6 +1455,14 @@ class OrmModel:
 
     def is_client_call(self, call: cst.Call) -> bool:
         func = call.func
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Subscript):
+            # `milvus_clients[alias].m(...)`: a call rewritten to the alias registry's client
+            registry = func.value.value
+            return (
+                isinstance(registry, cst.Name)
+                and self.alias_registry is not None
+                and registry.value == self.alias_registry.name
+            )
         return (
             isinstance(func, cst.Attribute)
             and isinstance(func.value, cst.Name)
@@ -1783,6 +1873,13 @@ def _class_methods(cls: cst.ClassDef) -> Iterator[cst.FunctionDef]:
         for stmt in body.body:
             if isinstance(stmt, cst.FunctionDef):
                 yield stmt
+
+
+def _all_params(func: cst.FunctionDef) -> list[cst.Param]:
+    p = func.params
+    star = [p.star_arg] if isinstance(p.star_arg, cst.Param) else []
+    kwargs = [p.star_kwarg] if p.star_kwarg is not None else []
+    return [*p.posonly_params, *p.params, *star, *p.kwonly_params, *kwargs]
 
 
 def _first_param(func: cst.FunctionDef) -> str | None:

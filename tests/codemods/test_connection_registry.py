@@ -428,3 +428,163 @@ def test_has_connection_of_a_variable_alias_without_a_registry_stays_reported():
         codes=("MM103",),
     )
     assert any("the alias is not a literal" in f.message for f in findings if f.code == "MM103")
+
+
+def test_collection_with_a_stable_variable_alias_uses_the_registry_client():
+    # `self.alias` stored only in __init__ and a parameter never reassigned read the same
+    # alias at the constructor and at every use in that function.
+    check(
+        """
+        from pymilvus import Collection, connections, utility
+
+
+        class Store:
+            def __init__(self, alias, uri):
+                self.alias = alias
+                self.uri = uri
+
+            def connect(self):
+                connections.connect(alias=self.alias, uri=self.uri)
+
+            def refresh(self, name):
+                if utility.has_collection(name, using=self.alias):
+                    col = Collection(name, using=self.alias)
+                    col.release()
+                    col.load()
+
+
+        def flush(conn, name):
+            print(utility.list_collections(using=conn))
+            col = Collection(name, using=conn)
+            col.flush()
+        """,
+        """
+        from pymilvus import MilvusClient
+
+        milvus_clients: dict[str, "MilvusClient"] = {}
+
+
+        class Store:
+            def __init__(self, alias, uri):
+                self.alias = alias
+                self.uri = uri
+
+            def connect(self):
+                milvus_clients[self.alias] = MilvusClient(uri=self.uri, db_name="default")
+
+            def refresh(self, name):
+                if milvus_clients[self.alias].has_collection(collection_name=name):
+                    col = name
+                    milvus_clients[self.alias].release_collection(collection_name=col)
+                    milvus_clients[self.alias].load_collection(collection_name=col)
+
+
+        def flush(conn, name):
+            print(milvus_clients[conn].list_collections())
+            col = name
+            milvus_clients[conn].flush(collection_name=col)
+        """,
+    )
+
+
+def test_collection_with_a_variable_alias_that_may_change_stays_orm():
+    # self.alias has another store (switch), conn is reassigned, and a use in a lambda may run
+    # where the alias expression no longer names the constructor's alias.
+    findings = check(
+        """
+        from pymilvus import Collection, connections, utility
+
+
+        class Store:
+            def __init__(self, alias, uri):
+                self.alias = alias
+                self.uri = uri
+
+            def connect(self):
+                connections.connect(alias=self.alias, uri=self.uri)
+
+            def switch(self, alias):
+                self.alias = alias
+
+            def refresh(self, name):
+                print(utility.has_collection(name, using=self.alias))
+                col = Collection(name, using=self.alias)
+                col.load()
+
+
+        def flush(conn, name):
+            print(utility.list_collections(using=conn))
+            if not conn:
+                conn = "default"
+            col = Collection(name, using=conn)
+            col.flush()
+
+
+        def later(conn, name):
+            col = Collection(name, using=conn)
+            return lambda: col.flush()
+        """,
+        """
+        from pymilvus import MilvusClient, Collection, connections
+
+        milvus_clients: dict[str, "MilvusClient"] = {}
+
+
+        class Store:
+            def __init__(self, alias, uri):
+                self.alias = alias
+                self.uri = uri
+
+            def connect(self):
+                connections.connect(alias=self.alias, uri=self.uri)
+                milvus_clients[self.alias] = MilvusClient(uri=self.uri, db_name="default")
+
+            def switch(self, alias):
+                self.alias = alias
+
+            def refresh(self, name):
+                print(milvus_clients[self.alias].has_collection(collection_name=name))
+                col = Collection(name, using=self.alias)
+                col.load()
+
+
+        def flush(conn, name):
+            print(milvus_clients[conn].list_collections())
+            if not conn:
+                conn = "default"
+            col = Collection(name, using=conn)
+            col.flush()
+
+
+        def later(conn, name):
+            col = Collection(name, using=conn)
+            return lambda: col.flush()
+        """,
+        codes=("MM110",),
+    )
+    assert sum("alias is not a literal" in f.message for f in findings if f.code == "MM110") == 3
+
+
+def test_collection_with_a_variable_alias_without_a_registry_stays_orm():
+    # No utility call with a variable alias: the module's connect binds no registry.
+    check(
+        """
+        from pymilvus import Collection, connections
+
+
+        def flush(conn, name):
+            connections.connect(alias=conn, uri="http://h:1")
+            col = Collection(name, using=conn)
+            col.flush()
+        """,
+        """
+        from pymilvus import Collection, connections
+
+
+        def flush(conn, name):
+            connections.connect(alias=conn, uri="http://h:1")
+            col = Collection(name, using=conn)
+            col.flush()
+        """,
+        codes=("MM110",),
+    )
