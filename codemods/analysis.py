@@ -1305,7 +1305,10 @@ class OrmModel:
         if holder is None:
             return "Collection() is not a plain assignment statement"
         if self._inside_exception_check(ctor):
-            return "inside try/except: the code relies on the ORM's existence and schema checks (trap 2)"
+            return (
+                "inside try/except: the code relies on the ORM's existence and schema checks "
+                "(trap 2)"
+            )
         allowed = {"name", "schema", "using", *CREATE_KWARGS}
         extra = [k for k in parts if k not in allowed]
         if extra:
