@@ -98,7 +98,7 @@ SYMBOLS: tuple[OrmSymbol, ...] = tuple(
         ('async_disconnect', P, 'await async_client.close()', 'async def stop():\n    await connections.async_disconnect("default")'),
         ('async_remove_connection', P, 'await async_client.close()', 'async def stop():\n    await connections.async_remove_connection("default")'),
         ('list_connections', X, '', 'print(connections.list_connections())', 'alias registry (section 20)'),
-        ('has_connection', X, '', 'print(connections.has_connection("default"))'),
+        ('has_connection', W, 'alias in milvus_clients (alias registry) / "client" in globals() (one literal-alias client, never closed)', 'print(connections.has_connection("default"))'),
         ('get_connection_addr', X, '', 'print(connections.get_connection_addr("default"))'),
         ('add_connection', X, '', 'connections.add_connection(other={"uri": "http://localhost:19530"})'),
         ('instance', X, '', '', 'the registry singleton'),
