@@ -14,6 +14,7 @@ from rich.syntax import Syntax
 
 from codemods import Options, RuleInfo
 from codemods.registry import all_rules
+from migrator.cache import ResultCache, cache_dir
 from migrator.config import Config, ConfigError, load_config
 from migrator.discover import Candidate, discover
 from migrator.process import CHANGED, FAILED, FileResult
@@ -104,6 +105,13 @@ def _use_color(no_color: bool) -> bool:
 @click.option(
     "--ignore", multiple=True, metavar="CODE", help="Skip rules with these code prefixes."
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    envvar="MILVUS_MIGRATE_NO_CACHE",
+    help="Do not read or write the result cache (.milvus_migrate_cache at the project root, "
+    "or $MILVUS_MIGRATE_CACHE_DIR). Also: MILVUS_MIGRATE_NO_CACHE=1.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option(
     "-v", "--verbose", is_flag=True, help="Print every file; show tracebacks for tool bugs."
@@ -126,6 +134,7 @@ def migrate(
     async_mode: str,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    no_cache: bool,
     quiet: bool,
     verbose: bool,
     no_color: bool,
@@ -157,6 +166,7 @@ def migrate(
     )
     # --exclude replaces the configured `exclude`; `extend-exclude` always applies.
     exclude = (tuple(exclude) or config.exclude) + config.extend_exclude
+    cache = None if no_cache else ResultCache(cache_dir(list(paths), config.path), options)
     color = _use_color(no_color)
     reporter = Reporter(mode=mode, fmt=fmt, quiet=quiet, verbose=verbose, color=color)
     # Ctrl-C anywhere in the run (discovery included) ends with one message and exit 130,
@@ -171,7 +181,7 @@ def migrate(
                     candidates.append(item)
                 else:
                     reporter.file_done(FileResult(path=item.path, status=FAILED, error=item.reason))
-            _run_all(candidates, options, jobs or os.cpu_count() or 1, reporter, mode)
+            _run_all(candidates, options, jobs or os.cpu_count() or 1, reporter, mode, cache)
             reporter.finish()
     except KeyboardInterrupt as exc:
         click.echo(
@@ -216,7 +226,12 @@ def show_progress(n_files: int, reporter: Reporter) -> bool:
 
 
 def _run_all(
-    candidates: list[Candidate], options: Options, jobs: int, reporter: Reporter, mode: str
+    candidates: list[Candidate],
+    options: Options,
+    jobs: int,
+    reporter: Reporter,
+    mode: str,
+    cache: ResultCache | None,
 ) -> None:
     # The bar shares the reporter's stderr console, so per-file messages print above it
     # instead of being torn by its redraws.
@@ -230,7 +245,7 @@ def _run_all(
     )
     with progress:
         task = progress.add_task("files", total=len(candidates))
-        for result in run(candidates, options, jobs):
+        for result in run(candidates, options, jobs, cache=cache):
             if mode == "write" and result.status == CHANGED:
                 _write(result)
             reporter.file_done(result)

@@ -25,6 +25,7 @@ SKIP_DIRS = frozenset(
         ".mypy_cache",
         ".pytest_cache",
         ".ruff_cache",
+        ".milvus_migrate_cache",  # our own result cache (migrator/cache.py)
         ".ipynb_checkpoints",
     }
 )

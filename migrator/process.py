@@ -31,6 +31,7 @@ class FileResult:
     new_bytes: bytes = b""
     original_bytes: bytes = b""
     cell_diffs: list[tuple[str, str, str]] = field(default_factory=list)  # (label, old, new)
+    cached: bool = False  # taken from the result cache (migrator.cache), not computed
 
     def to_dict(self) -> dict:
         out: dict = {

@@ -102,6 +102,7 @@ class Reporter:
         c = Counter(r.status for r in self.results)
         c["scanned"] = len(self.results)
         c["manual_review"] = sum(len(r.findings) for r in self.results)
+        c["cached"] = sum(r.cached for r in self.results)
         return c
 
     def finish(self) -> None:
@@ -128,10 +129,12 @@ class Reporter:
     def summary_line(self) -> str:
         c = self.counts()
         changed = {"write": "changed", "diff": "would change", "check": "would change"}[self.mode]
+        # Said only when the cache answered, so a run without hits reads as it always did.
+        cached = f" {c['cached']} results from the cache." if c["cached"] else ""
         return (
             f"\n{c['scanned']} files scanned: {c[CHANGED]} {changed}, {c[UNCHANGED]} unchanged, "
             f"{c[SKIPPED]} skipped (no pymilvus), {c[FAILED]} failed; "
-            f"{c['manual_review']} manual-review items."
+            f"{c['manual_review']} manual-review items.{cached}"
         )
 
     def json_report(self) -> dict:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from codemods import Options
+from migrator.cache import ResultCache
 from migrator.discover import Candidate, mentions_pymilvus
 from migrator.process import FAILED, SKIPPED, FileResult, process_bytes
 from migrator.source_file import SourceError, read_source_bytes
@@ -104,17 +105,32 @@ def run(
     options: Options,
     jobs: int,
     on_read: Callable[[int], None] | None = None,
+    cache: ResultCache | None = None,
 ) -> Iterator[FileResult]:
-    """Yield one FileResult per candidate, in order."""
+    """Yield one FileResult per candidate, in order.
+
+    With a cache, hits are looked up here in the parent, before any work is handed out, so a
+    known file costs no worker round-trip; results computed by the workers are stored as they
+    stream back.
+    """
     slots: list[FileResult | tuple[Path, bytes]] = []
+    keys: list[str] = []  # one per slot left as work, in order
     for candidate in candidates:
-        slots.append(read_candidate(candidate))
+        slot = read_candidate(candidate)
+        if cache is not None and isinstance(slot, tuple):
+            key = cache.key(*slot)
+            hit = cache.get(key, *slot)
+            if hit is not None:
+                slot = hit
+            else:
+                keys.append(key)
+        slots.append(slot)
     if on_read is not None:
         on_read(len(slots))
     work = [s for s in slots if isinstance(s, tuple)]
     if jobs <= 1 or len(work) < _MIN_FILES_FOR_POOL:
         results: Iterator[FileResult] = (process_bytes(p, d, options) for p, d in work)
-        yield from _merge(slots, results)
+        yield from _merge(slots, _stored(results, keys, cache))
         return
     ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     workers = min(jobs, len(work))
@@ -125,7 +141,7 @@ def run(
     ) as pool:
         try:
             stream = pool.map(_process_job, [(p, d, options) for p, d in work], chunksize=chunk)
-            yield from _merge(slots, stream)
+            yield from _merge(slots, _stored(stream, keys, cache))
         except BaseException:
             # Leaving the `with` waits for the chunks already handed out (up to 32 files per
             # worker, ~30 s on 2 busy cores); with `stop` set each worker finishes only the
@@ -133,6 +149,18 @@ def run(
             stop.set()
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+def _stored(
+    results: Iterator[FileResult], keys: list[str], cache: ResultCache | None
+) -> Iterator[FileResult]:
+    """Pass results through, storing each in the cache (which keeps only the cacheable ones)."""
+    if cache is None:
+        yield from results
+        return
+    for key, result in zip(keys, results, strict=True):  # one key per file sent as work
+        cache.put(key, result)
+        yield result
 
 
 _WORKER_DIED = (

@@ -51,6 +51,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                     item.add_marker(pytest.mark.skip(reason=f"{name} ({lane} lane): {reason}"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_result_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The CLI's result cache is off for the suite (tests/test_cache.py turns it on per test).
+
+    A hit would skip the codemods, so a test that runs the same file twice (or patches the
+    pipeline to fail) would no longer test what it says. The folder is pointed at a temporary
+    one as well, so nothing is ever written into the repository. Set in os.environ so that
+    subprocesses (`python -m migrator`, pre-commit hooks) see it too.
+    """
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MILVUS_MIGRATE_NO_CACHE", "1")
+        mp.setenv("MILVUS_MIGRATE_CACHE_DIR", str(tmp_path_factory.mktemp("result-cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def milvus_lane(pytestconfig: pytest.Config) -> str:
     return _lane(pytestconfig).split(":", 1)[0]
