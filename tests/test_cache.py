@@ -115,7 +115,9 @@ MODES = [
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-@pytest.mark.parametrize("shim", [(), ("--shim",)], ids=["default", "shim"])
+@pytest.mark.parametrize(
+    "shim", [(), ("--shim",), ("--annotate",)], ids=["default", "shim", "annotate"]
+)
 @pytest.mark.parametrize("mode", MODES)
 def test_warm_run_hits_and_reports_exactly_what_an_uncached_run_does(
     cache: Path, proj: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode, shim, jobs
@@ -134,13 +136,14 @@ def test_warm_run_hits_and_reports_exactly_what_an_uncached_run_does(
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("option", ["--shim", "--annotate"])
 def test_write_mode_from_a_cache_filled_by_check_writes_the_same_bytes(
-    cache: Path, proj: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+    cache: Path, proj: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs, option
 ) -> None:
-    expected, expected_files = _baseline(tmp_path, monkeypatch, "--shim", "-j", jobs)
-    assert _run("--check", "--shim", "-j", jobs)[0] == 1
+    expected, expected_files = _baseline(tmp_path, monkeypatch, option, "-j", jobs)
+    assert _run("--check", option, "-j", jobs)[0] == 1
     _no_pipeline(monkeypatch)
-    code, out, err = _run("--shim", "-j", jobs)
+    code, out, err = _run(option, "-j", jobs)
     assert (code, out, _without_cache_note(err)) == expected
     assert _hits(err) == RELEVANT
     assert _files(proj) == expected_files
