@@ -6,6 +6,11 @@ Every configuration runs `--repeats` times, interleaved round-robin so that load
 processes on a shared machine spreads over all of them, and the median is reported. The file
 cache is warmed first (every figure is warm-cache). Results go to stdout as a Markdown table
 and to `--json`.
+
+The CLI's result cache (migrator/cache.py): every `cli` row runs with a fresh, empty cache
+folder (cold: every relevant file is parsed, and its entry written), except the rows marked
+"warm cache", which reuse one folder filled by an untimed run first (a repeat run: every
+relevant file is a hit). One row runs with `--no-cache` to show what writing the entries costs.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -31,9 +37,14 @@ PY = sys.executable
 CLI = str(Path(PY).with_name("milvus-migrate"))
 
 
-def _timed_subprocess(cmd: list[str], ok: tuple[int, ...] = (0,), cwd: Path | None = None) -> float:
+def _timed_subprocess(
+    cmd: list[str],
+    ok: tuple[int, ...] = (0,),
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> float:
     start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=cwd)
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, env=env)
     elapsed = time.perf_counter() - start
     if proc.returncode not in ok:
         raise RuntimeError(
@@ -49,12 +60,53 @@ def _timed_call(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def measure(tree: Path, repeats: int) -> dict[str, list[float]]:
+CACHE_ENV = "MILVUS_MIGRATE_CACHE_DIR"
+_HITS = " results from the cache."
+
+
+def _cache_env(folder: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "MILVUS_MIGRATE_NO_CACHE"}
+    env[CACHE_ENV] = str(folder)
+    return env
+
+
+def cold_cli(args: list[str], ok: tuple[int, ...] = (0,), cwd: Path | None = None) -> float:
+    """The CLI with a fresh, empty result cache: what every run measured before the cache."""
+    with tempfile.TemporaryDirectory(prefix="mm-bench-cold-") as folder:
+        return _timed_subprocess([CLI, *args], ok, cwd, _cache_env(Path(folder)))
+
+
+def fill_warm_cache(folder: Path, target: Path, expected_hits: int) -> None:
+    """Fill `folder` with an untimed run, then check that a repeat run is all hits."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    for attempt in ("fill", "verify"):
+        proc = subprocess.run(
+            [CLI, "--check", "-j", "1", str(target)],
+            capture_output=True,
+            text=True,
+            env=_cache_env(folder),
+        )
+        if proc.returncode not in (0, 1):
+            raise RuntimeError(f"warm-cache {attempt} run exited {proc.returncode}")
+    line = proc.stderr.strip().splitlines()[-1]
+    hits = int(line.split(_HITS)[0].rsplit(" ", 1)[1]) if _HITS in line else 0
+    if hits != expected_hits:
+        raise RuntimeError(f"warm cache gave {hits} hits, not {expected_hits}: {line}")
+
+
+def measure(tree: Path, repeats: int, warm: Path) -> dict[str, list[float]]:
     relevant_dir = tree / ORM_DIR
     relevant = read_grep(tree)
     floors = str(HERE / "floors.py")
     # --check exits 1 when files would change; 2 would mean a file failed, which must not pass.
     check_ok = (0, 1)
+    fill_warm_cache(warm, tree, len(relevant))
+    warm_env = _cache_env(warm)
+
+    def warm_cli(args: list[str]) -> float:
+        return _timed_subprocess([CLI, *args], check_ok, env=warm_env)
+
     configs: dict[str, Callable[[], float]] = {
         "python start-up (python -c pass)": lambda: _timed_subprocess([PY, "-c", "pass"]),
         "start-up + CLI imports": lambda: _timed_subprocess([PY, floors, "imports", str(tree)]),
@@ -65,14 +117,17 @@ def measure(tree: Path, repeats: int) -> dict[str, list[float]]:
         "floor 1: read+grep stdlib only, subprocess with CLI imports": lambda: _timed_subprocess(
             [PY, floors, "read-grep", str(tree / "stdlib")]
         ),
-        "cli --check stdlib only -j1": lambda: _timed_subprocess(
-            [CLI, "--check", "-q", "-j", "1", str(tree / "stdlib")]
+        "floor 1: read+grep relevant folder, subprocess with CLI imports": lambda: (
+            _timed_subprocess([PY, floors, "read-grep", str(relevant_dir)])
         ),
-        "cli --check whole tree -j1": lambda: _timed_subprocess(
-            [CLI, "--check", "-q", "-j", "1", str(tree)], check_ok
+        "cli --check stdlib only -j1": lambda: cold_cli(
+            ["--check", "-q", "-j", "1", str(tree / "stdlib")]
         ),
-        "cli --check whole tree -j2": lambda: _timed_subprocess(
-            [CLI, "--check", "-q", "-j", "2", str(tree)], check_ok
+        "cli --check whole tree -j1": lambda: cold_cli(
+            ["--check", "-q", "-j", "1", str(tree)], check_ok
+        ),
+        "cli --check whole tree -j2": lambda: cold_cli(
+            ["--check", "-q", "-j", "2", str(tree)], check_ok
         ),
         "floor 2: parse+metadata (relevant), in-process": lambda: _timed_call(
             lambda: parse_with_metadata(relevant)
@@ -80,11 +135,26 @@ def measure(tree: Path, repeats: int) -> dict[str, list[float]]:
         "floor 2: parse+metadata (relevant), subprocess with CLI imports": lambda: (
             _timed_subprocess([PY, floors, "parse", str(relevant_dir)])
         ),
-        "cli --check relevant files -j1": lambda: _timed_subprocess(
-            [CLI, "--check", "-q", "-j", "1", str(relevant_dir)], check_ok
+        "cli --check relevant files -j1": lambda: cold_cli(
+            ["--check", "-q", "-j", "1", str(relevant_dir)], check_ok
         ),
-        "cli --check relevant files -j2": lambda: _timed_subprocess(
-            [CLI, "--check", "-q", "-j", "2", str(relevant_dir)], check_ok
+        "cli --check relevant files -j2": lambda: cold_cli(
+            ["--check", "-q", "-j", "2", str(relevant_dir)], check_ok
+        ),
+        "cli --check relevant files -j1 --no-cache": lambda: _timed_subprocess(
+            [CLI, "--check", "-q", "-j", "1", "--no-cache", str(relevant_dir)], check_ok
+        ),
+        "cli --check whole tree -j1, warm cache": lambda: warm_cli(
+            ["--check", "-q", "-j", "1", str(tree)]
+        ),
+        "cli --check whole tree -j2, warm cache": lambda: warm_cli(
+            ["--check", "-q", "-j", "2", str(tree)]
+        ),
+        "cli --check relevant files -j1, warm cache": lambda: warm_cli(
+            ["--check", "-q", "-j", "1", str(relevant_dir)]
+        ),
+        "cli --check relevant files -j2, warm cache": lambda: warm_cli(
+            ["--check", "-q", "-j", "2", str(relevant_dir)]
         ),
     }
     samples: dict[str, list[float]] = {name: [] for name in configs}
@@ -127,9 +197,9 @@ def measure_peer(peer: str, tree: Path, repeats: int, raw: bool) -> dict:
     out["bump-pydantic --diff (tree without unparseable files)"] = [
         _timed_subprocess(cmd, (0, 1), cwd=clean) for _ in range(repeats)
     ]
-    cli = [CLI, "--check", "-q", "-j", "1", "."]
+    cli = ["--check", "-q", "-j", "1", "."]
     out["cli --check -j1 on the same copy"] = [
-        _timed_subprocess(cli, (0, 1), cwd=clean) for _ in range(repeats)
+        cold_cli(cli, (0, 1), cwd=clean) for _ in range(repeats)
     ]
     if raw:
         start = time.perf_counter()
@@ -163,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         path.read_bytes()
     relevant = read_grep(args.tree)
     load_before = os.getloadavg()
-    samples = measure(args.tree, args.repeats)
+    samples = measure(args.tree, args.repeats, args.tree.parent / "warm-cache")
     load_after = os.getloadavg()
     med = {k: statistics.median(v) for k, v in samples.items()}
     result: dict = {
@@ -194,6 +264,30 @@ def main(argv: list[str] | None = None) -> int:
             med["cli --check relevant files -j1"] - med["start-up + CLI imports"]
         )
         / med["floor 2: parse+metadata (relevant), in-process"],
+        "relevant -j1 cold / --no-cache (cost of writing the entries)": med[
+            "cli --check relevant files -j1"
+        ]
+        / med["cli --check relevant files -j1 --no-cache"],
+        "whole tree -j1 warm cache / floor 1 (subprocess)": med[
+            "cli --check whole tree -j1, warm cache"
+        ]
+        / med["floor 1: read+grep, subprocess with CLI imports"],
+        "whole tree -j2 warm cache / floor 1 (subprocess)": med[
+            "cli --check whole tree -j2, warm cache"
+        ]
+        / med["floor 1: read+grep, subprocess with CLI imports"],
+        "relevant -j1 warm cache / floor 2 (subprocess)": med[
+            "cli --check relevant files -j1, warm cache"
+        ]
+        / med["floor 2: parse+metadata (relevant), subprocess with CLI imports"],
+        "relevant -j2 warm cache / floor 2 (subprocess)": med[
+            "cli --check relevant files -j2, warm cache"
+        ]
+        / med["floor 2: parse+metadata (relevant), subprocess with CLI imports"],
+        "relevant -j1 warm cache / floor 1 on the relevant folder (subprocess)": med[
+            "cli --check relevant files -j1, warm cache"
+        ]
+        / med["floor 1: read+grep relevant folder, subprocess with CLI imports"],
     }
     result["ratios"] = ratios
     if args.peer:
