@@ -10,6 +10,7 @@ collection (trap 3).
 from __future__ import annotations
 
 import libcst as cst
+from libcst.metadata import BuiltinAssignment
 
 from codemods.analysis import MethodRule, OrmModel, PropertyRule
 from codemods.base import Applicability, RuleInfo
@@ -59,8 +60,8 @@ OTHER = RuleInfo(
         "`has_index(index_name=n)` becomes `n in client.list_indexes(...)` (no name: "
         "`bool(client.list_indexes(...))`); `drop_index(index_name=n)` becomes "
         "`client.drop_index(collection_name=..., index_name=n)`; a nameless statement-level "
-        "`drop_index()` drops each listed index. `index()` and `indexes` return ORM objects "
-        "and are reported."
+        "`drop_index()` drops each listed index. `index()` and `indexes` return Index objects: "
+        "see MM122."
     ),
     applicability=Applicability.SAFE,
     before='col.has_index(index_name="vec")\n',
@@ -72,14 +73,19 @@ READ = RuleInfo(
     description=(
         "`col.index(index_name=n)` becomes `client.describe_index(collection_name=col, "
         'index_name=n)` (n defaults to `""`, as in the ORM) and `col.indexes`, iterated by a '
-        "`for` loop or a comprehension, becomes `[client.describe_index(...) for name in "
-        "client.list_indexes(...)]`. Only reads of the Index objects the dict answers the "
+        "`for` loop or a comprehension or indexed (`col.indexes[0]`), becomes "
+        "`[client.describe_index(...) for name in client.list_indexes(...)]` (the same "
+        "indexes in the same order). Only reads of the Index objects the dict answers the "
         'same way are rewritten: `.field_name` / `.index_name` -> `["field_name"]` / '
         '`["index_name"]`, `.params["index_type"]` / `.params["metric_type"]` (or '
-        "`.params.get(...)` of those keys) -> the same key of the dict. Other uses (the "
-        "Index object itself, `params` as a whole or its `params` key, which milvus-lite "
-        "drops for indexes MilvusClient built), and `index()` inside a `try` body (the ORM "
-        "raised IndexNotExistException where describe_index returns None) are reported."
+        "`.params.get(...)` of those keys) -> the same key of the dict. `col.indexes` only "
+        "counted (`len()`, `bool()`, `not`, the test of `if`/`while`/`assert`) becomes "
+        "`client.list_indexes(...)`, the names: as many. Other uses are reported: the Index "
+        "object itself (`str(i)`, passed on), `params` as a whole or its `params` key (the "
+        "ORM-built index reads back its build params nested, a MilvusClient-built one as "
+        'separate top-level string values, `"M": "8"`, which milvus-lite drops), '
+        "and `index()` inside a `try` body (the ORM raised IndexNotExistException where "
+        "describe_index returns None)."
     ),
     applicability=Applicability.SAFE,
     before='print(col.index().params["index_type"])\n',
@@ -250,19 +256,33 @@ def _convert_index(call: cst.Call, env: Env) -> Rewrite | Refuse:
 
 
 def _indexes(attr: cst.Attribute, env: Env) -> Rewrite | Refuse:
-    """`for i in col.indexes` / `(... for i in col.indexes)`: i becomes a describe_index dict."""
+    """`col.indexes` where only what a describe_index dict or the list of names answers the
+    same way is used: counted (`len()`, a truth test), indexed (`col.indexes[k].field_name`)
+    or iterated (`for i in col.indexes`, i read for field_name/index_name/params keys)."""
     model = env.model
     refuse = Refuse(
         "`indexes` returns Index objects",
-        "iterate it in a loop or comprehension that only reads field_name/index_name/"
-        "params[index_type|metric_type]",
+        "count it with len(), or read field_name/index_name/params[index_type|metric_type] "
+        "of its items",
     )
     if not isinstance(model, OrmModel) or model.binding_for(attr.value) is None:
         return refuse  # only a tracked binding's uses can be settled before they are visited
-    loop = model.parent(attr)
-    if not isinstance(loop, (cst.CompFor, cst.For)) or loop.iter is not attr:
+    listing = client_call(env.client, "list_indexes", [kwarg("collection_name", env.name)])
+    if _counted(model, attr):
+        # Both list every index, from the same DescribeIndex call: the same length.
+        return Rewrite(expr=listing, summary=".indexes counted -> list_indexes()")
+    parent = model.parent(attr)
+    if isinstance(parent, cst.Subscript) and parent.value is attr:
+        if len(parent.slice) != 1 or not isinstance(parent.slice[0].slice, cst.Index):
+            return Refuse("`indexes` is sliced: a list of Index objects", refuse.suggestion)
+        uses = index_dict_uses(model, [parent])
+        if isinstance(uses, Refuse):
+            return Refuse(f"an item of `indexes`: {uses.reason}", refuse.suggestion)
+        model.pending_index_attrs[attr] = uses
+        return Rewrite(expr=_describe_all(env, listing), summary=".indexes[k] -> describe_index()")
+    if not isinstance(parent, (cst.CompFor, cst.For)) or parent.iter is not attr:
         return refuse
-    target = loop.target
+    target = parent.target
     if not isinstance(target, cst.Name):
         return refuse
     scope = model.scopes.get(target)
@@ -276,18 +296,53 @@ def _indexes(attr: cst.Attribute, env: Env) -> Rewrite | Refuse:
     if isinstance(uses, Refuse):
         return Refuse(f"`{target.value}` from `indexes`: {uses.reason}", refuse.suggestion)
     model.pending_index_attrs[attr] = uses
+    return Rewrite(
+        expr=_describe_all(env, listing),
+        summary=".indexes iterated -> describe_index() of each listed index",
+    )
+
+
+def _describe_all(env: Env, listing: cst.Call) -> cst.ListComp:
+    """`[client.describe_index(...) for name in client.list_indexes(...)]`: the ORM's list,
+    item for item in the same order, as describe_index dicts."""
     var = env.fresh_name("index_name")
-    listing = client_call(env.client, "list_indexes", [kwarg("collection_name", env.name)])
     describe = client_call(
         env.client,
         "describe_index",
         [kwarg("collection_name", env.name), kwarg("index_name", cst.Name(var))],
     )
-    expr = cst.ListComp(
-        elt=describe,
-        for_in=cst.CompFor(target=cst.Name(var), iter=listing),
-    )
-    return Rewrite(expr=expr, summary=".indexes iterated -> describe_index() of each listed index")
+    return cst.ListComp(elt=describe, for_in=cst.CompFor(target=cst.Name(var), iter=listing))
+
+
+def _counted(model: OrmModel, node: cst.BaseExpression) -> bool:
+    """Only the length or truth of `node` is used: `len(node)`, `bool(node)`, `not node`, or
+    the test of an if/while/assert/conditional expression."""
+    parent = model.parent(node)
+    if isinstance(parent, cst.Arg):
+        return _builtin_call(model, parent, ("len", "bool"))
+    if isinstance(parent, cst.UnaryOperation):
+        return isinstance(parent.operator, cst.Not)
+    if isinstance(parent, (cst.If, cst.While, cst.IfExp, cst.Assert)):
+        return parent.test is node
+    return False
+
+
+def _builtin_call(model: OrmModel, arg: cst.Arg, names: tuple[str, ...]) -> bool:
+    """`arg` is the one positional argument of a call to one of the builtins `names`, not
+    shadowed where it is called."""
+    call = model.parent(arg)
+    if not (
+        isinstance(call, cst.Call)
+        and isinstance(call.func, cst.Name)
+        and call.func.value in names
+        and list(call.args) == [arg]
+        and arg.keyword is None
+        and not arg.star
+    ):
+        return False
+    scope = model.scopes.get(call.func)
+    assigned = scope[call.func.value] if scope is not None else set()
+    return bool(assigned) and all(isinstance(a, BuiltinAssignment) for a in assigned)
 
 
 METHODS = {

@@ -64,8 +64,11 @@ OBJECTS = RuleInfo(
     ),
 )
 
-# Index.params keys a describe_index dict answers the same way (MM122). `params` is left
-# out: milvus-lite drops the build params of an index MilvusClient created.
+# Index.params keys a describe_index dict answers the same way (MM122; checked for HNSW,
+# IVF_FLAT, AUTOINDEX and FLAT built by either API, on milvus-lite and on Milvus 2.3.5).
+# `params` is left out: an ORM-built index reads back its build params nested under `params`
+# (`{"M": 8}`), a MilvusClient-built one as separate top-level string values (`"M": "8"`),
+# which milvus-lite drops.
 DESCRIBE_KEYS = ("index_type", "metric_type")
 _DICT_READS = ("get", "keys", "items", "values")
 
@@ -124,7 +127,10 @@ def index_dict_uses(
     for node in nodes:
         attr = model.parent(node)
         if not isinstance(attr, cst.Attribute) or attr.value is not node:
-            return Refuse("the Index object itself is used")
+            return Refuse(
+                "the Index object itself is used (printed, passed on or kept): no dict "
+                "prints or behaves like it"
+            )
         name = attr.attr.value
         if name in ("field_name", "index_name") and _read_only(model, attr):
             out[attr] = name
@@ -134,6 +140,9 @@ def index_dict_uses(
             return Refuse(
                 "`params` is read other than as params[k] / params.get(k) with k in "
                 + "/".join(DESCRIBE_KEYS)
+                + ": an ORM-built index reads back its build params nested under `params`, "
+                "a MilvusClient-built one as separate top-level string values (milvus-lite "
+                "drops them)"
             )
         else:
             return Refuse(f"`.{name}` of an Index object has no describe_index equivalent")

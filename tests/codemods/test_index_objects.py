@@ -61,6 +61,36 @@ def test_indexes_iterated_by_comprehension_and_loop():
     )
 
 
+def test_indexes_only_counted_becomes_the_list_of_names():
+    # len() and truth tests see as many names as the ORM saw Index objects.
+    listing = "client.list_indexes(collection_name=col)"
+    check(
+        HEAD
+        + "print(len(col.indexes), bool(col.indexes), not col.indexes)\n"
+        + "if col.indexes:\n    pass\n"
+        + "while not col.indexes:\n    break\n"
+        + 'assert col.indexes, "indexed"\n'
+        + 'x = "some" if col.indexes else "none"\n',
+        NEW_HEAD
+        + f"print(len({listing}), bool({listing}), not {listing})\n"
+        + f"if {listing}:\n    pass\n"
+        + f"while not {listing}:\n    break\n"
+        + f'assert {listing}, "indexed"\n'
+        + f'x = "some" if {listing} else "none"\n',
+    )
+
+
+def test_indexes_item_reads_become_describe_index_keys():
+    check(
+        HEAD
+        + 'print(col.indexes[0].field_name, col.indexes[-1].params.get("metric_type"))\n'
+        + "name = col.indexes[1].index_name\n",
+        NEW_HEAD
+        + f'print({DESCRIBE_ALL}[0]["field_name"], {DESCRIBE_ALL}[-1].get("metric_type"))\n'
+        + f'name = {DESCRIBE_ALL}[1]["index_name"]\n',
+    )
+
+
 def test_index_objects_used_otherwise_are_reported_and_keep_the_collection():
     cases = [
         "print(col.index())\n",  # the object itself
@@ -74,10 +104,26 @@ def test_index_objects_used_otherwise_are_reported_and_keep_the_collection():
         "for i in col.indexes:\n    pass\ni = 1\nprint(i)\n",  # i assigned twice
         "try:\n    print(col.index().field_name)\nexcept Exception:\n    pass\n",
         'print(col.index("v").field_name)\n',  # positional: not the ORM signature
+        "param = col.indexes[0].params\n",  # params whole (nested vs flattened build params)
+        'print(col.indexes[0].params["params"])\n',
+        "print(col.indexes[0])\n",
+        "print(col.indexes[:1])\n",  # a slice is a list of Index objects
+        'col.indexes[0].field_name = "x"\n',
+        "print([str(i) for i in col.indexes])\n",  # the object's text
+        'print(col.indexes or "none")\n',  # the value itself, not only its truth
+        "print(len(col.indexes[0].params))\n",
+        "len = max\nprint(len(col.indexes))\n",  # not the builtin len
+        'print(col.indexes[0].params.get("nlist"))\n',
     ]
     for body in cases:
         findings = check(HEAD + body, KEPT_NO_INDEX + body, codes=("MM110",))
         assert any("index" in m for m in _messages(findings, "MM110")), (body, findings)
+
+
+def test_an_item_of_indexes_read_whole_names_the_params_shape_difference():
+    body = "param = col.indexes[0].params\n"  # the real-world shape (rw27)
+    findings = check(HEAD + body, KEPT_NO_INDEX + body, codes=("MM110",))
+    assert any("nested under `params`" in m for m in _messages(findings, "MM110")), findings
 
 
 def test_a_blocked_collection_keeps_its_index_reads():
