@@ -131,6 +131,9 @@ class CollectionBinding:
     # (linked bindings share one `blocked` list, see OrmModel._link_factories). A binding of
     # kind "call" is the factory call itself, the receiver of one method call.
     factory_calls: list[cst.Call] = field(default_factory=list)
+    # `self.x = None` in __init__ too: each use must be a presence test or come after one
+    # (codemods.held_collections).
+    may_be_none: bool = False
 
     @property
     def convertible(self) -> bool:
@@ -257,6 +260,8 @@ class OrmModel:
         self._sealed_methods: dict[str, cst.FunctionDef | None] = {}
         # `coll` in `self.x = coll` where self.x is tracked with coll (see _attr_bindings).
         self._attr_copies: set[cst.CSTNode] = set()
+        # `self.x: Optional[Collection] = ...` stores of tracked attributes (held_collections).
+        self.attr_annotations: dict[cst.AnnAssign, CollectionBinding] = {}
         _Collector(self).collect()
         self.aliases = self._aliases()
         self.client_names = self._client_names()
@@ -1093,6 +1098,8 @@ class OrmModel:
         return None
 
     def _attr_bindings(self) -> None:
+        from codemods import held_collections  # lazy: it imports this module
+
         for cls in _walk(self.module, cst.ClassDef):
             attrs: dict[str, list[cst.Call] | None] = {}
             nodes: dict[str, list[cst.Attribute]] = {}
@@ -1100,6 +1107,7 @@ class OrmModel:
             copies: dict[str, list[tuple[cst.Name, CollectionBinding]]] = {}
             # `self.x = make(...)` with `make` a collection factory (see _factory).
             made: dict[str, list[cst.Call]] = {}
+            nones: dict[str, list[cst.Attribute]] = {}  # `self.x = None` in __init__
             for method in _class_methods(cls):
                 self_name = _first_param(method)
                 if self_name is None:
@@ -1111,6 +1119,9 @@ class OrmModel:
                     nodes.setdefault(key, []).append(attr)
                     value = self._attr_assigned_value(attr)
                     if value is _NOT_ASSIGNED:
+                        continue
+                    if held_collections.init_none(self, attr, value, method):
+                        nones.setdefault(key, []).append(attr)
                         continue
                     copied = self._binding_of_node.get(value)  # type: ignore[arg-type]
                     if isinstance(value, cst.Call) and self.call_name(value) == "Collection":
@@ -1156,6 +1167,7 @@ class OrmModel:
                 for value, copied in copies.get(key, []):
                     self._attr_copies.add(value)
                     self._share_blocked(copied, binding)
+                held_collections.settle(self, cls, key, binding, nones.get(key, []), nodes[key])
 
     def _attr_assigned_value(self, attr: cst.Attribute) -> object:
         target = self.parents.get(attr)
@@ -1357,6 +1369,12 @@ class OrmModel:
         methods: dict[str, MethodRule],
         props: dict[str, PropertyRule],
     ) -> str:
+        from codemods import held_collections  # lazy: it imports this module
+
+        if binding.may_be_none:
+            problem = held_collections.none_problem(self, node, binding)
+            if problem is not None:
+                return problem
         parent = self.parents.get(node)
         label = binding.label
         env = Env(

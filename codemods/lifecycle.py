@@ -29,6 +29,7 @@ from codemods.analysis import (
 from codemods.base import Applicability, RuleInfo
 from codemods.collection_calls import CollectionCallCodemod, flatten_statements
 from codemods.context import MigrationContext
+from codemods.held_collections import annotation_for_name
 from codemods.rewrite import (
     Env,
     Refuse,
@@ -51,7 +52,12 @@ CONSTRUCTOR = RuleInfo(
         "would raise). The schema-equality and consistency-level checks the ORM ran on an "
         "existing collection are not repeated. A collection used in ways that cannot be "
         "rewritten (passed to unknown code, unsupported methods) stays an ORM object and is "
-        "reported."
+        "reported. An attribute a class fills with such a collection (`self.x = coll`, "
+        "`self.x = self.make()`) holds the name too, also after a `self.x = None` placeholder "
+        "in `__init__` when each use is a presence test (`self.x is None`, `not self.x`) or "
+        "follows an `if self.x is None: return/raise` in its method; so does a `@property` "
+        "that returns it, read only inside the class. `-> Collection` and "
+        "`Optional[Collection]` annotations on them become `str`."
     ),
     applicability=Applicability.SAFE,
     before='books = Collection("books", schema)\n',
@@ -373,6 +379,20 @@ class _ConstructorTransformer(cst.CSTTransformer):
         return updated.with_changes(
             returns=updated.returns.with_changes(annotation=cst.Name("str"))  # type: ignore[union-attr]
         )
+
+    def leave_AnnAssign(self, original: cst.AnnAssign, updated: cst.AnnAssign) -> cst.AnnAssign:
+        """A migrated `self.x: Optional[Collection] = ...` now holds the name (an attribute
+        target's annotation is evaluated at run time, so it must not name a dropped import)."""
+        binding = self.model.attr_annotations.get(original)
+        if binding is None or not binding.convertible or not self.model.client_for(binding.alias):
+            return updated
+        old = original.annotation.annotation
+        new = annotation_for_name(self.model, old)
+        line, _ = self.model.position(original)
+        if new.deep_equals(old) or not self.ctx.may_rewrite(line, CONSTRUCTOR.code):
+            return updated
+        self.ctx.record_change(line, CONSTRUCTOR.code, f"{code_of(old)} -> {code_of(new)}")
+        return updated.with_changes(annotation=updated.annotation.with_changes(annotation=new))
 
     def _bare_create(self, original, value: cst.Call, line: int, col: int):
         parts = constructor_parts(value)

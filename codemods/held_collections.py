@@ -1,0 +1,281 @@
+"""Collections a class keeps in `self.<attr>` and hands out through a property.
+
+`OrmModel._attr_bindings` tracks `self.x` when every store to it in the class is a
+Collection(), a tracked local (`self.x = coll`) or a collection factory's result. This module
+adds what real classes put around such an attribute:
+
+* a `self.x = None` / `self.x: Optional[Collection] = None` placeholder in `__init__`. The
+  attribute may then be None when a method runs, and a method called on None fails with
+  AttributeError on the ORM but reaches the client as `collection_name=None` after migration.
+  So each use must be a presence test (`self.x is None`, `not self.x`, `if self.x:`; a
+  Collection has no __bool__/__len__ and a collection name is never empty, so the name answers
+  alike) or come after one that leaves the method (`if self.x is None: raise ...`,
+  `if not ok or not self.x: return`) in the method's own top-level statements. Only `__init__`
+  may store None, and only this class's methods may store to the attribute at all;
+* a read-only `@property` that returns `self.x` (its uses `self.prop.insert(...)` are uses of
+  the same collection; `-> Collection` becomes `-> str`);
+* the annotation of an annotated store (`Optional[Collection]` -> `Optional[str]`).
+
+The attribute, the property and the locals copied into them are migrated together or not at
+all (they share one `blocked` list).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from codemods.analysis import (
+    CollectionBinding,
+    OrmModel,
+    Use,
+    _class_methods,
+    _decorator_name,
+    _first_param,
+    _walk,
+    is_none,
+)
+
+
+def init_none(model: OrmModel, attr: cst.Attribute, value: object, method: cst.FunctionDef) -> bool:
+    """`self.x = None` or `self.x: T = None` as a statement of `__init__`."""
+    if method.name.value != "__init__" or not isinstance(value, cst.Name) or not is_none(value):
+        return False
+    holder = model.parents.get(attr)
+    if isinstance(holder, cst.AnnAssign):
+        return holder.target is attr
+    return isinstance(holder, cst.AssignTarget) and isinstance(
+        model.parents.get(holder), cst.Assign
+    )
+
+
+def settle(
+    model: OrmModel,
+    cls: cst.ClassDef,
+    key: str,
+    binding: CollectionBinding,
+    nones: list[cst.Attribute],
+    nodes: list[cst.Attribute],
+) -> None:
+    """Finish the binding of `self.<key>` in `cls`: its None placeholders, its annotated
+    stores and the properties that return it."""
+    for attr in nodes:
+        holder = model.parents.get(attr)
+        if isinstance(holder, cst.AnnAssign) and holder.target is attr:
+            model.attr_annotations[holder] = binding
+    if nones:
+        binding.may_be_none = True
+        problem = _store_problem(model, cls, key)
+        if problem:
+            binding.blocked.append((nones[0], f"`self.{key}` {problem}"))
+    for prop in _accessors(model, cls, key):
+        _accessor_binding(model, cls, prop, binding)
+
+
+def _store_problem(model: OrmModel, cls: cst.ClassDef, key: str) -> str:
+    """Why `self.<key>` could become None again after a method's presence test ('' if not)."""
+    stores = model._attribute_stores()
+    if stores.get(""):
+        return "may be set through setattr() or __dict__ in this module"
+    for store in stores.get(key, []):
+        method = model._enclosing(store, cst.FunctionDef)
+        if method is None or model._enclosing(method, cst.ClassDef) is not cls:
+            return f"is also stored outside the methods of its class (line {model.line(store)})"
+        value = model._attr_assigned_value(store)
+        if isinstance(value, cst.Name) and is_none(value) and method.name.value != "__init__":
+            return f"is set to None again outside __init__ (line {model.line(store)})"
+    for attr in _walk(model.module, cst.Attribute):
+        if attr.attr.value == "__init__" and not _is_super_call(attr.value):
+            return f"may be reset to None by a call of __init__ (line {model.line(attr)})"
+    return ""
+
+
+def _is_super_call(expr: cst.BaseExpression) -> bool:
+    return (
+        isinstance(expr, cst.Call)
+        and isinstance(expr.func, cst.Name)
+        and expr.func.value == "super"
+        and not expr.args
+    )
+
+
+def none_problem(model: OrmModel, node: cst.CSTNode, binding: CollectionBinding) -> str | None:
+    """For a use of an attribute that may hold None: '' when the use is a presence test (fine
+    as it is), None when a presence test earlier in the method left it if None (check the
+    use as usual), else why the use may meet None."""
+    if _presence_test(model.parents.get(node), node):
+        return ""
+    if _guarded(model, node):
+        return None
+    return (
+        f"`{binding.label}` may still be None here (it is set to None in __init__ and no "
+        "`if ... is None: return/raise` before this use in the method leaves it then)"
+    )
+
+
+def _presence_test(parent: cst.CSTNode | None, node: cst.CSTNode) -> bool:
+    if isinstance(parent, (cst.If, cst.While)):
+        return parent.test is node
+    if isinstance(parent, cst.UnaryOperation):
+        return isinstance(parent.operator, cst.Not)
+    if isinstance(parent, cst.Comparison) and parent.left is node:
+        return (
+            len(parent.comparisons) == 1
+            and isinstance(parent.comparisons[0].operator, (cst.Is, cst.IsNot))
+            and is_none(parent.comparisons[0].comparator)
+        )
+    return False
+
+
+def _guarded(model: OrmModel, node: cst.CSTNode) -> bool:
+    """A top-level statement of the use's method, before the one holding the use, is
+    `if <test>: ... return/raise` (no else) whose test is true when the attribute is None."""
+    func = model._enclosing(node, cst.FunctionDef)
+    if not isinstance(func, cst.FunctionDef) or func.name.value == "__init__":
+        return False
+    if not isinstance(func.body, cst.IndentedBlock) or not isinstance(node, cst.Attribute):
+        return False
+    statement: cst.CSTNode | None = node
+    while statement is not None and model.parents.get(statement) is not func.body:
+        statement = model.parents.get(statement)
+    if statement is None:
+        return False
+    body = list(func.body.body)
+    at = next(i for i, s in enumerate(body) if s is statement)
+    for earlier in body[:at]:
+        if (
+            isinstance(earlier, cst.If)
+            and earlier.orelse is None
+            and _leaves(earlier.body)
+            and _true_if_none(earlier.test, node)
+        ):
+            return True
+    return False
+
+
+def _leaves(block: cst.BaseSuite) -> bool:
+    last = block.body[-1] if block.body else None
+    if isinstance(last, cst.SimpleStatementLine):
+        last = last.body[-1]
+    return isinstance(last, (cst.Return, cst.Raise))
+
+
+def _true_if_none(test: cst.BaseExpression, use: cst.Attribute) -> bool:
+    """`self.x is None`, `not self.x`, or an `or` with one of them as an operand."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.Or):
+        return _true_if_none(test.left, use) or _true_if_none(test.right, use)
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return _same_attr(test.expression, use)
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        target = test.comparisons[0]
+        return (
+            isinstance(target.operator, cst.Is)
+            and is_none(target.comparator)
+            and _same_attr(test.left, use)
+        )
+    return False
+
+
+def _same_attr(expr: cst.BaseExpression, use: cst.Attribute) -> bool:
+    return (
+        isinstance(expr, cst.Attribute)
+        and isinstance(expr.value, cst.Name)
+        and isinstance(use.value, cst.Name)
+        and expr.value.value == use.value.value
+        and expr.attr.value == use.attr.value
+    )
+
+
+# ---- `@property def coll(self): return self.x` ------------------------------------------
+
+
+def _accessors(model: OrmModel, cls: cst.ClassDef, key: str) -> list[cst.FunctionDef]:
+    """Properties of `cls` whose every return is `return self.<key>`: plain (one `@property`
+    decorator, no setter), not async, no generator, ending in a return, unannotated or
+    annotated `-> Collection`."""
+    found = []
+    for method in _class_methods(cls):
+        self_name = _first_param(method)
+        if (
+            len(method.decorators) != 1
+            or not isinstance(method.decorators[0].decorator, cst.Name)
+            or _decorator_name(method.decorators[0]) != "property"
+            or method.asynchronous is not None
+            or self_name is None
+            or len(method.params.params) != 1
+            or not isinstance(method.body, cst.IndentedBlock)
+            or (
+                method.returns is not None
+                and model.canonical(method.returns.annotation) != "Collection"
+            )
+        ):
+            continue
+        last = method.body.body[-1] if method.body.body else None
+        if not (
+            isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], cst.Return)
+        ):
+            continue
+        if any(model._enclosing(y, cst.FunctionDef) is method for y in _walk(method, cst.Yield)):
+            continue
+        returns = [
+            r for r in _walk(method, cst.Return) if model._enclosing(r, cst.FunctionDef) is method
+        ]
+        if all(
+            isinstance(r.value, cst.Attribute)
+            and isinstance(r.value.value, cst.Name)
+            and r.value.value.value == self_name
+            and r.value.attr.value == key
+            for r in returns
+        ):
+            found.append(method)
+    return found
+
+
+def _accessor_binding(
+    model: OrmModel, cls: cst.ClassDef, prop: cst.FunctionDef, held: CollectionBinding
+) -> None:
+    """`self.<prop>` read in the class's methods is a use of the collection `held`: its own
+    binding, sharing `held`'s blocked list. Any other read of an attribute of that name in the
+    module (from outside the class: the caller would get a name) keeps both ORM."""
+    name = prop.name.value
+    binding = CollectionBinding(f"self.{name}", "attr", [], held.alias)
+    model.bindings.append(binding)
+    model._share_blocked(binding, held)
+    if model._sealed_method(name) is not prop:
+        binding.blocked.append((prop, f"property `{name}` may be redefined in this module"))
+    for ref in _walk(model.module, cst.Attribute):
+        if ref.attr.value != name:
+            continue
+        method = model._enclosing(ref, cst.FunctionDef)
+        inside = (
+            isinstance(method, cst.FunctionDef)
+            and model._enclosing(method, cst.ClassDef) is cls
+            and isinstance(ref.value, cst.Name)
+            and ref.value.value == _first_param(method)
+            and not any(
+                _decorator_name(d) in ("staticmethod", "classmethod") for d in method.decorators
+            )
+        )
+        if not inside:
+            binding.blocked.append(
+                (ref, f"property `{name}` is read outside its class (line {model.line(ref)})")
+            )
+            continue
+        model._binding_of_node[ref] = binding
+        binding.uses.append(Use(ref, True))
+    # The property returns the name now (`-> Collection` becomes `-> str`, see lifecycle),
+    # and its `return self.x` is no escape (OrmModel._use_problem).
+    model._factories_ok.add(prop)
+    model._factory_returns.setdefault(prop, []).append(held)
+
+
+def annotation_for_name(model: OrmModel, annotation: cst.BaseExpression) -> cst.BaseExpression:
+    """`annotation` with each reference to the ORM Collection class replaced by `str`."""
+
+    class _Swap(cst.CSTTransformer):
+        def leave_Name(self, original: cst.Name, updated: cst.BaseExpression):
+            return cst.Name("str") if model.canonical(original) == "Collection" else updated
+
+        def leave_Attribute(self, original: cst.Attribute, updated: cst.BaseExpression):
+            return cst.Name("str") if model.canonical(original) == "Collection" else updated
+
+    return annotation.visit(_Swap())  # type: ignore[return-value]
