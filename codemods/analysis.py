@@ -633,6 +633,13 @@ class OrmModel:
                 refusal = "an inline `Collection(name, schema)` creates the collection"
             elif len(parts) > (2 if "using" in parts else 1):
                 refusal = "inline Collection() with extra arguments"
+            elif self._inside_exception_check(expr):
+                # As for a bound Collection() (_ctor_problem): the handler may be there for
+                # the ORM's SchemaNotReadyException on a missing collection (trap 2).
+                refusal = (
+                    "inline Collection() inside try/except: the code may rely on the ORM "
+                    "raising for a missing collection (trap 2)"
+                )
             return CollectionRef(parts["name"].value, client, None, expr, refusal)
         binding = self._binding_of_node.get(expr)
         if binding is None:

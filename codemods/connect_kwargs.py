@@ -33,6 +33,9 @@ literal (a named client), otherwise `args["alias"]` (a key of the alias registry
   the call, nor in a nested function, lambda or class (a closure could change it), nor
   declared global/nonlocal.
 Anything else keeps the connect reported (MM103), as `connect(**self.db_config)` is.
+
+`dict_call_view` gives the same view for other calls (`col.search(**request)`, MM140): every
+key read from the dict at the call, by the same visibility rules.
 """
 
 from __future__ import annotations
@@ -83,14 +86,48 @@ def dict_connect_view(model, call: cst.Call) -> cst.Call | str:
         return str(exc)
 
 
+def dict_call_view(model, call: cst.Call) -> cst.Call | str:
+    """The same for any call `f(**d)` that is a statement of its own (`f(**d)`, `x = f(**d)`,
+    `return f(**d)`): `f(k1=d["k1"], ...)` with every key that reaches the call, or why not.
+    A key stored on some paths only is refused (no defaults are known for an arbitrary call)."""
+    try:
+        small = model.parent(call)
+        if (
+            not (
+                isinstance(small, (cst.Expr, cst.Return))
+                or (isinstance(small, cst.Assign) and len(small.targets) == 1)
+                or isinstance(small, cst.AnnAssign)
+            )
+            or getattr(small, "value", None) is not call
+        ):
+            raise _Refused("the call is not a statement of its own")
+        line = model.parent(small)
+        if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+            raise _Refused("the call shares its line with other statements")
+        name, keys = _spread_keys(model, call, small)
+        if keys.maybe:
+            raise _Refused(f"`{sorted(keys.maybe)[0]}` is set on some paths only")
+        order = _order(keys)
+        args = [kwarg(key, _read(name, key)) for key in sorted(keys.always, key=order)]
+        return call.with_changes(args=args)
+    except _Refused as exc:
+        return str(exc).replace("before the connect", "before the call")  # shared wording
+
+
 def _view(model, call: cst.Call) -> cst.Call:
+    name, keys = _spread_keys(model, call, model.connect_statement(call))
+    return _build(model, call, name, keys)
+
+
+def _spread_keys(model, call: cst.Call, small: cst.CSTNode | None) -> tuple[str, _Keys]:
+    """The spread dict's name and the keys reaching `call`, the statement `small`."""
     spreads = [arg.value for arg in call.args if arg.star]
     if len(spreads) != 1 or not isinstance(spreads[0], cst.Name):
         raise _Refused("the dict is not a local variable")
     if len(call.args) != 1:
         raise _Refused("other arguments next to **kwargs")
     name = spreads[0].value
-    line, block = _line_and_block(model, call)
+    line, block = _line_and_block(model, small)
     index = block.index(line)
     start = next((i for i in range(index - 1, -1, -1) if _creation(block[i], name)), None)
     if start is None:
@@ -100,11 +137,10 @@ def _view(model, call: cst.Call) -> cst.Call:
     assert keys is not None
     for stmt in block[start + 1 : index]:
         keys = keys.then(_statement_keys(stmt, name))
-    return _build(model, call, name, keys)
+    return name, keys
 
 
-def _line_and_block(model, call: cst.Call) -> tuple[cst.BaseStatement, Sequence]:
-    small = model.connect_statement(call)
+def _line_and_block(model, small: cst.CSTNode | None) -> tuple[cst.BaseStatement, Sequence]:
     line = model.parent(small) if small is not None else None
     if not isinstance(line, cst.SimpleStatementLine):
         raise _Refused("not a statement line of its own")

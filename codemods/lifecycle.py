@@ -24,6 +24,7 @@ from codemods.analysis import (
     PropertyRule,
     constructor_parts,
     is_create,
+    is_none,
     model_of,
 )
 from codemods.base import Applicability, RuleInfo
@@ -75,7 +76,10 @@ LIFECYCLE = RuleInfo(
         "keyword: the second positional slot of load_collection is `timeout`), `release()` -> "
         "`release_collection`, `drop()` -> `drop_collection`, `flush()` -> `flush`, "
         "`describe()` -> `describe_collection`, `truncate()` -> `truncate_collection`, "
-        "`set_properties(p)` -> `alter_collection_properties`."
+        "`set_properties(p)` -> `alter_collection_properties`. On an inline handle "
+        "(`Collection(name).drop()`, any method or property) `name` is the collection name; "
+        "inside try/except it stays ORM code and is reported, the handler may be there for "
+        "the ORM's error on a missing collection (trap 2)."
     ),
     applicability=Applicability.SAFE,
     before="col.load()\n",
@@ -314,7 +318,7 @@ class _ConstructorTransformer(cst.CSTTransformer):
                 line,
                 col,
                 CONSTRUCTOR.code,
-                "Collection() whose result is not tracked",
+                f"Collection() whose result is not tracked: {_untracked_reason(self.model, stmt)}",
                 "bind it to a variable, or rewrite by hand",
             )
             return updated
@@ -434,6 +438,81 @@ class _ConstructorTransformer(cst.CSTTransformer):
                 f"collection `{binding.label}` stays an ORM Collection: {reason}",
                 "rewrite this use by hand, then rerun",
             )
+
+
+def _untracked_reason(model: OrmModel, stmt: cst.BaseSmallStatement) -> str:
+    """Why the statement holding a Collection() is no tracked binding (the first store of the
+    same target that is neither a Collection(), a factory call nor a `None` placeholder)."""
+    if isinstance(stmt, cst.Return):
+        func = model._enclosing(stmt, cst.FunctionDef)
+        name = f"`{func.name.value}()`" if isinstance(func, cst.FunctionDef) else "a function"
+        return (
+            f"returned from {name}, whose callers do not all assign it to a tracked variable "
+            "or call a method on it, so they may keep the Collection object"
+        )
+    targets = [t.target for t in stmt.targets] if isinstance(stmt, cst.Assign) else []
+    if isinstance(stmt, cst.AnnAssign):
+        targets = [stmt.target]
+    if len(targets) != 1:
+        return "assigned to several targets at once"
+    target = targets[0]
+    if isinstance(target, cst.Subscript):
+        return f"stored into a container item (`{code_of(target)}`), which is not tracked"
+    stores: list[cst.CSTNode] = []
+    if isinstance(target, cst.Name):
+        scope = model.scopes.get(target)
+        if scope is not None:
+            stores = [getattr(a, "node", None) for a in scope.assignments[target.value]]
+    elif isinstance(target, cst.Attribute):
+        cls = _class_of(model, target)
+        stores = [
+            a
+            for a in model._attribute_stores().get(target.attr.value, [])
+            if code_of(a) == code_of(target) and _class_of(model, a) is cls
+        ]
+    for node in stores:
+        if node is None or node is target:
+            continue
+        if isinstance(node, cst.Param):
+            return f"`{code_of(target)}` is also a parameter without a Collection annotation"
+        holder = model.parent(node)
+        if isinstance(holder, cst.AssignTarget):
+            holder = model.parent(holder)
+        value = getattr(holder, "value", None)
+        if not isinstance(holder, (cst.Assign, cst.AnnAssign)) or value is None:
+            return (
+                f"`{code_of(target)}` is also bound by another kind of statement "
+                f"(line {model.line(node)})"
+            )
+        if model.call_name(value) == "Collection" or (
+            isinstance(value, cst.Call) and model._factory(value) is not None
+        ):
+            continue
+        if is_none(value) and isinstance(target, cst.Attribute):
+            method = model._enclosing(node, cst.FunctionDef)
+            if isinstance(method, cst.FunctionDef) and method.name.value == "__init__":
+                continue  # a placeholder the attribute tracking accepts
+            return (
+                f"`{code_of(target)}` is also set to None outside __init__ "
+                f"(line {model.line(node)}): only an __init__ placeholder is tracked"
+            )
+        return f"`{code_of(target)}` is also assigned `{_short(value)}` (line {model.line(node)})"
+    return (
+        f"`{code_of(target)}` is neither a local variable nor an attribute of `self` stored in "
+        "its class's methods"
+    )
+
+
+def _class_of(model: OrmModel, node: cst.CSTNode) -> cst.CSTNode | None:
+    current = model.parent(node)
+    while current is not None and not isinstance(current, cst.ClassDef):
+        current = model.parent(current)
+    return current
+
+
+def _short(expr: cst.BaseExpression) -> str:
+    text = " ".join(code_of(expr).split())
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _guarded_create(

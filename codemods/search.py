@@ -13,6 +13,7 @@ import libcst as cst
 from codemods.analysis import MethodRule
 from codemods.base import Applicability, RuleInfo
 from codemods.collection_calls import CollectionCallCodemod
+from codemods.connect_kwargs import dict_call_view
 from codemods.empty_search import Emptiness, classify, guarded, is_cheap_to_repeat
 from codemods.rewrite import (
     Bound,
@@ -21,6 +22,7 @@ from codemods.rewrite import (
     Rewrite,
     bind,
     client_call,
+    code_of,
     copy_args,
     kwarg,
     rename_extra,
@@ -36,7 +38,12 @@ SEARCH = RuleInfo(
         "orders differ. Where `data` (`reqs`) may be an empty list, the call is guarded so it "
         "still returns an empty result instead of raising: `client.search(...) if data else []`, "
         "or `[] if isinstance(data, list) and not data else client.search(...)` when `data` may "
-        "also be a numpy array. A non-empty list literal needs no guard."
+        "also be a numpy array. A non-empty list literal needs no guard. `search(**request)` "
+        "(`hybrid_search`, `query` and the iterators alike) with `request` a dict literal "
+        "built in the same block (literal keys, stored only by "
+        "`request[k] = v` / `request.update(...)`, on every path) becomes the same call with "
+        'each key read at the call: `data=request["data"]`, `search_params=request["param"]`, '
+        "... (as MM101 does for `connect(**d)`)."
     ),
     applicability=Applicability.SAFE,
     before='col.search([v], "vec", {"metric_type": "L2"}, 3, "id > 1")\n',
@@ -70,12 +77,20 @@ _RENAMES = {"expr_params": "filter_params"}
 
 def _convert(method: str, params: list[str], mapping: list[tuple[str, str]], required: tuple = ()):
     def convert(call: cst.Call, env: Env) -> Rewrite | Refuse:
+        spread = ""
+        if _only_spread(call) and env.model is not None and env.original is not None:
+            # `col.search(**request)`: the keys of a dict built visibly before the call.
+            view = dict_call_view(env.model, env.original)
+            if isinstance(view, str):
+                spread = f" (`**{code_of(call.args[0].value)}`: {view})"
+            else:
+                call = call.with_changes(args=view.args)
         bound = bind(call, params)
         if isinstance(bound, Refuse):
             return bound
         for name in required:
             if name not in bound.named:
-                return Refuse(f"{method}() without `{name}`")
+                return Refuse(f"{method}() without `{name}`{spread}")
         if method == "hybrid_search" and "rerank" in bound.named and "ranker" in bound.named:
             return Refuse("both `rerank` and `ranker` given")
         extra = rename_extra(bound.extra, _RENAMES)
@@ -139,6 +154,10 @@ def _keep_empty_result(
         expr=guarded(new_call, data, kind, parent),
         summary=summary + f", guarded for an empty `{param}` list (the ORM's empty result)",
     )
+
+
+def _only_spread(call: cst.Call) -> bool:
+    return len(call.args) == 1 and call.args[0].star == "**"
 
 
 def _async_requested(bound: Bound) -> bool:
