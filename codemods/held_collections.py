@@ -9,9 +9,11 @@ adds what real classes put around such an attribute:
   AttributeError on the ORM but reaches the client as `collection_name=None` after migration.
   So each use must be a presence test (`self.x is None`, `not self.x`, `if self.x:`; a
   Collection has no __bool__/__len__ and a collection name is never empty, so the name answers
-  alike) or come after one that leaves the method (`if self.x is None: raise ...`,
-  `if not ok or not self.x: return`) in the method's own top-level statements. Only `__init__`
-  may store None, and only this class's methods may store to the attribute at all;
+  alike) or be reached only when the attribute is set: after such a test that leaves the
+  method (`if self.x is None: raise ...`, `if not ok or not self.x: return`) or after a store
+  of a Collection() into it, earlier in the same block, or inside the branch a test selects
+  (`if self.x:`, `... if self.x else ...`, `self.x and ...`). Only `__init__` may store None,
+  and only this class's methods may store to the attribute at all;
 * a read-only `@property` that returns `self.x` (its uses `self.prop.insert(...)` are uses of
   the same collection; `-> Collection` becomes `-> str`);
 * the annotation of an annotated store (`Optional[Collection]` -> `Optional[str]`).
@@ -107,14 +109,18 @@ def none_problem(model: OrmModel, node: cst.CSTNode, binding: CollectionBinding)
     if _guarded(model, node):
         return None
     return (
-        f"`{binding.label}` may still be None here (it is set to None in __init__ and no "
-        "`if ... is None: return/raise` before this use in the method leaves it then)"
+        f"`{binding.label}` may still be None here (it is set to None in __init__, and no "
+        "test of it or store into it before this use in the method rules that out)"
     )
 
 
 def _presence_test(parent: cst.CSTNode | None, node: cst.CSTNode) -> bool:
-    if isinstance(parent, (cst.If, cst.While)):
+    """`if self.x`, `while self.x`, `... if self.x else ...`, `not self.x`, `self.x and ...`
+    (which gives self.x only when it is falsy: None), `self.x is (not) None`."""
+    if isinstance(parent, (cst.If, cst.While, cst.IfExp)):
         return parent.test is node
+    if isinstance(parent, cst.BooleanOperation) and isinstance(parent.operator, cst.And):
+        return parent.left is node
     if isinstance(parent, cst.UnaryOperation):
         return isinstance(parent.operator, cst.Not)
     if isinstance(parent, cst.Comparison) and parent.left is node:
@@ -127,29 +133,66 @@ def _presence_test(parent: cst.CSTNode | None, node: cst.CSTNode) -> bool:
 
 
 def _guarded(model: OrmModel, node: cst.CSTNode) -> bool:
-    """A top-level statement of the use's method, before the one holding the use, is
-    `if <test>: ... return/raise` (no else) whose test is true when the attribute is None."""
+    """The attribute is set wherever the use runs: walking out of the use to its method (not
+    `__init__`, where the placeholder is stored), one of these holds at some level:
+    * the use is in the branch of an `if`, a conditional expression or an `and`/`or` that
+      runs only when a test of the attribute says it is set (`if self.x:`, `self.x and
+      self.x.m()`, `... if self.x is not None else ...`, the `else` of `if self.x is None`);
+    * an earlier statement of the same block is `if <true when None>: ... return/raise`, or
+      stores a Collection() or a factory's result into the attribute.
+    Only `__init__` stores None (see _store_problem), so nothing in between can unset it."""
     func = model._enclosing(node, cst.FunctionDef)
     if not isinstance(func, cst.FunctionDef) or func.name.value == "__init__":
         return False
-    if not isinstance(func.body, cst.IndentedBlock) or not isinstance(node, cst.Attribute):
+    if not isinstance(node, cst.Attribute):
         return False
-    statement: cst.CSTNode | None = node
-    while statement is not None and model.parents.get(statement) is not func.body:
-        statement = model.parents.get(statement)
-    if statement is None:
-        return False
-    body = list(func.body.body)
-    at = next(i for i, s in enumerate(body) if s is statement)
-    for earlier in body[:at]:
-        if (
-            isinstance(earlier, cst.If)
-            and earlier.orelse is None
-            and _leaves(earlier.body)
-            and _true_if_none(earlier.test, node)
-        ):
-            return True
+    child: cst.CSTNode = node
+    current = model.parents.get(node)
+    while current is not None and current is not func:
+        if isinstance(current, (cst.If, cst.IfExp)):
+            if child is current.body and _true_if_set(current.test, node):
+                return True
+            if child is current.orelse and _true_if_none(current.test, node):
+                return True
+        if isinstance(current, cst.Else) and child is current.body:
+            branch = model.parents.get(current)
+            if isinstance(branch, cst.If) and _true_if_none(branch.test, node):
+                return True
+        if isinstance(current, cst.BooleanOperation) and child is current.right:
+            if isinstance(current.operator, cst.And) and _true_if_set(current.left, node):
+                return True
+            if isinstance(current.operator, cst.Or) and _true_if_none(current.left, node):
+                return True
+        if isinstance(current, (cst.IndentedBlock, cst.Module)):
+            for earlier in current.body:
+                if earlier is child:
+                    break
+                if _sets_or_leaves(model, earlier, node):
+                    return True
+        child, current = current, model.parents.get(current)
     return False
+
+
+def _sets_or_leaves(model: OrmModel, statement: cst.CSTNode, use: cst.Attribute) -> bool:
+    """`if <true when None>: ... return/raise`, or `self.x = Collection(...)` /
+    `self.x = <factory call>`."""
+    if isinstance(statement, cst.If):
+        return _leaves(statement.body) and _true_if_none(statement.test, use)
+    if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+        return False
+    assign = statement.body[0]
+    if isinstance(assign, cst.Assign) and len(assign.targets) == 1:
+        target = assign.targets[0].target
+    elif isinstance(assign, cst.AnnAssign) and assign.value is not None:
+        target = assign.target
+    else:
+        return False
+    value = assign.value
+    return (
+        _same_attr(target, use)
+        and isinstance(value, cst.Call)
+        and (model.call_name(value) == "Collection" or model._factory(value) is not None)
+    )
 
 
 def _leaves(block: cst.BaseSuite) -> bool:
@@ -160,19 +203,34 @@ def _leaves(block: cst.BaseSuite) -> bool:
 
 
 def _true_if_none(test: cst.BaseExpression, use: cst.Attribute) -> bool:
-    """`self.x is None`, `not self.x`, or an `or` with one of them as an operand."""
+    """True whenever the attribute is None: `self.x is None`, `not <set test>`, or an `or`
+    with such an operand."""
     if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.Or):
         return _true_if_none(test.left, use) or _true_if_none(test.right, use)
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        return _same_attr(test.expression, use)
-    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
-        target = test.comparisons[0]
-        return (
-            isinstance(target.operator, cst.Is)
-            and is_none(target.comparator)
-            and _same_attr(test.left, use)
-        )
-    return False
+        return _true_if_set(test.expression, use)
+    return _compares_none(test, use, cst.Is)
+
+
+def _true_if_set(test: cst.BaseExpression, use: cst.Attribute) -> bool:
+    """True only when the attribute is set: `self.x`, `self.x is not None`, `not <None
+    test>`, or an `and` with such an operand."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return _true_if_set(test.left, use) or _true_if_set(test.right, use)
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return _true_if_none(test.expression, use)
+    return _same_attr(test, use) or _compares_none(test, use, cst.IsNot)
+
+
+def _compares_none(test: cst.BaseExpression, use: cst.Attribute, operator: type) -> bool:
+    if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1):
+        return False
+    target = test.comparisons[0]
+    return (
+        isinstance(target.operator, operator)
+        and is_none(target.comparator)
+        and _same_attr(test.left, use)
+    )
 
 
 def _same_attr(expr: cst.BaseExpression, use: cst.Attribute) -> bool:

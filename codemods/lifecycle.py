@@ -56,8 +56,10 @@ CONSTRUCTOR = RuleInfo(
         "reported. An attribute a class fills with such a collection (`self.x = coll`, "
         "`self.x = self.make()`) holds the name too, also after a `self.x = None` placeholder "
         "in `__init__` when each use is a presence test (`self.x is None`, `not self.x`) or "
-        "follows an `if self.x is None: return/raise` in its method; so does a `@property` "
-        "that returns it, read only inside the class. `-> Collection` and "
+        "runs only where the attribute is set (after `if self.x is None: return/raise` or a "
+        "store of a Collection() earlier in its block, or in the branch of `if self.x:`, "
+        "`... if self.x else ...`, `self.x and ...`); so does a `@property` that returns "
+        "it, read only inside the class. `-> Collection` and "
         "`Optional[Collection]` annotations on them become `str`."
     ),
     applicability=Applicability.SAFE,

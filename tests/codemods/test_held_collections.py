@@ -207,3 +207,81 @@ def test_property_with_a_setter_is_no_accessor():
         "    @collection.setter\n    def collection(self, value):\n        self._coll = value\n\n    def add(self, rows):\n",
     )
     _stays_orm(body)
+
+
+CACHE = """class Cache:
+    def __init__(self):
+        self.col = None
+
+    def open(self, name):
+        self.col = Collection(name)
+        self.col.load()
+
+    def count(self):
+        return self.col.num_entities if self.col else 0
+
+    def flush(self):
+        if self.col:
+            self.col.flush()
+
+    def release(self):
+        if self.col is None:
+            print("nothing to release")
+        else:
+            self.col.release()
+
+    def drop(self):
+        self.col is not None and self.col.drop()
+"""
+NEW_CACHE = """class Cache:
+    def __init__(self):
+        self.col = None
+
+    def open(self, name):
+        self.col = name
+        client.load_collection(collection_name=self.col)
+
+    def count(self):
+        return client.get_collection_stats(collection_name=self.col)["row_count"] if self.col else 0
+
+    def flush(self):
+        if self.col:
+            client.flush(collection_name=self.col)
+
+    def release(self):
+        if self.col is None:
+            print("nothing to release")
+        else:
+            client.release_collection(collection_name=self.col)
+
+    def drop(self):
+        self.col is not None and client.drop_collection(collection_name=self.col)
+"""
+
+
+def test_uses_after_a_store_or_inside_a_branch_that_tests_the_attribute_migrate():
+    # load() follows the store in its block; the others run only on the branch (of an `if`,
+    # its `else`, a conditional expression, an `and`) where a test says the attribute is set.
+    findings = check(HEAD + CACHE, NEW_HEAD + NEW_CACHE)
+    assert not any(f.code == "MM110" for f in findings), _reasons(findings)
+
+
+def test_use_after_a_store_on_one_branch_only_stays_orm():
+    body = CACHE + (
+        "\n    def reopen(self, name, fresh):\n"
+        "        if fresh:\n"
+        "            self.col = Collection(name)\n"
+        "        self.col.load()\n"
+    )
+    _stays_orm(body, "`self.col` may still be None here")
+
+
+def test_checked_attribute_given_out_stays_orm():
+    # Checked, but returned: the caller would get a name where it had the handle.
+    body = CACHE + (
+        "\n    def current(self):\n"
+        "        if self.col is None:\n"
+        '            raise LookupError("closed")\n'
+        "        return self.col\n"
+    )
+    _stays_orm(body, "`self.col` is used as an object")
