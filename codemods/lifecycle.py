@@ -452,6 +452,11 @@ def _untracked_reason(model: OrmModel, stmt: cst.BaseSmallStatement) -> str:
             f"returned from {name}, whose callers do not all assign it to a tracked variable "
             "or call a method on it, so they may keep the Collection object"
         )
+    if isinstance(stmt, cst.Expr):
+        return (
+            "a bare open-only Collection() only checks that the collection exists, raising if "
+            "it does not (trap 2); MilvusClient has no such call (has_collection returns a bool)"
+        )
     targets = [t.target for t in stmt.targets] if isinstance(stmt, cst.Assign) else []
     if isinstance(stmt, cst.AnnAssign):
         targets = [stmt.target]

@@ -54,7 +54,8 @@ def test_untracked_collections_say_why():
         "    def get(self, name):\n        self.items[name] = Collection(name)\n        return self.items[name]\n\n"
         "    def reset(self, name):\n        self.col = Collection(name)\n\n"
         "    def close(self):\n        self.col = None\n\n\n"
-        "def local(name):\n    col = None\n    col = Collection(name)\n    col.load()\n    return col\n"
+        "def local(name):\n    col = None\n    col = Collection(name)\n    col.load()\n    return col\n\n\n"
+        "def exists_or_raise(name):\n    Collection(name)\n"
     )
     findings = _messages(check(HEAD + body, KEPT + body, codes=("MM110",)))
     prefix = "MM110:Collection() whose result is not tracked: "
@@ -63,6 +64,7 @@ def test_untracked_collections_say_why():
         "13:" + prefix + "stored into a container item (`self.items[name]`)",
         "17:" + prefix + "`self.col` is also set to None outside __init__ (line 20)",
         "25:" + prefix + "`col` is also assigned `None` (line 24)",
+        "31:" + prefix + "a bare open-only Collection() only checks that the collection exists",
     ):
         assert any(m.startswith(expected) for m in findings), (expected, findings)
 
