@@ -46,6 +46,8 @@ def _run(seed: int) -> dict[str, list[str]]:
 
 def test_findings_are_the_same_under_every_hash_seed() -> None:
     runs = [_run(seed) for seed in (1, 2, 3, 4)]
-    assert all(len(run[str(FILES[1])]) > 1 for run in runs)  # rw03 has findings to compare
+    # rw02 and rw29 still have findings to compare (rw03 is fully migrated since 0b541ca, so
+    # only its output is compared).
+    assert all(len(run[str(FILES[0])]) > 1 and len(run[str(FILES[2])]) > 1 for run in runs)
     for run in runs[1:]:
         assert run == runs[0]
