@@ -10,11 +10,12 @@ counterpart (`timestamp`, `succ_count`, ...) are reported.
 from __future__ import annotations
 
 import libcst as cst
+from libcst.metadata import BuiltinAssignment
 
 from codemods.analysis import OrmModel, model_of
 from codemods.base import Applicability, RuleInfo
 from codemods.context import MigrationContext
-from codemods.rewrite import FStringTracker, code_of, fit_in_fstring, subscript
+from codemods.rewrite import FStringTracker, code_of, fit_in_fstring, string_value, subscript
 
 RULE = RuleInfo(
     code="MM170",
@@ -22,7 +23,10 @@ RULE = RuleInfo(
     description=(
         "On results of migrated insert/upsert/delete calls: `.insert_count`, `.upsert_count`, "
         '`.cost` -> the same key, `.primary_keys` -> `["ids"]`, `.delete_count` -> the key, '
-        "or `len()` when the server returned the deleted keys as a list."
+        "or `len()` when the server returned the deleted keys as a list. `getattr(res, "
+        '"primary_keys"[, default])` with one of those names reads the key (`res["ids"]`, '
+        '`res.get("ids", default)`); on a delete result, or with a name that has no key, it '
+        "is reported."
     ),
     applicability=Applicability.SAFE,
     before="res = client.insert(collection_name=c, data=rows)\nprint(res.insert_count)\n",
@@ -110,6 +114,48 @@ class _Transformer(FStringTracker, cst.CSTTransformer):
             )
             return fit_in_fstring(expr, self.fquotes)
         return fit_in_fstring(subscript(updated.value, _KEYS[attr]), self.fquotes)
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """`getattr(res, "primary_keys"[, default])` on a migrated result: the dict has no
+        such attribute, so getattr would silently give the default (or raise)."""
+        args = original.args
+        if (
+            not (isinstance(original.func, cst.Name) and original.func.value == "getattr")
+            or len(args) not in (2, 3)
+            or any(a.star or a.keyword is not None for a in args)
+        ):
+            return updated
+        kind = self._mutation_of(args[0].value)
+        scope = self.model.scopes.get(original.func)
+        builtin = scope["getattr"] if scope is not None else set()
+        if kind is None or not all(isinstance(b, BuiltinAssignment) for b in builtin):
+            return updated
+        attr = string_value(args[1].value)
+        line, col = self.model.position(original)
+        if attr is None or attr in _LOST or (attr == "delete_count" and kind == "delete"):
+            self.ctx.report(
+                line,
+                col,
+                RULE.code,
+                f"getattr() on the result of a migrated {kind}(): it is a dict now"
+                + (" or a list of keys" if kind == "delete" else "")
+                + ", whose keys getattr does not see",
+                "read the key, as MM170 does for attribute reads",
+            )
+            return updated
+        if attr not in _KEYS or not self.ctx.may_rewrite(line, RULE.code):
+            return updated
+        self.ctx.record_change(line, RULE.code, f"getattr(.., {attr!r}) -> [{_KEYS[attr]!r}]")
+        value = updated.args[0].value
+        if len(args) == 2:
+            return fit_in_fstring(subscript(value, _KEYS[attr]), self.fquotes)
+        # the key is always there; .get keeps the default getattr was given
+        key = fit_in_fstring(cst.SimpleString(f'"{_KEYS[attr]}"'), self.fquotes)
+        get = cst.Call(
+            func=cst.Attribute(value=value, attr=cst.Name("get")),
+            args=[cst.Arg(key), cst.Arg(updated.args[2].value)],
+        )
+        return get
 
 
 class MutationResults:

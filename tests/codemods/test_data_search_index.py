@@ -30,6 +30,23 @@ def test_mutation_result_inside_fstring_uses_single_quotes():
     )
 
 
+def test_getattr_of_a_mutation_result_reads_the_dict():
+    # getattr() on the dict would silently give the default: it reads the key instead; the
+    # delete result (a dict or a list of keys) is reported.
+    findings = check(
+        HEAD
+        + 'r = c.insert([{"id": 1}])\nprint(getattr(r, "primary_keys", None) or [], getattr(r, "insert_count"))\n'
+        + 'd = c.delete("id > 0")\nprint(getattr(d, "delete_count", 0))\n',
+        NEW
+        + 'r = client.insert(collection_name=c, data=[{"id": 1}])\nprint(r.get("ids", None) or [], r["insert_count"])\n'
+        + 'd = client.delete(collection_name=c, filter="id > 0")\nprint(getattr(d, "delete_count", 0))\n',
+    )
+    assert any(
+        f.code == "MM170" and "getattr() on the result of a migrated delete()" in f.message
+        for f in findings
+    )
+
+
 def test_columns_with_visible_schema_become_rows():
     src = (
         "from pymilvus import Collection, CollectionSchema, FieldSchema, DataType, connections\n"
