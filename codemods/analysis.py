@@ -896,6 +896,9 @@ class OrmModel:
                     continue
                 self._share_blocked(returned, binding)
                 self._factory_returns.setdefault(func, []).append(returned)
+            problem = self._factory_try_problem(call, func, found[2])
+            if problem:
+                binding.blocked.append((call, problem))
         for func in factories:
             refs = self._factory_callers(func)
             if refs is not None and all(
@@ -905,6 +908,38 @@ class OrmModel:
                 for ref in refs
             ):
                 self._factories_ok.add(func)
+
+    def _factory_try_problem(
+        self, call: cst.Call, func: cst.FunctionDef, ctors: list[cst.Call]
+    ) -> str:
+        """Why factory `func`, called at `call`, keeps its collection ORM because the call is
+        inside the body of a `try` with an except handler in its caller ('' if it is not).
+
+        The ORM's Collection() in the factory raises for a missing collection (the open-only
+        form) or for a schema that differs from the existing one (the create form); the
+        migrated factory hands back the name and raises neither, so the handler could no
+        longer run (trap 2). The lexical check of _ctor_problem only sees a try/except around
+        the constructor itself. Any handler counts: its type may be an alias or a tuple we
+        cannot judge. A create-if-missing guard before the open is not recognised (no
+        analysis here proves it), so a guarded open is reported too."""
+        child: cst.CSTNode = call
+        current = self.parents.get(call)
+        while current is not None and not isinstance(current, (cst.FunctionDef, cst.Module)):
+            if (
+                isinstance(current, (cst.Try, cst.TryStar))
+                and child is current.body
+                and current.handlers
+            ):
+                opens = [c for c in ctors if not is_create(c)] or ctors
+                return (
+                    f"`{func.name.value}()` is called inside try/except (line "
+                    f"{self.line(call)}): its ORM Collection() (line {self.line(opens[0])}) "
+                    "raises for a missing collection or a different schema, the migrated "
+                    "factory returns the name and does not, and the handler may rely on it "
+                    "(trap 2)"
+                )
+            child, current = current, self.parents.get(current)
+        return ""
 
     def returns_migrated_collection(self, func: cst.FunctionDef) -> bool:
         """`func` is a collection factory whose collection is migrated: it returns the

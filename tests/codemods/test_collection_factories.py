@@ -350,3 +350,52 @@ def test_receiver_stays_inline_with_a_module_level_connect_of_a_dict():
             'client.query(collection_name=self.collection(), filter="id > 0", output_fields=["id"])',
         ),
     )
+
+
+# ---- a factory called inside try/except (trap 2) -----------------------------------------
+
+
+def test_factory_called_inside_try_except_stays_orm():
+    # The ORM's Collection("a") in open_books raises for a missing collection, and the
+    # caller's handler may be there for that; the migrated factory returns the name and
+    # raises nothing, so the collection stays ORM and the call site is named.
+    body = (
+        "def open_books(name):\n"
+        + "    coll = Collection(name)\n"
+        + "    return coll\n"
+        + "try:\n"
+        + '    a = open_books("a")\n'
+        + "except Exception:\n"
+        + '    raise SystemExit("no collection a")\n'
+        + "a.flush()\n"
+    )
+    findings = check(HEAD + body, KEPT_HEAD + body)
+    assert "`open_books()` is called inside try/except (line 8)" in _reasons(findings)
+    assert "(trap 2)" in _reasons(findings)
+    assert any(f.code == "MM111" and "a.flush" in f.message for f in findings)
+
+
+def test_method_factory_called_inside_try_except_keeps_the_attribute_orm():
+    # rw04's shape: `self.qa = self._open(...)` inside try/except in another method.
+    body = (
+        "class Store:\n"
+        + "    def __init__(self, name):\n"
+        + "        try:\n"
+        + "            self.qa = self._open(name)\n"
+        + "        except Exception:\n"
+        + "            raise SystemExit(1)\n"
+        + "    def _open(self, name) -> Collection:\n"
+        + "        coll = Collection(name)\n"
+        + "        return coll\n"
+        + "    def add(self, rows):\n"
+        + "        self.qa.insert(rows)\n"
+    )
+    findings = check(HEAD + body, KEPT_HEAD + body)
+    assert "`_open()` is called inside try/except (line 7)" in _reasons(findings)
+
+
+def test_factory_called_inside_try_finally_only_migrates():
+    # No handler: whatever the ORM raised still leaves the block, nothing relies on it.
+    body = 'def open_books(name):\n    coll = Collection(name)\n    return coll\ntry:\n    a = open_books("a")\nfinally:\n    print("done")\na.flush()\n'
+    new = 'def open_books(name):\n    coll = name\n    return coll\ntry:\n    a = open_books("a")\nfinally:\n    print("done")\nclient.flush(collection_name=a)\n'
+    check(HEAD + body, NEW_HEAD + new)
