@@ -920,8 +920,11 @@ class OrmModel:
         migrated factory hands back the name and raises neither, so the handler could no
         longer run (trap 2). The lexical check of _ctor_problem only sees a try/except around
         the constructor itself. Any handler counts: its type may be an alias or a tuple we
-        cannot judge. A create-if-missing guard before the open is not recognised (no
-        analysis here proves it), so a guarded open is reported too."""
+        cannot judge. A factory whose every Collection() is an open proven to find its
+        collection by a create-if-missing guard before it, or that guard's create
+        (codemods.existence_guards), raises neither on the ORM, so it is not reported."""
+        from codemods.existence_guards import factory_collections_exist  # lazy: imports this
+
         child: cst.CSTNode = call
         current = self.parents.get(call)
         while current is not None and not isinstance(current, (cst.FunctionDef, cst.Module)):
@@ -930,6 +933,8 @@ class OrmModel:
                 and child is current.body
                 and current.handlers
             ):
+                if factory_collections_exist(self, func):
+                    return ""
                 opens = [c for c in ctors if not is_create(c)] or ctors
                 return (
                     f"`{func.name.value}()` is called inside try/except (line "

@@ -399,3 +399,159 @@ def test_factory_called_inside_try_finally_only_migrates():
     body = 'def open_books(name):\n    coll = Collection(name)\n    return coll\ntry:\n    a = open_books("a")\nfinally:\n    print("done")\na.flush()\n'
     new = 'def open_books(name):\n    coll = name\n    return coll\ntry:\n    a = open_books("a")\nfinally:\n    print("done")\nclient.flush(collection_name=a)\n'
     check(HEAD + body, NEW_HEAD + new)
+
+
+# ---- ... unless a create-if-missing guard proves the collection exists ------------------
+
+GUARD_HEAD = """
+from pymilvus import Collection, connections, utility
+connections.connect(uri="http://h:1")
+"""
+GUARD_NEW_HEAD = """
+from pymilvus import MilvusClient
+
+client = MilvusClient(uri="http://h:1")
+"""
+GUARD_KEPT_HEAD = """
+from pymilvus import MilvusClient, Collection, connections
+connections.connect(uri="http://h:1")
+client = MilvusClient(uri="http://h:1")
+"""
+# rw04's shape: create (and index) the collection when it is missing, then open it.
+GUARDED = """
+def open_qa(name):
+    if not utility.has_collection(name):
+        coll = Collection(name=name, schema=schema)
+        coll.create_index(field_name="v", index_params=idx)
+    coll = Collection(name)
+    coll.load()
+    return coll
+"""
+NEW_GUARDED = """
+def open_qa(name):
+    if not client.has_collection(collection_name=name):
+        coll = name
+        if not client.has_collection(collection_name=coll):
+            client.create_collection(collection_name=coll, schema=schema)
+        index_params = client.prepare_index_params()
+        index_params.add_index(field_name="v", **idx)
+        client.create_index(collection_name=coll, index_params=index_params)
+    coll = name
+    client.load_collection(collection_name=coll)
+    return coll
+"""
+IN_TRY = 'try:\n    qa = open_qa("qa")\nexcept Exception:\n    raise SystemExit(1)\nqa.flush()\n'
+NEW_IN_TRY = 'try:\n    qa = open_qa("qa")\nexcept Exception:\n    raise SystemExit(1)\nclient.flush(collection_name=qa)\n'
+
+
+def test_guarded_factory_outside_try_migrates():
+    check(
+        GUARD_HEAD + GUARDED + 'qa = open_qa("qa")\nqa.flush()\n',
+        GUARD_NEW_HEAD + NEW_GUARDED + 'qa = open_qa("qa")\nclient.flush(collection_name=qa)\n',
+    )
+
+
+def test_guarded_factory_called_inside_try_except_migrates():
+    # The open runs after `if not has_collection(name): <create name>`, so it finds the
+    # collection, and the create runs only when it is missing (no schema to compare): the
+    # ORM factory raises neither trap-2 error, and the handler loses nothing. The factory
+    # migrates exactly as it does outside a try.
+    check(GUARD_HEAD + GUARDED + IN_TRY, GUARD_NEW_HEAD + NEW_GUARDED + NEW_IN_TRY)
+
+
+def test_guarded_method_factory_with_aliased_utility_inside_try_migrates():
+    # `utility` reached through an import alias and a method factory (rw04's _qa_collection).
+    head = 'from pymilvus import Collection, connections\nfrom pymilvus import utility as u\nconnections.connect(uri="http://h:1")\n'
+    body = (
+        "class Store:\n"
+        + "    def setup(self, name):\n"
+        + "        try:\n"
+        + "            self.qa = self._open(name)\n"
+        + "        except Exception:\n"
+        + "            return False\n"
+        + "        return True\n"
+        + "    def _open(self, name: str) -> Collection:\n"
+        + "        if not u.has_collection(name, using='default'):\n"
+        + "            Collection(name, schema)\n"
+        + "        coll = Collection(name)\n"
+        + "        return coll\n"
+        + "    def add(self, rows):\n"
+        + "        self.qa.flush()\n"
+    )
+    outcome = migrate_source(head + body, Options())
+    assert "client.flush(collection_name=self.qa)" in outcome.source, outcome.source
+    assert "def _open(self, name: str) -> str:" in outcome.source
+    assert "client.create_collection(collection_name=name, schema=schema)" in outcome.source
+    assert not outcome.findings, outcome.findings
+
+
+def _guard_refused(guarded: str) -> None:
+    outcome = migrate_source(GUARD_HEAD + guarded + IN_TRY, Options())
+    assert "`open_qa()` is called inside try/except (line" in _reasons(outcome.findings)
+    assert "    coll = Collection(name)\n" in outcome.source
+    assert outcome.source.endswith("\nqa.flush()\n")
+
+
+def test_guard_on_another_name_proves_nothing():
+    _guard_refused(GUARDED.replace("has_collection(name)", 'has_collection(name + "_v2")'))
+
+
+def test_guard_on_a_reassigned_name_proves_nothing():
+    _guard_refused(
+        GUARDED.replace(
+            "    coll = Collection(name)\n", '    name = "other"\n    coll = Collection(name)\n'
+        )
+    )
+
+
+def test_guard_body_leaving_before_the_create_proves_nothing():
+    _guard_refused(
+        GUARDED.replace(
+            "        coll = Collection(name=name, schema=schema)\n",
+            "        if schema is None:\n            return coll\n        coll = Collection(name=name, schema=schema)\n",
+        )
+    )
+    _guard_refused(
+        GUARDED.replace(
+            "        coll = Collection(name=name, schema=schema)\n",
+            "        raise LookupError(name)\n        coll = Collection(name=name, schema=schema)\n",
+        )
+    )
+
+
+def test_drop_between_guard_and_open_proves_nothing():
+    _guard_refused(
+        GUARDED.replace(
+            "    coll = Collection(name)\n",
+            "    utility.drop_collection(name)\n    coll = Collection(name)\n",
+        )
+    )
+    _guard_refused(
+        GUARDED.replace(
+            '        coll.create_index(field_name="v", index_params=idx)\n',
+            '        coll.create_index(field_name="v", index_params=idx)\n        coll.drop()\n',
+        )
+    )
+
+
+def test_guard_on_another_connection_proves_nothing():
+    _guard_refused(GUARDED.replace("has_collection(name)", 'has_collection(name, using="other")'))
+
+
+def test_guard_with_an_else_proves_nothing():
+    _guard_refused(
+        GUARDED.replace(
+            "    coll = Collection(name)\n",
+            "    else:\n        print(name)\n    coll = Collection(name)\n",
+        )
+    )
+
+
+def test_guard_on_a_local_assigned_once_before_it_migrates():
+    local = GUARDED.replace(
+        "def open_qa(name):\n", 'def open_qa(prefix):\n    name = prefix + "_qa"\n'
+    )
+    new = NEW_GUARDED.replace(
+        "def open_qa(name):\n", 'def open_qa(prefix):\n    name = prefix + "_qa"\n'
+    )
+    check(GUARD_HEAD + local + IN_TRY, GUARD_NEW_HEAD + new + NEW_IN_TRY)

@@ -1,0 +1,238 @@
+"""Create-if-missing guards that prove an open-only `Collection(name)` finds its collection.
+
+Trap 2: the ORM's open-only `Collection(name)` raises for a missing collection and its create
+form `Collection(name, schema)` for a schema differing from the existing one; the migrated
+code (the name, plus a guarded `create_collection`) raises neither, so a caller's `except`
+could no longer run. A factory written as
+
+    def open_qa(name):
+        if not utility.has_collection(name):
+            coll = Collection(name=name, schema=schema)
+            coll.create_index(...)
+        coll = Collection(name)
+        return coll
+
+raises neither on the ORM either: the create runs only when the collection is missing (so
+its schema check has nothing to compare with), and the open then finds the collection. This
+module proves exactly that shape, narrowly: the guard and the open are statements of the
+function body itself (straight-line, the guard first), `name` is a parameter or a local
+assigned once before the guard, `has_collection`, the create and the open use the same
+connection alias, the guard has no `else` and its body reaches the create unconditionally
+(only simple statements before it, none that returns, raises, breaks, continues or deletes),
+and nothing after the create, up to the open, can drop or rename a collection: each statement
+there is a simple one whose calls are only create_index / load / insert on the created handle
+(or their MilvusClient forms, which earlier rules of the same run write in their place).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from codemods.analysis import OrmModel, _all_params, _walk, constructor_parts, is_create
+
+# ORM calls on the created handle that neither drop nor rename a collection.
+_HANDLE_METHODS = {"create_index", "load", "insert"}
+# Their MilvusClient forms (earlier rules of the run rewrite the ORM ones before MM110).
+_CLIENT_METHODS = {"create_index", "load_collection", "insert"}
+_LEAVES = (cst.Return, cst.Raise, cst.Break, cst.Continue, cst.Del)
+
+
+def factory_collections_exist(model: OrmModel, func: cst.FunctionDef) -> bool:
+    """Every `Collection()` in factory `func` is an open-only one that a guard proves finds
+    its collection (`guarded_open`) or the create inside such a guard: none of them can raise
+    for a missing collection or a differing schema."""
+    ctors = [c for c in _walk(func, cst.Call) if model.call_name(c) == "Collection"]
+    opens = [c for c in ctors if not is_create(c)]
+    proofs = [guarded_open(model, c, func) for c in opens]
+    if not opens or any(p is None for p in proofs):
+        return False
+    return all(any(c is x for x in opens + proofs) for c in ctors)
+
+
+def guarded_open(model: OrmModel, ctor: cst.Call, func: cst.FunctionDef) -> cst.Call | None:
+    """The create `Collection(name=N, schema=...)` of the guard that proves the open-only
+    `ctor` (`Collection(N)`, a statement of `func`'s body) finds its collection; None when
+    no such guard is proven (see the module docstring)."""
+    parts = constructor_parts(ctor)
+    if parts is None or set(parts) - {"name", "using"}:
+        return None
+    name = parts["name"].value
+    alias = model.alias_of_using(parts.get("using"))
+    line = model.statement_of(ctor)
+    if not isinstance(name, cst.Name) or alias is None or line is None:
+        return None
+    statements = list(func.body.body) if isinstance(func.body, cst.IndentedBlock) else []
+    at = next((i for i, s in enumerate(statements) if s is line), None)
+    if at is None:
+        return None
+    guard = next(
+        (i for i in range(at - 1, -1, -1) if isinstance(statements[i], cst.If)),
+        None,
+    )
+    if guard is None or not _fixed_before(model, name, func, statements[guard]):
+        return None
+    found = _guarded_create(model, statements[guard], name, alias)
+    if found is None:
+        return None
+    create, handle = found
+    if not all(_inert(model, s, handle) for s in statements[guard + 1 : at]):
+        return None
+    return create
+
+
+def _fixed_before(model: OrmModel, name: cst.Name, func: cst.FunctionDef, guard: cst.If) -> bool:
+    """`name` is a parameter of `func` or a local assigned once by a statement of its body
+    before `guard`, and assigned nowhere else in the function."""
+    scope = model.scopes.get(name)
+    if scope is None or scope is not model.scopes.get(func.body):
+        return False
+    assigned = list(scope.assignments[name.value])
+    if len(assigned) != 1:
+        return False
+    node = getattr(assigned[0], "node", None)
+    if isinstance(node, cst.Param):
+        return any(p is node for p in _all_params(func))
+    target = model.parents.get(node) if node is not None else None
+    assign = model.parents.get(target) if isinstance(target, cst.AssignTarget) else None
+    line = model.parents.get(assign) if isinstance(assign, cst.Assign) else None
+    body = list(func.body.body) if isinstance(func.body, cst.IndentedBlock) else []
+    return (
+        isinstance(line, cst.SimpleStatementLine)
+        and any(s is line for s in body)
+        and any(s is guard for s in body)
+        and model.line(line) < model.line(guard)
+    )
+
+
+def _guarded_create(
+    model: OrmModel, guard: cst.If, name: cst.Name, alias: str
+) -> tuple[cst.Call, str | None] | None:
+    """(the create, the name of the variable it is stored in) when `guard` is
+    `if not utility.has_collection(name[, using=alias]):` with no `else`, whose body reaches
+    `[h =] Collection(name=name, schema=...)` (same alias) unconditionally."""
+    test = guard.test
+    if (
+        guard.orelse is not None
+        or not isinstance(test, cst.UnaryOperation)
+        or not isinstance(test.operator, cst.Not)
+        or not isinstance(test.expression, cst.Call)
+        or not _checks(model, test.expression, name, alias)
+        or not isinstance(guard.body, cst.IndentedBlock)
+    ):
+        return None
+    for statement in guard.body.body:
+        if not isinstance(statement, cst.SimpleStatementLine) or any(
+            True for kind in _LEAVES for _ in _walk(statement, kind)
+        ):
+            return None
+        create = _create_in(model, statement, name, alias)
+        if create is not None:
+            assign = statement.body[0]
+            handle = None
+            if isinstance(assign, cst.Assign) and isinstance(assign.targets[0].target, cst.Name):
+                handle = assign.targets[0].target.value
+            rest = list(guard.body.body)
+            after = rest[next(i for i, s in enumerate(rest) if s is statement) + 1 :]
+            if not all(_inert(model, s, handle) for s in after):
+                return None
+            return create, handle
+    return None
+
+
+def _checks(model: OrmModel, call: cst.Call, name: cst.Name, alias: str) -> bool:
+    """`call` is `utility.has_collection(name[, using=alias][, timeout=...])`, resolved by
+    its qualified name (import aliases included)."""
+    if model.call_name(call) != "utility.has_collection":
+        return False
+    order = ["collection_name", "using", "timeout"]
+    bound: dict[str, cst.Arg] = {}
+    for i, arg in enumerate(call.args):
+        if arg.star:
+            return False
+        key = arg.keyword.value if arg.keyword is not None else (order[i] if i < 3 else "")
+        if key not in order or key in bound:
+            return False
+        bound[key] = arg
+    checked = bound.get("collection_name")
+    return (
+        checked is not None
+        and _same_name(model, checked.value, name)
+        and model.alias_of_using(bound.get("using")) == alias
+    )
+
+
+def _create_in(
+    model: OrmModel, statement: cst.SimpleStatementLine, name: cst.Name, alias: str
+) -> cst.Call | None:
+    """The create form `Collection(name, schema, ...)` when `statement` is that call, bare
+    or stored in one variable."""
+    if len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    value = None
+    if isinstance(small, cst.Expr):
+        value = small.value
+    elif isinstance(small, cst.Assign) and len(small.targets) == 1:
+        value = small.value
+    if not isinstance(value, cst.Call) or model.call_name(value) != "Collection":
+        return None
+    parts = constructor_parts(value)
+    if (
+        parts is None
+        or not is_create(value)
+        or not _same_name(model, parts["name"].value, name)
+        or model.alias_of_using(parts.get("using")) != alias
+    ):
+        return None
+    return value
+
+
+def _same_name(model: OrmModel, expr: cst.BaseExpression, name: cst.Name) -> bool:
+    return (
+        isinstance(expr, cst.Name)
+        and expr.value == name.value
+        and model.scopes.get(expr) is model.scopes.get(name)
+    )
+
+
+def _inert(model: OrmModel, statement: cst.BaseStatement, handle: str | None) -> bool:
+    """A simple statement whose only calls are create_index / load / insert on `handle` (ORM
+    or MilvusClient form) or the IndexParams steps of the latter: it cannot drop or rename a
+    collection. Any other call (an ORM one, a helper that might drop) makes it not inert."""
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return False
+    return all(_inert_call(model, call, handle) for call in _walk(statement, cst.Call))
+
+
+def _inert_call(model: OrmModel, call: cst.Call, handle: str | None) -> bool:
+    func = call.func
+    if not isinstance(func, cst.Attribute) or not isinstance(func.value, cst.Name):
+        return False
+    method = func.attr.value
+    if model.is_client_call(call):
+        if method == "prepare_index_params":
+            return not call.args
+        target = next(
+            (a.value for a in call.args if a.keyword and a.keyword.value == "collection_name"),
+            None,
+        )
+        return (
+            method in _CLIENT_METHODS
+            and handle is not None
+            and isinstance(target, cst.Name)
+            and target.value == handle
+        )
+    if method == "add_index":  # index_params.add_index(...) of a migrated create_index
+        source = model._single_value(func.value)  # type: ignore[attr-defined]
+        return (
+            isinstance(source, cst.Call)
+            and model.is_client_call(source)
+            and isinstance(source.func, cst.Attribute)
+            and source.func.attr.value == "prepare_index_params"
+        )
+    return (
+        handle is not None
+        and func.value.value == handle
+        and method in _HANDLE_METHODS
+        and model.call_name(call) is None
+    )
