@@ -375,7 +375,9 @@ class _ConstructorTransformer(cst.CSTTransformer):
             return updated
         self.ctx.record_change(line, CONSTRUCTOR.code, f"{original.name.value}: Collection -> str")
         return updated.with_changes(
-            annotation=updated.annotation.with_changes(annotation=cst.Name("str"))
+            annotation=updated.annotation.with_changes(
+                annotation=annotation_for_name(self.model, original.annotation.annotation)
+            )
         )
 
     def leave_FunctionDef(
@@ -387,9 +389,12 @@ class _ConstructorTransformer(cst.CSTTransformer):
         line, _ = self.model.position(original)
         if not self.ctx.may_rewrite(line, CONSTRUCTOR.code):
             return updated
-        self.ctx.record_change(line, CONSTRUCTOR.code, f"{original.name.value}() -> str")
+        # Factories are annotated `-> Collection` or not at all (`_factory`), so this is `str`;
+        # the swap is the one leave_AnnAssign uses, on the nodes the model knows.
+        new = annotation_for_name(self.model, original.returns.annotation)
+        self.ctx.record_change(line, CONSTRUCTOR.code, f"{original.name.value}() -> {code_of(new)}")
         return updated.with_changes(
-            returns=updated.returns.with_changes(annotation=cst.Name("str"))  # type: ignore[union-attr]
+            returns=updated.returns.with_changes(annotation=new)  # type: ignore[union-attr]
         )
 
     def leave_AnnAssign(self, original: cst.AnnAssign, updated: cst.AnnAssign) -> cst.AnnAssign:
