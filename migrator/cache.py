@@ -14,6 +14,10 @@ again every time.
 
 The cache is best effort: an entry that cannot be read or decoded is a miss, and a folder that
 cannot be written just means this run stores nothing.
+
+Entries live under a folder per tool fingerprint, so the ones a new version (or a local edit)
+of the tool can never hit again go in one `rmtree` (`ResultCache.prune`), and a hit refreshes
+its entry's mtime, so entries for file contents nobody has had for a month can be told apart.
 """
 
 from __future__ import annotations
@@ -23,8 +27,11 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
+import shutil
 import sys
 import tempfile
+import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -38,7 +45,18 @@ DIR_NAME = ".milvus_migrate_cache"
 ENV_DIR = "MILVUS_MIGRATE_CACHE_DIR"
 # Bump when the entry layout changes (the fingerprint covers this file too, but being explicit
 # keeps old entries from being read by accident when only data files change).
-FORMAT = 1
+FORMAT = 2
+# A fingerprint folder no run has used for this long belongs to another version of the tool (or
+# an edited working copy). Not zero: two installs sharing one project (a venv and pre-commit's
+# own environment) each keep their folder while both are in use.
+STALE_TOOL_AGE = 3600.0
+# An entry not read or written for this long is for file contents the project no longer has.
+STALE_ENTRY_AGE = 30 * 86400.0
+# Scanning every entry is the expensive part of pruning: at most once a day per folder.
+ENTRY_SCAN_INTERVAL = 86400.0
+_LAST_USED = ".last-used"
+_LAST_SCAN = ".last-scan"
+_FINGERPRINT_DIR = re.compile(r"[0-9a-f]{16}")
 _CACHEABLE = (CHANGED, UNCHANGED)
 _GITIGNORE = "# Created by milvus-migrate: the result cache is not part of the project.\n*\n"
 # https://bford.info/cachedir/ : backup tools skip folders holding this file.
@@ -121,17 +139,25 @@ class ResultCache:
         digest.update(data)
         return digest.hexdigest()
 
+    @property
+    def folder(self) -> Path:
+        """This tool version's entries (see `prune`)."""
+        return self.directory / self.fingerprint[:16]
+
     def _entry(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.json"
+        return self.folder / key[:2] / f"{key}.json"
 
     def get(self, key: str, path: Path, data: bytes) -> FileResult | None:
         """The stored result for `key`, rebuilt for `path`; None on a miss or a bad entry."""
         try:
-            entry = json.loads(self._entry(key).read_bytes())
+            target = self._entry(key)
+            entry = json.loads(target.read_bytes())
             result = _from_entry(entry, key, path, data)
         except Exception:  # missing, unreadable, truncated, or not what we wrote: a miss
             return None
         self.hits += 1
+        with contextlib.suppress(OSError):  # in use: keep it through `prune` (read-only: fine)
+            os.utime(target)
         return result
 
     def put(self, key: str, result: FileResult) -> None:
@@ -149,7 +175,7 @@ class ResultCache:
             self.directory.mkdir(parents=True, exist_ok=True)
             for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
                 (self.directory / name).write_text(text)
-        target.parent.mkdir(exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
         # Atomic: a reader (another run at the same time) sees the whole entry or none.
         fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=target.parent)
         try:
@@ -160,6 +186,40 @@ class ResultCache:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+
+    def prune(self, now: float | None = None) -> None:
+        """Drop what no run of this tool can hit again. Best effort, like the rest: an error
+        leaves things as they are. Only a run that used the cache prunes it, so a run over files
+        without ORM code never computes the fingerprint.
+        """
+        if not (self.hits or self.stored) or not self.directory.is_dir():
+            return
+        now = time.time() if now is None else now
+        with contextlib.suppress(OSError):
+            _touch(self.folder / _LAST_USED, now)
+            for other in self.directory.iterdir():
+                if other == self.folder or not _FINGERPRINT_DIR.fullmatch(other.name):
+                    continue  # this version's, or not ours (.gitignore, CACHEDIR.TAG, ...)
+                if now - _mtime(other / _LAST_USED, default=_mtime(other)) > STALE_TOOL_AGE:
+                    shutil.rmtree(other, ignore_errors=True)
+            if now - _mtime(self.folder / _LAST_SCAN) > ENTRY_SCAN_INTERVAL:
+                for entry in self.folder.glob("??/*.json"):
+                    if now - _mtime(entry, default=now) > STALE_ENTRY_AGE:
+                        with contextlib.suppress(OSError):
+                            entry.unlink()
+                _touch(self.folder / _LAST_SCAN, now)
+
+
+def _mtime(path: Path, default: float = 0.0) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return default
+
+
+def _touch(path: Path, when: float) -> None:
+    path.touch()
+    os.utime(path, (when, when))
 
 
 def _to_entry(result: FileResult, key: str) -> dict:

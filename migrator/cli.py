@@ -183,6 +183,8 @@ def migrate(
                     reporter.file_done(FileResult(path=item.path, status=FAILED, error=item.reason))
             _run_all(candidates, options, jobs or os.cpu_count() or 1, reporter, mode, cache)
             reporter.finish()
+            if cache is not None:
+                cache.prune()
     except KeyboardInterrupt as exc:
         click.echo(
             "\nInterrupted: files already written are complete; the rest are untouched.",

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ import codemods
 import migrator
 import migrator.cache
 import migrator.runner
-from migrator.cache import DIR_NAME, tool_fingerprint
+from migrator.cache import DIR_NAME, STALE_TOOL_AGE, tool_fingerprint
 from tests.cli_support import ORM_SOURCE, invoke, run_cli, write_tree
 from tests.test_notebooks import ORM_NOTEBOOK
 
@@ -291,3 +292,71 @@ def test_parallel_subprocess_run_hits_in_the_parent(cache: Path, proj: Path) -> 
     assert cold.returncode == warm.returncode == 1
     assert _hits(cold.stderr) == 0 and _hits(warm.stderr) == RELEVANT
     assert _without_cache_note(warm.stderr) == cold.stderr
+
+
+# ---- pruning (ResultCache.prune, run at the end of every run that used the cache) ----------
+
+DAY = 86400.0
+
+
+def _age(path: Path, seconds: float) -> None:
+    when = time.time() - seconds
+    os.utime(path, (when, when))
+
+
+def _version_folder(cache: Path, fingerprint: str) -> Path:
+    return cache / fingerprint[:16]
+
+
+def test_another_versions_entries_go_once_it_is_unused_for_an_hour(
+    cache: Path, proj: Path, fingerprint: str
+) -> None:
+    _run("--check")
+    mine = _version_folder(cache, fingerprint)
+    stale, recent = cache / ("a" * 16), cache / ("b" * 16)
+    for other, age in ((stale, 2 * STALE_TOOL_AGE), (recent, STALE_TOOL_AGE / 2)):
+        shutil.copytree(mine, other)
+        _age(other / ".last-used", age)
+    foreign = cache / "not-a-version"  # not a folder the tool made: never touched
+    foreign.mkdir()
+    _run("--check")
+    assert not stale.exists()
+    assert len(_entries(recent)) == RELEVANT
+    assert foreign.is_dir() and (cache / ".gitignore").is_file()
+    assert (cache / "CACHEDIR.TAG").is_file()
+    assert len(_entries(mine)) == RELEVANT
+
+
+def test_entries_unused_for_a_month_go_and_hits_keep_theirs(
+    cache: Path, proj: Path, fingerprint: str
+) -> None:
+    _run("--check")
+    mine = _version_folder(cache, fingerprint)
+    before = set(_entries(mine))
+    (proj / "app/a.py").write_text(ORM_SOURCE + "# edited\n")  # its old entry is now orphaned
+    for entry in before:
+        _age(entry, 40 * DAY)
+    _age(mine / ".last-scan", 2 * DAY)  # due for a scan
+    code, _out, err = _run("--check")
+    assert code == 1 and _hits(err) == RELEVANT - 1
+    after = set(_entries(mine))
+    assert len(after) == RELEVANT  # three refreshed by their hits, one new; the orphan is gone
+    assert len(before - after) == 1
+    # A fresh scan marker: the next run does not scan again, even with old entries around.
+    for entry in after:
+        _age(entry, 40 * DAY)
+    _run("--check")
+    assert set(_entries(mine)) == after
+
+
+def test_a_run_that_never_used_the_cache_prunes_nothing(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stale = cache / ("a" * 16)
+    stale.mkdir(parents=True)
+    _age(stale, 2 * STALE_TOOL_AGE)
+    plain = tmp_path / "plain"
+    write_tree(plain, {"x.py": "print('no milvus here')\n"})
+    monkeypatch.chdir(plain)
+    assert _run("--check")[0] == 0
+    assert stale.is_dir()
