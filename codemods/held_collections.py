@@ -10,8 +10,10 @@ adds what real classes put around such an attribute:
   So each use must be a presence test (`self.x is None`, `not self.x`, `if self.x:`; a
   Collection has no __bool__/__len__ and a collection name is never empty, so the name answers
   alike) or be reached only when the attribute is set: after such a test that leaves the
-  method (`if self.x is None: raise ...`, `if not ok or not self.x: return`) or after a store
-  of a Collection() into it, earlier in the same block, or inside the branch a test selects
+  method (`if self.x is None: raise ...`, `if not ok or not self.x: return`), after a store
+  of a Collection() into it or a call statement `self.set_x(...)` of a method of the class
+  that stores one on every path that returns normally (its other paths raise or exit; see
+  codemods.method_paths), earlier in the same block, or inside the branch a test selects
   (`if self.x:`, `... if self.x else ...`, `self.x and ...`). Only `__init__` may store None,
   and only this class's methods may store to the attribute at all;
 * a read-only `@property` that returns `self.x` (its uses `self.prop.insert(...)` are uses of
@@ -36,6 +38,7 @@ from codemods.analysis import (
     _walk,
     is_none,
 )
+from codemods.method_paths import every_normal_completion_passes
 
 
 def init_none(model: OrmModel, attr: cst.Attribute, value: object, method: cst.FunctionDef) -> bool:
@@ -138,8 +141,9 @@ def _guarded(model: OrmModel, node: cst.CSTNode) -> bool:
     * the use is in the branch of an `if`, a conditional expression or an `and`/`or` that
       runs only when a test of the attribute says it is set (`if self.x:`, `self.x and
       self.x.m()`, `... if self.x is not None else ...`, the `else` of `if self.x is None`);
-    * an earlier statement of the same block is `if <true when None>: ... return/raise`, or
-      stores a Collection() or a factory's result into the attribute.
+    * an earlier statement of the same block is `if <true when None>: ... return/raise`,
+      stores a Collection() or a factory's result into the attribute, or calls a method of
+      the class that does so before each of its normal returns (`_sets_by_call`).
     Only `__init__` stores None (see _store_problem), so nothing in between can unset it."""
     func = model._enclosing(node, cst.FunctionDef)
     if not isinstance(func, cst.FunctionDef) or func.name.value == "__init__":
@@ -174,24 +178,65 @@ def _guarded(model: OrmModel, node: cst.CSTNode) -> bool:
 
 
 def _sets_or_leaves(model: OrmModel, statement: cst.CSTNode, use: cst.Attribute) -> bool:
-    """`if <true when None>: ... return/raise`, or `self.x = Collection(...)` /
-    `self.x = <factory call>`."""
+    """`if <true when None>: ... return/raise`, `self.x = Collection(...)` /
+    `self.x = <factory call>`, or a call statement `self.m(...)` of a method that stores
+    into the attribute before every normal return (`_always_sets`)."""
     if isinstance(statement, cst.If):
         return _leaves(statement.body) and _true_if_none(statement.test, use)
     if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
         return False
-    assign = statement.body[0]
-    if isinstance(assign, cst.Assign) and len(assign.targets) == 1:
-        target = assign.targets[0].target
-    elif isinstance(assign, cst.AnnAssign) and assign.value is not None:
-        target = assign.target
+    return _stores(model, statement.body[0], use) or _sets_by_call(model, statement.body[0], use)
+
+
+def _stores(model: OrmModel, small: cst.BaseSmallStatement, use: cst.Attribute) -> bool:
+    """`self.x = Collection(...)` / `self.x = <factory call>` (plain or annotated)."""
+    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+        target = small.targets[0].target
+    elif isinstance(small, cst.AnnAssign) and small.value is not None:
+        target = small.target
     else:
         return False
-    value = assign.value
+    value = small.value
     return (
         _same_attr(target, use)
         and isinstance(value, cst.Call)
         and (model.call_name(value) == "Collection" or model._factory(value) is not None)
+    )
+
+
+def _sets_by_call(
+    model: OrmModel,
+    small: cst.BaseSmallStatement,
+    use: cst.Attribute,
+    seen: frozenset[cst.FunctionDef] = frozenset(),
+) -> bool:
+    """`self.m(...)` as a statement, `self` the receiver of `use`, where `m` is a method of
+    the same class that nothing in the module overrides or rebinds (OrmModel._called_method)
+    and whose every normally-completing path stores a collection into the attribute, directly
+    or through such a call in turn (`seen` stops a recursion). Its other paths raise or exit,
+    so the statement after the call runs only with the attribute set."""
+    if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call)):
+        return False
+    func = small.value.func
+    if not (
+        isinstance(func, cst.Attribute)
+        and isinstance(func.value, cst.Name)
+        and isinstance(use.value, cst.Name)
+        and func.value.value == use.value.value
+    ):
+        return False
+    method = model._called_method(small.value)
+    if method is None or method in seen or method.name.value == "__init__":
+        return False
+    self_name = _first_param(method)
+    if self_name is None:
+        return False
+    # The attribute as the called method names it (its `self` may be spelled differently).
+    inner = cst.Attribute(value=cst.Name(self_name), attr=use.attr)
+    return every_normal_completion_passes(
+        model,
+        method,
+        lambda s: _stores(model, s, inner) or _sets_by_call(model, s, inner, seen | {method}),
     )
 
 
