@@ -1364,10 +1364,15 @@ class OrmModel:
         if holder is None:
             return "Collection() is not a plain assignment statement"
         if self._inside_exception_check(ctor):
-            return (
-                "inside try/except: the code relies on the ORM's existence and schema checks "
-                "(trap 2)"
-            )
+            # A has_collection guard through a wrapper method can prove there is no
+            # existence or schema check left to fail (codemods.existence_guards).
+            from codemods.existence_guards import method_guard_proves  # lazy: imports this
+
+            if not method_guard_proves(self, ctor):
+                return (
+                    "inside try/except: the code relies on the ORM's existence and schema "
+                    "checks (trap 2)"
+                )
         allowed = {"name", "schema", "using", *CREATE_KWARGS}
         extra = [k for k in parts if k not in allowed]
         if extra:

@@ -22,6 +22,11 @@ connection alias, the guard has no `else` and its body reaches the create uncond
 and nothing after the create, up to the open, can drop or rename a collection: each statement
 there is a simple one whose calls are only create_index / load / insert on the created handle
 (or their MilvusClient forms, which earlier rules of the same run write in their place).
+
+`method_guard_proves` covers the helper-class form, where the guard goes through a method of
+the class (`if self.has_collection(name): self.x = Collection(name)`, `if not
+self.has_collection(name): self.x = Collection(name, schema)`) whose body is only `return
+utility.has_collection(p)`, so the open or create inside the caller's try/except is proven too.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from __future__ import annotations
 import libcst as cst
 
 from codemods.analysis import OrmModel, _all_params, _walk, constructor_parts, is_create
+from codemods.method_paths import never_completes_normally
 
 # ORM calls on the created handle that neither drop nor rename a collection.
 _HANDLE_METHODS = {"create_index", "load", "insert"}
@@ -235,4 +241,140 @@ def _inert_call(model: OrmModel, call: cst.Call, handle: str | None) -> bool:
         and func.value.value == handle
         and method in _HANDLE_METHODS
         and model.call_name(call) is None
+    )
+
+
+# ---- guards through a same-class wrapper: `if self.has_collection(name):` -------------------
+# Schema-building calls a create's guard body may hold before the create (nothing else is
+# called there, so nothing can create or drop the collection between the check and it).
+_SCHEMA_BUILDERS = {"FieldSchema", "CollectionSchema", "Function"}
+
+
+def method_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
+    """`ctor` cannot fail an existence or schema check on the ORM because a guard through a
+    wrapper method decides when it runs: an open-only `Collection(name)` that is a statement
+    directly in the body of `if self.h(name):`, or a create `Collection(name, schema)` directly
+    in the body of `if not self.h(name):`, where `h` is a method of the same class (defined
+    once, not overridden or rebound in the module) whose body is just
+    `return utility.has_collection(p)` (possibly in a try whose every handler raises or
+    exits), `name` is passed for `p` and is a parameter of the method holding the guard that
+    it never reassigns, `has_collection` and `ctor` use the same connection alias, and the
+    statements before `ctor` in the guard's body are simple ones that call nothing but
+    FieldSchema/CollectionSchema/Function (for the create) or nothing at all (for the open).
+    The open then runs only when the collection exists, the create only when it is missing
+    (so there is no existing schema to differ from)."""
+    parts = constructor_parts(ctor)
+    line = model.statement_of(ctor)
+    if parts is None or line is None:
+        return False
+    create = is_create(ctor)
+    if not create and set(parts) - {"name", "using"}:
+        return False
+    name = parts["name"].value
+    alias = model.alias_of_using(parts.get("using"))
+    block = model.parents.get(line)
+    guard = model.parents.get(block) if isinstance(block, cst.IndentedBlock) else None
+    if not isinstance(name, cst.Name) or alias is None or not isinstance(guard, cst.If):
+        return False
+    if guard.body is not block or not _unassigned_param(model, name):
+        return False
+    test = guard.test
+    if create:
+        if not (isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)):
+            return False
+        test = test.expression
+    if not isinstance(test, cst.Call) or not _wrapper_checks(model, test, name, alias):
+        return False
+    before = block.body[: next(i for i, s in enumerate(block.body) if s is line)]
+    return all(_quiet(model, s, create) for s in before)
+
+
+def _unassigned_param(model: OrmModel, name: cst.Name) -> bool:
+    """`name` is a parameter of its function, assigned nowhere in it."""
+    scope = model.scopes.get(name)
+    assigned = list(scope.assignments[name.value]) if scope is not None else []
+    return len(assigned) == 1 and isinstance(getattr(assigned[0], "node", None), cst.Param)
+
+
+def _wrapper_checks(model: OrmModel, call: cst.Call, name: cst.Name, alias: str) -> bool:
+    """`call` is `self.h(name)` (or `self.h(p=name)`) with `h` a has_collection wrapper of
+    the caller's class (see method_guard_proves) taking `name` for its one parameter."""
+    method = model._called_method(call)
+    if method is None or method.asynchronous is not None or method.decorators:
+        return False
+    params = method.params
+    if (
+        len(params.params) != 2
+        or params.posonly_params
+        or params.kwonly_params
+        or params.star_arg is not cst.MaybeSentinel.DEFAULT
+        or params.star_kwarg is not None
+        or len(call.args) != 1
+        or call.args[0].star
+    ):
+        return False
+    param = params.params[1]
+    arg = call.args[0]
+    if arg.keyword is not None and arg.keyword.value != param.name.value:
+        return False
+    if not _same_name(model, arg.value, name):
+        return False
+    check = _wrapped_check(model, method)
+    return check is not None and _checks(model, check, param.name, alias)
+
+
+def _wrapped_check(model: OrmModel, method: cst.FunctionDef) -> cst.Call | None:
+    """The call `c` when the body of `method` is only `return c` (a docstring aside), or a
+    try whose body is only that and whose every handler raises or exits (no else/finally)."""
+    if not isinstance(method.body, cst.IndentedBlock):
+        return None
+    body = list(method.body.body)
+    if body and _is_docstring(body[0]) and len(body) > 1:
+        body = body[1:]
+    if len(body) != 1:
+        return None
+    only = body[0]
+    if isinstance(only, cst.Try):
+        if (
+            only.orelse is not None
+            or only.finalbody is not None
+            or not only.handlers
+            or not all(never_completes_normally(model, h.body) for h in only.handlers)
+            or not isinstance(only.body, cst.IndentedBlock)
+            or len(only.body.body) != 1
+        ):
+            return None
+        only = only.body.body[0]
+    if not (isinstance(only, cst.SimpleStatementLine) and len(only.body) == 1):
+        return None
+    ret = only.body[0]
+    if isinstance(ret, cst.Return) and isinstance(ret.value, cst.Call):
+        return ret.value
+    return None
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def _quiet(model: OrmModel, statement: cst.BaseStatement, create: bool) -> bool:
+    """A simple statement that cannot leave the block and calls nothing that may create or
+    drop a collection: no call at all before an open, only schema builders before a create."""
+    if not isinstance(statement, cst.SimpleStatementLine) or any(
+        True for kind in _LEAVES for _ in _walk(statement, kind)
+    ):
+        return False
+    return all(create and _schema_builder(model, c) for c in _walk(statement, cst.Call))
+
+
+def _schema_builder(model: OrmModel, call: cst.Call) -> bool:
+    scope = model.scopes.get(call.func)
+    names = {q.name for q in scope.get_qualified_names_for(call.func)} if scope else set()
+    return len(names) == 1 and all(
+        n.startswith("pymilvus.") and n.rsplit(".", 1)[-1] in _SCHEMA_BUILDERS for n in names
     )

@@ -151,3 +151,146 @@ def test_method_with_a_nested_function_or_del_proves_nothing():
         "            self.collection = Collection(name)\n            del name\n",
     )
     _stays_orm(deleted, NONE_HERE, *ORM_USES)
+
+
+# Part 2: the open and the create inside try/except, guarded through the wrapper method.
+HELPER = """class Helper:
+    def __init__(self):
+        self.collection = None
+
+    def set_collection(self, name):
+        try:
+            if self.has_collection(name):
+                self.collection = Collection(name=name)
+            else:
+                raise Exception(f"no collection {name}")
+        except Exception as e:
+            print(f"set_collection: {e}")
+            sys.exit(1)
+
+    def has_collection(self, name):
+        try:
+            return utility.has_collection(name)
+        except Exception as e:
+            print(f"has_collection: {e}")
+            sys.exit(1)
+
+    def create_collection(self, name, schema):
+        try:
+            if not self.has_collection(name):
+                self.collection = Collection(name=name, schema=schema)
+            else:
+                self.set_collection(name)
+            return "OK"
+        except Exception as e:
+            print(f"create_collection: {e}")
+            sys.exit(1)
+
+    def count(self, name):
+        try:
+            self.set_collection(name)
+            return self.collection.num_entities
+        except Exception as e:
+            print(f"count: {e}")
+            sys.exit(1)
+
+    def load(self, name, schema):
+        self.create_collection(name, schema)
+        self.collection.load()
+"""
+NEW_HELPER = """class Helper:
+    def __init__(self):
+        self.collection = None
+
+    def set_collection(self, name):
+        try:
+            if self.has_collection(name):
+                self.collection = name
+            else:
+                raise Exception(f"no collection {name}")
+        except Exception as e:
+            print(f"set_collection: {e}")
+            sys.exit(1)
+
+    def has_collection(self, name):
+        try:
+            return client.has_collection(collection_name=name)
+        except Exception as e:
+            print(f"has_collection: {e}")
+            sys.exit(1)
+
+    def create_collection(self, name, schema):
+        try:
+            if not self.has_collection(name):
+                self.collection = name
+                if not client.has_collection(collection_name=self.collection):
+                    client.create_collection(collection_name=self.collection, schema=schema)
+            else:
+                self.set_collection(name)
+            return "OK"
+        except Exception as e:
+            print(f"create_collection: {e}")
+            sys.exit(1)
+
+    def count(self, name):
+        try:
+            self.set_collection(name)
+            return client.get_collection_stats(collection_name=self.collection)["row_count"]
+        except Exception as e:
+            print(f"count: {e}")
+            sys.exit(1)
+
+    def load(self, name, schema):
+        self.create_collection(name, schema)
+        client.load_collection(collection_name=self.collection)
+"""
+
+
+def test_open_and_create_guarded_through_a_wrapper_method_migrate_inside_try():
+    # The open runs only when has_collection said the collection exists, the create only when
+    # it said it is missing: neither ORM check could fail, so the handlers lose nothing.
+    findings = check(HEAD + HELPER, NEW_HEAD + NEW_HELPER)
+    assert not any(f.code == "MM110" for f in findings), _reasons(findings)
+
+
+TRAP_2 = "inside try/except: the code relies on the ORM's existence and schema checks"
+ORM_CTORS = (
+    "                self.collection = Collection(name=name)\n",
+    "                self.collection = Collection(name=name, schema=schema)\n",
+)
+
+
+def test_guard_method_with_extra_logic_proves_nothing():
+    body = HELPER.replace(
+        "            return utility.has_collection(name)\n",
+        '            return utility.has_collection(name) or name.startswith("tmp_")\n',
+    )
+    _stays_orm(body, TRAP_2, *ORM_CTORS)
+    body = HELPER.replace(
+        "            return utility.has_collection(name)\n",
+        "            name = name.lower()\n            return utility.has_collection(name)\n",
+    )
+    _stays_orm(body, TRAP_2, *ORM_CTORS)
+
+
+def test_guard_method_whose_handler_returns_proves_nothing():
+    # has_collection() may answer False for an existing collection: the create would then
+    # meet it (and its schema check) on the ORM.
+    body = HELPER.replace(
+        '            print(f"has_collection: {e}")\n            sys.exit(1)\n',
+        '            print(f"has_collection: {e}")\n            return False\n',
+    )
+    _stays_orm(body, TRAP_2, ORM_CTORS[1])
+
+
+def test_guard_on_another_name_or_the_wrong_polarity_proves_nothing():
+    other = HELPER.replace(
+        "            if not self.has_collection(name):\n",
+        '            if not self.has_collection(name + "_v2"):\n',
+    )
+    _stays_orm(other, TRAP_2, ORM_CTORS[1])
+    flipped = HELPER.replace(
+        "            if self.has_collection(name):\n",
+        "            if not self.has_collection(name):\n",
+    )
+    _stays_orm(flipped, TRAP_2, ORM_CTORS[0])
