@@ -134,6 +134,16 @@ def test_method_that_may_return_before_the_store_proves_nothing():
     _stays_orm(body, NONE_HERE, *ORM_USES)
 
 
+def test_method_whose_handler_carries_on_proves_nothing():
+    # The handler swallows the open's error and returns normally with the attribute unset.
+    body = SETTER.replace(
+        '        if utility.has_collection(name):\n            self.collection = Collection(name)\n        else:\n            sys.exit(f"no collection {name}")\n',
+        "        try:\n            self.collection = Collection(name)\n        except Exception as e:\n            print(e)\n",
+    )
+    assert "print(e)" in body
+    _stays_orm(body, NONE_HERE, *ORM_USES)
+
+
 def test_exit_that_is_a_local_function_does_not_end_the_path():
     # `exit` here is the module's own function, which returns: not SystemExit.
     body = SETTER.replace("sys.exit(", "exit(") + "\n\ndef exit(message):\n    print(message)\n"
