@@ -1420,11 +1420,19 @@ class OrmModel:
         binding: CollectionBinding,
         methods: dict[str, MethodRule],
         props: dict[str, PropertyRule],
+        *,
+        none_checked: bool = False,
     ) -> str:
         from codemods import held_collections  # lazy: it imports this module
 
-        if binding.may_be_none:
+        if binding.may_be_none and not none_checked:
             problem = held_collections.none_problem(self, node, binding)
+            if problem:
+                # A use that would stay ORM anyway reports why: the unsafe fix (MM113) that
+                # lifts "may still be None" would not help there.
+                return self._use_problem(node, binding, methods, props, none_checked=True) or (
+                    problem
+                )
             if problem is not None:
                 return problem
         parent = self.parents.get(node)

@@ -9,6 +9,7 @@ import libcst as cst
 
 from codemods.analysis import MethodRule, OrmModel, PropertyRule, model_of
 from codemods.context import MigrationContext
+from codemods.held_collections import unsafe_only
 from codemods.rewrite import FStringTracker, Refuse, Rewrite, code_of, fit_in_fstring
 
 
@@ -148,7 +149,12 @@ class CollectionCallTransformer(FStringTracker, cst.CSTTransformer):
             )
         else:
             message = f"`{label}` left as ORM code: {ref.refusal}"
-        self.ctx.report(line, col, code, message, "migrate the collection's uses by hand")
+        suggestion = (
+            "rerun with --unsafe-fixes"
+            if ref.binding is not None and unsafe_only(ref.binding)
+            else "migrate the collection's uses by hand"
+        )
+        self.ctx.report(line, col, code, message, suggestion)
 
 
 # Expressions whose parts run conditionally, repeatedly or later: a statement placed before

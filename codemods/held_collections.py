@@ -38,7 +38,64 @@ from codemods.analysis import (
     _walk,
     is_none,
 )
+from codemods.base import Applicability, RuleInfo
 from codemods.method_paths import every_normal_completion_passes
+
+# The end of every "may still be None" reason MM113 would lift (see `unsafe_only`).
+UNSAFE_NOTE = (
+    "needs an unsafe fix (MM113, applied with --unsafe-fixes): while the attribute is None "
+    "the ORM raised AttributeError here, the migrated call raises pymilvus ParamError instead"
+)
+
+MAY_BE_NONE = RuleInfo(
+    code="MM113",
+    title="Held collection that may still be None: migrate its uses anyway",
+    description=(
+        "An attribute set to None in `__init__` and later to a collection (MM110) is migrated "
+        "by default only when every use is proven to run with the attribute set. With "
+        "`--unsafe-fixes` the uses that cannot be proven are migrated too (only this "
+        "obstacle is lifted: every other reason to keep the collection ORM still holds); "
+        "without it each such use is reported as `may still be None here`, needing this "
+        "unsafe fix. Behaviour differs only where a use runs while the attribute is still "
+        "None (a method called before the one that sets it), where the ORM raised "
+        "`AttributeError: 'NoneType' object has no attribute '<method>'`. The migrated call "
+        "evaluates its arguments first (the ORM failed before it did), then passes "
+        "`collection_name=None`, which MilvusClient rejects before any request with "
+        "`pymilvus.exceptions.ParamError` (code 1): `` `collection_name` value None is "
+        "illegal `` (insert, upsert, delete, get, load/release/drop/describe_collection, "
+        "get_collection_stats, the partition, index and iterator calls) or `missing required "
+        "argument: [collection_name]` (flush, create_index, search, hybrid_search); `query` "
+        "with a filter reaches the server and fails with `MilvusException` (code 100, "
+        "`collection '' does not exist`). Both are `MilvusException`s, so a handler for "
+        "`AttributeError` no longer catches the error and one for `MilvusException` now "
+        "does. An insert or upsert of no rows returns a zero count instead of raising, and "
+        "`.name` (now the attribute itself) gives None. Measured with pymilvus 3.0.2 on "
+        "milvus-lite; suppress one site with `# milvus-migrate: ignore[MM113]`."
+    ),
+    applicability=Applicability.UNSAFE,
+    before=(
+        "class Store:\n"
+        "    def __init__(self):\n"
+        "        self.col = None\n"
+        "\n"
+        "    def open(self, name):\n"
+        "        self.col = Collection(name)\n"
+        "\n"
+        "    def add(self, rows):\n"
+        "        self.col.insert(rows)\n"
+    ),
+    after=(
+        "class Store:\n"
+        "    def __init__(self):\n"
+        "        self.col = None\n"
+        "\n"
+        "    def open(self, name):\n"
+        "        self.col = name\n"
+        "\n"
+        "    def add(self, rows):\n"
+        "        client.insert(collection_name=self.col, data=rows)\n"
+    ),
+)
 
 
 def init_none(model: OrmModel, attr: cst.Attribute, value: object, method: cst.FunctionDef) -> bool:
@@ -105,16 +162,33 @@ def _is_super_call(expr: cst.BaseExpression) -> bool:
 
 def none_problem(model: OrmModel, node: cst.CSTNode, binding: CollectionBinding) -> str | None:
     """For a use of an attribute that may hold None: '' when the use is a presence test (fine
-    as it is), None when a presence test earlier in the method left it if None (check the
-    use as usual), else why the use may meet None."""
+    as it is), None when a presence test earlier in the method left it if None or when the
+    MM113 unsafe fix is enabled (check the use as usual), else why the use may meet None."""
     if _presence_test(model.parents.get(node), node):
         return ""
     if _guarded(model, node):
         return None
+    if unsafe_fix_enabled(model, node):
+        return None
     return (
         f"`{binding.label}` may still be None here (it is set to None in __init__, and no "
-        "test of it or store into it before this use in the method rules that out)"
+        "test of it or store into it before this use in the method rules that out), so "
+        f"migrating it {UNSAFE_NOTE}"
     )
+
+
+def unsafe_fix_enabled(model: OrmModel, node: cst.CSTNode) -> bool:
+    """MM113 applies at `node`: --unsafe-fixes is on, and MM113 is selected and not
+    suppressed on the use's line."""
+    return model.ctx.options.unsafe_fixes and model.ctx.may_rewrite(
+        model.line(node), MAY_BE_NONE.code
+    )
+
+
+def unsafe_only(binding: CollectionBinding) -> bool:
+    """Every reason that keeps `binding` ORM is one MM113 would lift (so the suggestion is
+    to rerun with --unsafe-fixes rather than to migrate by hand)."""
+    return bool(binding.blocked) and all(UNSAFE_NOTE in why for _, why in binding.blocked)
 
 
 def _presence_test(parent: cst.CSTNode | None, node: cst.CSTNode) -> bool:

@@ -30,7 +30,7 @@ from codemods.analysis import (
 from codemods.base import Applicability, RuleInfo
 from codemods.collection_calls import CollectionCallCodemod, flatten_statements
 from codemods.context import MigrationContext
-from codemods.held_collections import annotation_for_name
+from codemods.held_collections import MAY_BE_NONE, annotation_for_name, unsafe_only
 from codemods.rewrite import (
     Env,
     Refuse,
@@ -77,7 +77,11 @@ CONSTRUCTOR = RuleInfo(
         "or in the branch of `if self.x:`, "
         "`... if self.x else ...`, `self.x and ...`); so does a `@property` that returns "
         "it, read only inside the class. `-> Collection` and "
-        "`Optional[Collection]` annotations on them become `str`."
+        "`Optional[Collection]` annotations on them become `str`. A use not proven to run "
+        "with the attribute set is reported (`may still be None here`) and keeps the "
+        "collection ORM by default; with `--unsafe-fixes` it is migrated anyway (MM113, "
+        "unsafe: only where the attribute is still None does the behaviour differ, a "
+        "MilvusClient ParamError instead of the ORM's AttributeError)."
     ),
     applicability=Applicability.SAFE,
     before='books = Collection("books", schema)\n',
@@ -453,6 +457,11 @@ class _ConstructorTransformer(cst.CSTTransformer):
         if id(binding) in self.reported:
             return
         self.reported.add(id(binding))
+        suggestion = (
+            "rerun with --unsafe-fixes"
+            if unsafe_only(binding)
+            else "rewrite this use by hand, then rerun"
+        )
         for node, reason in binding.blocked:
             n_line, n_col = self.model.position(node)
             self.ctx.report(
@@ -460,7 +469,7 @@ class _ConstructorTransformer(cst.CSTTransformer):
                 n_col,
                 CONSTRUCTOR.code,
                 f"collection `{binding.label}` stays an ORM Collection: {reason}",
-                "rewrite this use by hand, then rerun",
+                suggestion,
             )
 
 
@@ -562,7 +571,7 @@ def _guarded_create(
 class CollectionConstructor:
     """MM110; runs after every Collection-method rule."""
 
-    rules = (CONSTRUCTOR,)
+    rules = (CONSTRUCTOR, MAY_BE_NONE)  # MM113 lifts one obstacle of MM110's
 
     def apply(self, module: cst.Module, ctx: MigrationContext) -> cst.Module:
         model = model_of(module, ctx)
