@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from codemods.base import Options
 from tests.rig.programs import PROJECT_ROOT, ProgramRun, run_program
 from tests.rig.servers import MilvusTarget
 
@@ -81,6 +82,31 @@ LITE_ONLY: dict[str, str] = {
     "which needs DescribeDatabase (Milvus 2.4+); the ORM's db.using_database runs on 2.3.5",
 }
 
+# A program may ask for CLI flags in a first-lines comment `# milvus-migrate-test: FLAGS`
+# (held_unsafe_adapter.py: --unsafe-fixes, to check an unsafe fix where its happy path runs).
+# Only flags that map onto Options are accepted, so the in-process text checks below agree.
+_FLAGS_MARK = "# milvus-migrate-test:"
+_FLAG_OPTIONS = {"--unsafe-fixes": {"unsafe_fixes": True}}
+
+
+def program_flags(program: Path) -> list[str]:
+    for line in program.read_text(encoding="utf-8").splitlines()[:5]:
+        if line.startswith(_FLAGS_MARK):
+            flags = line[len(_FLAGS_MARK) :].split()
+            unknown = [f for f in flags if f not in _FLAG_OPTIONS]
+            assert not unknown, f"{program.name}: unsupported test flags {unknown}"
+            return flags
+    return []
+
+
+def program_options(program: Path) -> Options:
+    """The Options the CLI gets from the program's flags (see program_flags)."""
+    chosen: dict[str, object] = {}
+    for flag in program_flags(program):
+        chosen.update(_FLAG_OPTIONS[flag])
+    return Options(**chosen)
+
+
 # The reference run depends only on the program, so it is computed once per test session.
 _REFERENCE_RUNS: dict[Path, ProgramRun] = {}
 
@@ -133,7 +159,8 @@ def _migrate_copy(program: Path, tmp_path: Path) -> tuple[Path, list[str]]:
     shutil.copyfile(program, target)
     problems: list[str] = []
 
-    first = _run_cli(str(target), cwd=work)
+    flags = program_flags(program)
+    first = _run_cli(*flags, str(target), cwd=work)
     if first.returncode != 0:
         problems.append(f"CLI exited {first.returncode}:\n{_tail(first.stdout + first.stderr)}")
     migrated = target.read_text(encoding="utf-8")
@@ -143,7 +170,7 @@ def _migrate_copy(program: Path, tmp_path: Path) -> tuple[Path, list[str]]:
         problems.append(f"migrated text does not parse: {exc}")
         return target, problems
 
-    second = _run_cli(str(target), cwd=work)
+    second = _run_cli(*flags, str(target), cwd=work)
     again = target.read_text(encoding="utf-8")
     if second.returncode != 0:
         problems.append(
@@ -305,7 +332,7 @@ def test_migrated_client_calls_use_keywords(program: Path) -> None:
     VARCHAR key; every shifted call must pass everything after the collection name by keyword."""
     from codemods.engine import migrate_source
 
-    migrated = migrate_source(program.read_text(encoding="utf-8")).source
+    migrated = migrate_source(program.read_text(encoding="utf-8"), program_options(program)).source
     bad = [
         f"line {c.lineno}: {ast.unparse(c)[:120]}"
         for c in _client_calls(ast.parse(migrated))
@@ -329,7 +356,8 @@ _NOT_LOADED_AFTER_INDEX = [
 def test_migration_does_not_fold_index_into_create(stem: str) -> None:
     from codemods.engine import migrate_source
 
-    migrated = migrate_source((PROGRAMS_DIR / f"{stem}.py").read_text(encoding="utf-8")).source
+    program = PROGRAMS_DIR / f"{stem}.py"
+    migrated = migrate_source(program.read_text(encoding="utf-8"), program_options(program)).source
     folded = [
         f"line {c.lineno}: {ast.unparse(c)[:120]}"
         for c in _client_calls(ast.parse(migrated))
@@ -338,3 +366,19 @@ def test_migration_does_not_fold_index_into_create(stem: str) -> None:
     assert not folded, (
         "create_collection with index_params would load the collection:\n" + "\n".join(folded)
     )
+
+
+def test_program_flags_reach_the_migration() -> None:
+    """held_unsafe_adapter.py stays partly ORM by default (MM113 is only reported) and is
+    migrated whole with the --unsafe-fixes its marker asks for."""
+    from codemods.engine import migrate_source
+
+    program = PROGRAMS_DIR / "held_unsafe_adapter.py"
+    assert program_flags(program) == ["--unsafe-fixes"]
+    assert program_options(program) == Options(unsafe_fixes=True)
+    source = program.read_text(encoding="utf-8")
+    default = migrate_source(source)
+    assert any("needs an unsafe fix (MM113" in f.message for f in default.findings)
+    unsafe = migrate_source(source, program_options(program))
+    assert not [f for f in unsafe.findings if f.code.startswith("MM11")], unsafe.findings
+    assert "Collection(" not in unsafe.source and "connections." not in unsafe.source
