@@ -43,8 +43,9 @@ from codemods.method_paths import every_normal_completion_passes
 
 # The end of every "may still be None" reason MM113 would lift (see `unsafe_only`).
 UNSAFE_NOTE = (
-    "needs an unsafe fix (MM113, applied with --unsafe-fixes): while the attribute is None "
-    "the ORM raised AttributeError here, the migrated call raises pymilvus ParamError instead"
+    "needs an unsafe fix (MM113, applied with --unsafe-fixes; behaviour changes only while "
+    "the attribute is None, where the ORM raised AttributeError and MilvusClient rejects "
+    "collection_name=None with a ParamError instead)"
 )
 
 MAY_BE_NONE = RuleInfo(

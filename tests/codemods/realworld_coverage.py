@@ -1,6 +1,8 @@
 """Share of ORM call sites migrated on the held-out real-world corpus.
 
-`python -m tests.codemods.realworld_coverage [DIR]` (default tests/fixtures/realworld).
+`python -m tests.codemods.realworld_coverage [--unsafe-fixes] [DIR]` (default
+tests/fixtures/realworld; the flag migrates with Options(unsafe_fixes=True), as the CLI's
+--unsafe-fixes does).
 
 Sites are counted by `tests.codemods.site_coverage.orm_sites`, the same definition the
 program fixtures are measured with. Unlike that script, a file that crashes, does not parse
@@ -22,7 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from codemods import migrate_source
-from tests.codemods.site_coverage import orm_sites
+from codemods.base import Options
+from tests.codemods.site_coverage import cli_options, orm_sites
 
 DEFAULT_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "realworld"
 
@@ -58,12 +61,13 @@ def finding_pattern(message: str) -> str:
     return re.sub(r"'[^']*'", "'<alias>'", message)
 
 
-def measure_file(path: Path) -> FileResult:
+def measure_file(path: Path, options: Options | None = None) -> FileResult:
+    options = options or Options()
     result = FileResult(path.name)
     source = path.read_text(encoding="utf-8")
     result.sites = orm_sites(source)
     try:
-        outcome = migrate_source(source)
+        outcome = migrate_source(source, options)
     except Exception as exc:  # the acceptance counts crashes; keep measuring the rest
         result.problem = f"crash: {type(exc).__name__}: {exc}"
         result.left = result.sites
@@ -74,7 +78,7 @@ def measure_file(path: Path) -> FileResult:
         result.problem = f"output does not parse: {exc}"
         result.left = result.sites
         return result
-    second = migrate_source(outcome.source)
+    second = migrate_source(outcome.source, options)
     if second.source != outcome.source or second.changes:
         result.problem = "changes on a second run"
     result.left = orm_sites(outcome.source)
@@ -82,8 +86,8 @@ def measure_file(path: Path) -> FileResult:
     return result
 
 
-def measure(folder: Path) -> list[FileResult]:
-    return [measure_file(path) for path in sorted(folder.glob("*.py"))]
+def measure(folder: Path, options: Options | None = None) -> list[FileResult]:
+    return [measure_file(path, options) for path in sorted(folder.glob("*.py"))]
 
 
 def share(migrated: int, total: int) -> str:
@@ -119,9 +123,10 @@ def report(results: list[FileResult]) -> str:
     return "\n".join(lines)
 
 
-def main(folder: str | None = None) -> None:
-    print(report(measure(Path(folder) if folder else DEFAULT_DIR)))
+def main(folder: str | None = None, options: Options | None = None) -> None:
+    print(report(measure(Path(folder) if folder else DEFAULT_DIR, options)))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else None)
+    args, chosen = cli_options(sys.argv[1:])
+    main(args[0] if args else None, chosen)

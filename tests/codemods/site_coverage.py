@@ -1,4 +1,6 @@
-"""Share of ORM call sites the codemods migrate: `python -m tests.codemods.site_coverage DIR`.
+"""Share of ORM call sites the codemods migrate:
+`python -m tests.codemods.site_coverage [--unsafe-fixes] [DIR]` (the flag migrates with
+Options(unsafe_fixes=True), as the CLI's --unsafe-fixes does).
 
 A site is a call of an ORM name (`connections.connect`, `Collection(...)`, `utility.x`, ...)
 or a method/property access on a tracked Collection variable. "left" counts the sites still
@@ -35,13 +37,15 @@ def orm_sites(source: str) -> int:
     return count
 
 
-def main(folder: str) -> None:
+def main(folder: str, options: Options | None = None) -> None:
+    options = options or Options()
     total = left = 0
     for path in sorted(Path(folder).glob("*.py")):
         source = path.read_text(encoding="utf-8")
-        outcome = migrate_source(source)
+        outcome = migrate_source(source, options)
         ast.parse(outcome.source)
-        assert not migrate_source(outcome.source).changes, f"{path} changes on a second run"
+        again = migrate_source(outcome.source, options)
+        assert not again.changes, f"{path} changes on a second run"
         before, after = orm_sites(source), orm_sites(outcome.source)
         total, left = total + before, left + after
         print(f"{path.name:34} sites {before:3} left {after:3} findings {len(outcome.findings):3}")
@@ -50,5 +54,12 @@ def main(folder: str) -> None:
     )
 
 
+def cli_options(argv: list[str]) -> tuple[list[str], Options]:
+    """`argv` without `--unsafe-fixes`, and the Options that flag selects."""
+    unsafe = "--unsafe-fixes" in argv
+    return [a for a in argv if a != "--unsafe-fixes"], Options(unsafe_fixes=unsafe)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures/programs")
+    args, chosen = cli_options(sys.argv[1:])
+    main(args[0] if args else "tests/fixtures/programs", chosen)
