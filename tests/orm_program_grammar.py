@@ -1,14 +1,16 @@
 """A grammar of the ORM patterns milvus-migrate supports, as a program generator.
 
-`generate_program(choose)` builds one runnable ORM program; `choose(label, options)` picks
-one option per decision. Hypothesis drives it with `st.sampled_from` (property tests); a seeded
-`random.Random` drives it for the live-server sample, so those programs are reproducible.
+`generate(choose)` builds one runnable ORM program (with its comments and what the migration
+should make of its collection); `choose(label, options)` picks one option per decision.
+Hypothesis drives it with `st.sampled_from` (property tests); a seeded `random.Random` drives
+it for the live-server sample, so those programs are reproducible.
 
 Every program is runnable against a fresh server (env MILVUS_URI / MILVUS_HOST / MILVUS_PORT):
 the operations keep the order a real program needs (create, insert, index, load, read, delete)
 while the grammar varies everything a codemod must cope with: import aliases, connect forms,
-where the collection handle lives (local, global, `self` attribute), positional vs keyword
-arguments, results used later, and comments on, between and inside statements.
+where the collection handle lives (local, global, `self` attribute, returned by a factory,
+held in an attribute that is None until a method sets it), positional vs keyword arguments,
+results used later, and comments on, between and inside statements.
 """
 
 from __future__ import annotations
@@ -67,19 +69,42 @@ def _both(names: list[str], values: list[str]) -> tuple[list[str], list[tuple[st
     return values, list(zip(names, values, strict=True))
 
 
-def generate_program(choose: Choose) -> tuple[str, list[str]]:
-    """Return (program source, every comment text in it)."""
+@dataclass
+class Program:
+    """One generated program and what the migration should make of its collection."""
+
+    source: str
+    comments: list[str]
+    # "migrated": no MM110 finding and no ORM constructor left; "reported": the collection
+    # stays ORM with an MM110 finding (the shape is a refusal the rules document).
+    expect: str
+
+
+def _try_exit(w: _Writer, indent: int, what: str, body: Callable[[int], None]) -> None:
+    """`try: <body> except Exception as exc: print(...); sys.exit(1)`, the helper-class way."""
+    w.line(indent, "try:")
+    body(indent + 1)
+    w.line(indent, "except Exception as exc:")
+    w.line(indent + 1, f'print("{what} failed:", exc)')
+    w.line(indent + 1, "sys.exit(1)")
+
+
+def generate(choose: Choose) -> Program:
+    """Build one program; see the module docstring."""
     w = _Writer(choose)
     col_cls = choose("Collection alias", ("Collection", "MilvusCollection"))
     conns = choose("connections alias", ("connections", "conns"))
     util = choose("utility alias", ("utility", "mu"))
-    style = choose("handle location", ("global", "local", "attribute"))
+    style = choose("handle location", ("global", "local", "attribute", "factory", "held"))
     var = choose("handle name", ("col", "books", "coll", "items_collection"))
     name = choose("collection name", ("books", "demo_items"))
     with_title = choose("title field", (True, False))
+    expect = "migrated"
 
     w.lines.append('"""Generated ORM program (tests/orm_program_grammar.py)."""')
     w.line(0, "import os")
+    imports_at = len(w.lines)  # `import sys` / `from typing import Optional` go here if used
+    extra_imports: set[str] = set()
     imported = [
         "CollectionSchema",
         "DataType",
@@ -135,9 +160,15 @@ def generate_program(choose: Choose) -> tuple[str, list[str]]:
         w.line(indent, "ROWS = [\n" + "".join(f"    {row(i)},\n" for i in range(n_rows)) + "]")
         pos, kw = _both(["data"], ["ROWS"])
         insert = _call(w, f"{h}.insert", pos, kw, choose("insert positional", (0, 1)))
-        if choose("keep insert result", (True, False)):
+        result_use = choose("insert result", ("attributes", "getattr", "unused"))
+        if result_use == "attributes":
             w.line(indent, f"res = {insert}")
             w.line(indent, 'print("inserted", res.insert_count, sorted(res.primary_keys))')
+        elif result_use == "getattr":
+            # getattr() on the migrated dict would silently give the default (MM170)
+            w.line(indent, f"res = {insert}")
+            w.line(indent, 'keys = getattr(res, "primary_keys", None) or []')
+            w.line(indent, 'print("inserted", getattr(res, "insert_count"), sorted(keys))')
         else:
             w.line(indent, insert)
         if choose("upsert", (True, False)):
@@ -156,13 +187,27 @@ def generate_program(choose: Choose) -> tuple[str, list[str]]:
         w.line(
             indent, _call(w, f"{h}.create_index", pos, kw, choose("index positional", (0, 1, 2)))
         )
+        if choose("index reads", (False, True)):
+            # counted and indexed (MM122): list_indexes / describe_index
+            w.line(indent, f'print("indexes", len({h}.indexes), {h}.indexes[0].field_name)')
         w.line(indent, f"{h}.load()")
         out = '["title"]' if with_title else '["id"]'
-        pos, kw = _both(
-            ["data", "anns_field", "param", "limit", "output_fields"],
-            ['[ROWS[3]["vec"]]', '"vec"', '{"metric_type": "L2"}', "3", out],
-        )
-        search = _call(w, f"{h}.search", pos, kw, choose("search positional", (0, 2, 3, 4)))
+        names = ["data", "anns_field", "param", "limit", "output_fields"]
+        values = ['[ROWS[3]["vec"]]', '"vec"', '{"metric_type": "L2"}', "3", out]
+        if choose("search form", ("call", "request dict")) == "call":
+            pos, kw = _both(names, values)
+            search = _call(w, f"{h}.search", pos, kw, choose("search positional", (0, 2, 3, 4)))
+        else:
+            # search(**request) with the dict built just before (MM140 reads each key)
+            w.line(
+                indent,
+                "request = {\n"
+                + "".join(f'    "{k}": {v},\n' for k, v in zip(names, values, strict=True))
+                + "}",
+            )
+            if choose("request expr", (False, True)):
+                w.line(indent, 'request["expr"] = "id >= 0"')
+            search = f"{h}.search(**request)"
         w.line(indent, f"hits = {search}")
         w.line(indent, 'print("hit ids", [hit.id for hit in hits[0]])')
         if choose("query", (True, False)):
@@ -185,6 +230,15 @@ def generate_program(choose: Choose) -> tuple[str, list[str]]:
 
     # Strong: reads right after writes must see them on a real server too (Bounded by default).
     pos, kw = _both(["name", "schema", "consistency_level"], ["NAME", "SCHEMA", '"Strong"'])
+
+    def create(name_expr: str) -> str:
+        p, k = _both(["name", "schema", "consistency_level"], [name_expr, "SCHEMA", '"Strong"'])
+        return _call(w, col_cls, p, k, choose("ctor positional", (1, 2)))
+
+    def open_(name_expr: str) -> str:
+        p, k = _both(["name"], [name_expr])
+        return _call(w, col_cls, p, k, choose("open positional", (0, 1)))
+
     if style == "global":
         w.line(0, f"{var} = {_call(w, col_cls, pos, kw, choose('ctor positional', (1, 2)))}")
         ops(var, 0)
@@ -194,7 +248,7 @@ def generate_program(choose: Choose) -> tuple[str, list[str]]:
         ops(var, 1)
         w.lines.append("")
         w.line(0, 'if __name__ == "__main__":\n    main()')
-    else:
+    elif style == "attribute":
         w.line(0, "class Store:")
         w.line(1, "def __init__(self):")
         ctor = _call(w, col_cls, pos, kw, choose("ctor positional", (1, 2)))
@@ -204,4 +258,182 @@ def generate_program(choose: Choose) -> tuple[str, list[str]]:
         ops(f"self.{var}", 2)
         w.lines.append("")
         w.line(0, "Store().run()")
-    return w.text(), list(w.comments)
+    elif style == "factory":
+        expect = _factory(w, choose, var, util, col_cls, create, open_, ops)
+    else:
+        expect = _held(w, choose, var, util, col_cls, create, open_, ops, extra_imports)
+    for i, line in enumerate(sorted(extra_imports)):
+        w.lines.insert(imports_at + i, line)
+    return Program(w.text(), list(w.comments), expect)
+
+
+def _factory(
+    w: _Writer,
+    choose: Choose,
+    var: str,
+    util: str,
+    col_cls: str,
+    create: Callable[[str], str],
+    open_: Callable[[str], str],
+    ops: Callable[[str, int], None],
+) -> str:
+    """A function or method that returns the Collection (MM110 collection factories), maybe
+    creating it first behind an `if not has_collection(name):` guard (trap 2), called maybe
+    inside try/except: unguarded there, the ORM's error on a missing collection could be
+    what the handler is for, so the collection stays ORM and is reported."""
+    method = choose("factory kind", ("function", "method")) == "method"
+    guarded = choose("factory guard", (False, True))
+    in_try = choose("factory call in try", (False, True))
+    annotated = choose("factory annotation", (False, True))
+    # only a local variable assigned Collection() and returned makes a factory (analysis
+    # OrmModel._factory): `return Collection(...)` keeps the object ORM, reported
+    direct = not guarded and choose("factory body", ("return", "local")) == "return"
+    expect = "reported" if direct or (in_try and not guarded) else "migrated"
+    pad = 1 if method else 0
+    self_ = "self, " if method else ""
+    returns = f" -> {col_cls}" if annotated else ""
+    if method:
+        w.line(0, "class Store:")
+    w.line(pad, f"def open_collection({self_}name){returns}:")
+    if guarded:
+        w.line(pad + 1, f"if not {util}.has_collection(name):")
+        w.line(pad + 2, create("name"))
+        w.line(pad + 1, f"handle = {open_('name')}")
+        w.line(pad + 1, "return handle")
+    elif direct:
+        w.line(pad + 1, f"return {create('name')}")
+    else:
+        w.line(pad + 1, f"handle = {create('name')}")
+        w.line(pad + 1, "return handle")
+    w.lines.append("")
+    call = "self.open_collection(NAME)" if method else "open_collection(NAME)"
+    target = f"self.{var}" if method else var
+    indent = 2 if method else 1
+    if method:
+        w.line(1, "def __init__(self):")
+    else:
+        w.line(0, "def main():")
+    if in_try:
+        w.line(indent, "try:")
+        w.line(indent + 1, f"{target} = {call}")
+        w.line(indent, "except Exception as exc:")
+        w.line(indent + 1, 'raise SystemExit(f"cannot open {NAME}: {exc}") from exc')
+    else:
+        w.line(indent, f"{target} = {call}")
+    if method:
+        w.lines.append("")
+        w.line(1, "def run(self):")
+    ops(target, indent)
+    w.lines.append("")
+    w.line(0, "Store().run()" if method else 'if __name__ == "__main__":\n    main()')
+    return expect
+
+
+def _held(
+    w: _Writer,
+    choose: Choose,
+    var: str,
+    util: str,
+    col_cls: str,
+    create: Callable[[str], str],
+    open_: Callable[[str], str],
+    ops: Callable[[str, int], None],
+    extra_imports: set[str],
+) -> str:
+    """A helper class holding its collection in an attribute that is None until a method
+    sets it (MM110 held collections): uses after a same-class setter call, after a None
+    guard, or through a read-only property that checks it; a use none of these proves set
+    stays ORM and is reported. Optionally the bootcamp shape: set_collection/create_collection
+    guarded by a has_collection wrapper method, all in try/except that exits."""
+    prop = choose("held property", (False, True))
+    attr = f"_{var}" if prop else var
+    wrapper = choose("has_collection wrapper", (False, True))
+    use = choose("held use", ("setter", "return guard", "raise guard", "unchecked"))
+    in_try = choose("run in try", (False, True))
+    # the property's own None check proves what it returns set; without it the property's
+    # read of the attribute may see None wherever the property is used
+    checked_prop = prop and choose("property checks None", (True, True, False))
+    unproven = (prop and not checked_prop) or (use == "unchecked" and not prop)
+    expect = "reported" if unproven else "migrated"
+    if wrapper or in_try:
+        extra_imports.add("import sys")
+
+    w.line(0, "class Store:")
+    w.line(1, "def __init__(self):")
+    if choose("placeholder annotation", (False, True)):
+        extra_imports.add("from typing import Optional")
+        w.line(2, f"self.{attr}: Optional[{col_cls}] = None")
+    else:
+        w.line(2, f"self.{attr} = None")
+    w.lines.append("")
+
+    if wrapper:
+        w.line(1, "def has_collection(self, name):")
+        if choose("wrapper in try", (False, True)):
+            _try_exit(
+                w, 2, "has_collection", lambda i: w.line(i, f"return {util}.has_collection(name)")
+            )
+        else:
+            w.line(2, f"return {util}.has_collection(name)")
+        w.lines.append("")
+
+        def set_body(i: int) -> None:
+            w.line(i, "if self.has_collection(name):")
+            w.line(i + 1, f"self.{attr} = {open_('name')}")
+            w.line(i, "else:")
+            w.line(i + 1, 'raise RuntimeError(f"no collection {name}")')
+
+        def create_body(i: int) -> None:
+            w.line(i, "if not self.has_collection(name):")
+            w.line(i + 1, f"self.{attr} = {create('name')}")
+            w.line(i, "else:")
+            w.line(i + 1, "self.set_collection(name)")
+
+        w.line(1, "def set_collection(self, name):")
+        _try_exit(w, 2, "set_collection", set_body)
+        w.lines.append("")
+        w.line(1, "def create(self, name):")
+        _try_exit(w, 2, "create", create_body)
+    else:
+        w.line(1, "def set_collection(self, name):")
+        w.line(2, f"self.{attr} = {open_('name')}")
+        w.lines.append("")
+        w.line(1, "def create(self, name):")
+        w.line(2, f"self.{attr} = {create('name')}")
+    w.lines.append("")
+
+    if prop:
+        w.line(1, "@property")
+        returns = f" -> {col_cls}" if choose("property annotation", (False, True)) else ""
+        w.line(1, f"def {var}(self){returns}:")
+        if checked_prop:
+            w.line(2, f"if self.{attr} is None:")
+            w.line(3, 'raise RuntimeError("not ready")')
+        w.line(2, f"return self.{attr}")
+        w.lines.append("")
+
+    w.line(1, "def run(self):")
+    test = choose("None test", (f"self.{attr} is None", f"not self.{attr}"))
+    if use == "return guard":
+        w.line(2, f"if {test}:\n    return")
+    elif use == "raise guard":
+        w.line(2, f'if {test}:\n    raise RuntimeError("no collection")')
+    # a setter call before the try also proves the uses in its body set
+    setter_first = use == "setter" and in_try and choose("setter before try", (False, True))
+    if setter_first:
+        w.line(2, "self.set_collection(NAME)")
+
+    def body(i: int) -> None:
+        if use == "setter" and not setter_first:
+            w.line(i, "self.set_collection(NAME)")
+        ops(f"self.{var}", i)
+
+    if in_try:
+        _try_exit(w, 2, "run", body)
+    else:
+        body(2)
+    w.lines.append("")
+    w.line(0, "store = Store()")
+    w.line(0, "store.create(NAME)")
+    w.line(0, "store.run()")
+    return expect
