@@ -18,7 +18,7 @@ from codemods.collection_calls import (
     CollectionCallCodemod,
     CollectionCallTransformer,
 )
-from codemods.index_objects import index_dict_uses
+from codemods.index_objects import SEARCH_PARAMS, index_dict_uses
 from codemods.rewrite import (
     Env,
     Refuse,
@@ -80,7 +80,13 @@ READ = RuleInfo(
         '`["index_name"]`, `.params["index_type"]` / `.params["metric_type"]` (or '
         "`.params.get(...)` of those keys) -> the same key of the dict. `col.indexes` only "
         "counted (`len()`, `bool()`, `not`, the test of `if`/`while`/`assert`) becomes "
-        "`client.list_indexes(...)`, the names: as many. Other uses are reported: the Index "
+        "`client.list_indexes(...)`, the names: as many. `p = X.params` whose only uses are "
+        "as the `param` of a `search()` on the same collection (rw27's reuse of an index's "
+        'params as search params) becomes `p = {"metric_type": X["metric_type"]}`: both APIs '
+        "send the metric type plus the other keys flattened into the search's JSON params, of "
+        "which the server reads only search keys (ef, nprobe, ...), none of them in an index's "
+        "params (checked on milvus-lite and Milvus 2.3.5: the same hits and distances). "
+        "Other uses are reported: the Index "
         "object itself (`str(i)`, passed on), `params` as a whole or its `params` key (the "
         "ORM-built index reads back its build params nested, a MilvusClient-built one as "
         'separate top-level string values, `"M": "8"`, which milvus-lite drops), '
@@ -239,7 +245,7 @@ def _convert_index(call: cst.Call, env: Env) -> Rewrite | Refuse:
             "index() inside a try body: the ORM raised IndexNotExistException where "
             "describe_index returns None"
         )
-    uses = index_dict_uses(model, [original])
+    uses = index_dict_uses(model, [original], model.binding_for(original.func.value))
     if isinstance(uses, Refuse):
         return uses
     model.pending_index_attrs[original.func] = uses
@@ -275,7 +281,7 @@ def _indexes(attr: cst.Attribute, env: Env) -> Rewrite | Refuse:
     if isinstance(parent, cst.Subscript) and parent.value is attr:
         if len(parent.slice) != 1 or not isinstance(parent.slice[0].slice, cst.Index):
             return Refuse("`indexes` is sliced: a list of Index objects", refuse.suggestion)
-        uses = index_dict_uses(model, [parent])
+        uses = index_dict_uses(model, [parent], model.binding_for(attr.value))
         if isinstance(uses, Refuse):
             return Refuse(f"an item of `indexes`: {uses.reason}", refuse.suggestion)
         model.pending_index_attrs[attr] = uses
@@ -292,7 +298,7 @@ def _indexes(attr: cst.Attribute, env: Env) -> Rewrite | Refuse:
     if len(assignments) != 1 or getattr(assignments[0], "node", None) is not target:
         return refuse
     refs = [access.node for access in assignments[0].references]
-    uses = index_dict_uses(model, refs)
+    uses = index_dict_uses(model, refs, model.binding_for(attr.value))
     if isinstance(uses, Refuse):
         return Refuse(f"`{target.value}` from `indexes`: {uses.reason}", refuse.suggestion)
     model.pending_index_attrs[attr] = uses
@@ -366,6 +372,10 @@ class _IndexTransformer(CollectionCallTransformer):
         key = self.model.index_attrs[original]
         if key is None:  # `.params` of `.params[k]` / `.params.get(k)`: the dict itself
             return updated.value
+        if key == SEARCH_PARAMS:  # `p = X.params`, p only a search's param: what is used
+            metric = subscript(updated.value, "metric_type")
+            key_node = cst.SimpleString('"metric_type"')
+            return cst.Dict([cst.DictElement(key_node, metric)])
         return fit_in_fstring(subscript(updated.value, key), self.fquotes)
 
 

@@ -72,6 +72,17 @@ OBJECTS = RuleInfo(
 DESCRIBE_KEYS = ("index_type", "metric_type")
 _DICT_READS = ("get", "keys", "items", "values")
 
+# MM122's replacement for a `params` read whole that is only handed on as a search's `param`
+# (`p = col.indexes[0].params; col.search(data, field, p, k)`): `{"metric_type": X["metric_type"]}`.
+# pymilvus (Prepare.search_requests_with_expr / utils.get_params) sends `metric_type` plus every
+# other key, the nested `params` merged in, as the search's JSON params; the server reads only
+# its search keys (ef, nprobe, ...), which neither an Index's params nor a describe_index dict
+# holds. On milvus-lite and Milvus 2.3.5, for FLAT/IVF_FLAT/IVF_SQ8/HNSW/AUTOINDEX (and IVF_PQ
+# on 2.3.5) and L2/IP/COSINE, the same index searched with the ORM's Index.params, with the
+# describe_index dict, or with only the metric type gives the same hits and distances
+# (docs/traps.md).
+SEARCH_PARAMS = "<search params: metric_type only>"
+
 
 # ---- read-only checks ------------------------------------------------------------------
 
@@ -118,11 +129,67 @@ def params_read(model: OrmModel, params: cst.Attribute, keys: Keys[str] | None) 
     return False
 
 
+def search_param_local(
+    model: OrmModel, params: cst.Attribute, collection: CollectionBinding | None
+) -> bool:
+    """`p = X.params` (X an Index object of `collection`), `p` assigned nowhere else in its
+    scope, and every read of `p` is the `param` of a `search()` on that same collection (the
+    third positional argument, or `param=`)."""
+    assign = model.parent(params)
+    if collection is None or not isinstance(assign, cst.Assign) or assign.value is not params:
+        return False
+    if len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
+        return False
+    target = assign.targets[0].target
+    scope = model.scopes.get(target)
+    if scope is None or isinstance(scope, cst.metadata.ClassScope):
+        return False
+    assignments = list(scope.assignments[target.value])
+    if len(assignments) != 1 or getattr(assignments[0], "node", None) is not target:
+        return False
+    refs = [access.node for access in assignments[0].references]
+    return bool(refs) and all(_search_param_of(model, ref, collection) for ref in refs)
+
+
+def _search_param_of(model: OrmModel, node: cst.CSTNode, collection: CollectionBinding) -> bool:
+    """`node` is the `param` of `<collection>.search(...)`, or the `search_params` of its
+    already-migrated form `client.search(collection_name=<collection>, ...)` (an earlier
+    codemod's output, when each codemod runs on its own analysis)."""
+    arg = model.parent(node)
+    call = model.parent(arg) if isinstance(arg, cst.Arg) else None
+    if not isinstance(call, cst.Call) or not isinstance(call.func, cst.Attribute):
+        return False
+    assert isinstance(arg, cst.Arg)
+    if call.func.attr.value != "search" or arg.star:
+        return False
+    if model.is_client_call(call):
+        target = next(
+            (a.value for a in call.args if a.keyword and a.keyword.value == "collection_name"),
+            None,
+        )
+        return (
+            target is not None
+            and model.binding_for(target) is collection
+            and arg.keyword is not None
+            and arg.keyword.value == "search_params"
+        )
+    if model.binding_for(call.func.value) is not collection:
+        return False
+    if arg.keyword is not None:
+        return arg.keyword.value == "param"
+    args = list(call.args)
+    position = args.index(arg)
+    return position == 2 and not any(a.star for a in args[:position])
+
+
 def index_dict_uses(
-    model: OrmModel, nodes: list[cst.CSTNode]
+    model: OrmModel,
+    nodes: list[cst.CSTNode],
+    collection: CollectionBinding | None = None,
 ) -> dict[cst.CSTNode, str | None] | Refuse:
-    """MM122: for expressions that held ORM Index objects and now hold describe_index dicts,
-    each use's rewrite (attribute node -> key to subscript, None: drop `.params`)."""
+    """MM122: for expressions that held ORM Index objects (of `collection`) and now hold
+    describe_index dicts, each use's rewrite (attribute node -> key to subscript, None: drop
+    `.params`, SEARCH_PARAMS: a search's params built from the metric type)."""
     out: dict[cst.CSTNode, str | None] = {}
     for node in nodes:
         attr = model.parent(node)
@@ -136,13 +203,16 @@ def index_dict_uses(
             out[attr] = name
         elif name == "params" and params_read(model, attr, DESCRIBE_KEYS):
             out[attr] = None
+        elif name == "params" and search_param_local(model, attr, collection):
+            out[attr] = SEARCH_PARAMS
         elif name == "params":
             return Refuse(
                 "`params` is read other than as params[k] / params.get(k) with k in "
                 + "/".join(DESCRIBE_KEYS)
-                + ": an ORM-built index reads back its build params nested under `params`, "
-                "a MilvusClient-built one as separate top-level string values (milvus-lite "
-                "drops them)"
+                + " or as a local only passed as `param` to a search() on the same "
+                "collection: an ORM-built index reads back its build params nested under "
+                "`params`, a MilvusClient-built one as separate top-level string values "
+                "(milvus-lite drops them)"
             )
         else:
             return Refuse(f"`.{name}` of an Index object has no describe_index equivalent")

@@ -8,6 +8,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from codemods import migrate_source
+from codemods.base import Options
 from tests.codemods.cm_helpers import check, write_pair
 from tests.rig.programs import run_program
 
@@ -121,9 +123,59 @@ def test_index_objects_used_otherwise_are_reported_and_keep_the_collection():
 
 
 def test_an_item_of_indexes_read_whole_names_the_params_shape_difference():
-    body = "param = col.indexes[0].params\n"  # the real-world shape (rw27)
+    body = "param = col.indexes[0].params\n"  # the real-world shape (rw27), not searched with
     findings = check(HEAD + body, KEPT_NO_INDEX + body, codes=("MM110",))
     assert any("nested under `params`" in m for m in _messages(findings, "MM110")), findings
+
+
+def test_params_only_passed_as_the_search_param_becomes_the_metric_type():
+    # rw27: the index's params are only handed on as the same collection's search params. Both
+    # APIs send metric_type plus the rest flattened into the search's JSON params, of which the
+    # server reads only search keys (ef, nprobe, ...): the metric type is what is used.
+    check(
+        HEAD
+        + "def find(q, k):\n"
+        + "    param = col.indexes[0].params\n"
+        + '    return col.search([q], "vec", param, k, expr="id > 0")\n'
+        + "def find_named(q):\n"
+        + "    p = col.index().params\n"
+        + '    first = col.search(data=[q], anns_field="vec", param=p, limit=3)\n'
+        + '    return first, col.search([q], "vec", p, 2)\n',
+        NEW_HEAD
+        + "def find(q, k):\n"
+        + f'    param = {{"metric_type": {DESCRIBE_ALL}[0]["metric_type"]}}\n'
+        + '    return client.search(collection_name=col, data=[q], anns_field="vec", search_params=param, limit=k, filter="id > 0")\n'
+        + "def find_named(q):\n"
+        + '    p = {"metric_type": client.describe_index(collection_name=col, index_name="")["metric_type"]}\n'
+        + '    first = client.search(collection_name=col, data=[q], anns_field="vec", search_params=p, limit=3)\n'
+        + '    return first, client.search(collection_name=col, data=[q], anns_field="vec", search_params=p, limit=2)\n',
+    )
+
+
+def test_params_local_used_other_than_as_this_collections_search_param_is_reported():
+    other = 'other = Collection("d")\n'
+    cases = [
+        'param = col.indexes[0].params\nprint(param)\ncol.search([[1.0]], "vec", param, 3)\n',
+        'param = col.indexes[0].params\nother.search([[1.0]], "vec", param, 3)\n',  # other collection
+        'param = col.indexes[0].params\nparam = {"metric_type": "IP"}\ncol.search([[1.0]], "vec", param, 3)\n',
+        'param = col.indexes[0].params\ncol.search([[1.0]], "vec", {}, param)\n',  # not `param`
+        'param = col.indexes[0].params\ncol.search_iterator([[1.0]], "vec", param, 10)\n',
+        "param = col.indexes[0].params\ncol.query(param)\n",
+        "param = col.index().params\ncol.search(*args, param)\n",
+        'param = col.index().params\nparam["params"]["ef"] = 64\ncol.search([[1.0]], "vec", param, 3)\n',
+        'param = q = col.index().params\ncol.search([[1.0]], "vec", param, 3)\n',
+        "def f(param):\n    col.search([[1.0]], 'vec', param, 3)\nf(col.index().params)\n",
+        'class C:\n    param = col.index().params\n    col.search([[1.0]], "vec", param, 3)\n',
+        "param = col.index().params\n",  # never used
+    ]
+    for body in cases:
+        outcome = migrate_source(HEAD + other + body, Options())
+        assert ".params" in outcome.source and "col = Collection(" in outcome.source, body
+        assert "describe_index" not in outcome.source, (body, outcome.source)
+        assert any("index" in m for m in _messages(outcome.findings, "MM110")), (
+            body,
+            outcome.findings,
+        )
 
 
 def test_a_blocked_collection_keeps_its_index_reads():
