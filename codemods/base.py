@@ -9,6 +9,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+# The suggestion of a finding whose rewrite only waits for --unsafe-fixes (the CLI counts them).
+UNSAFE_SUGGESTION = "rerun with --unsafe-fixes"
+
 
 class Applicability(enum.Enum):
     """How sure a rule is that its rewrite keeps behaviour (ruff's fix applicability)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import libcst as cst
 
 from codemods.analysis import MethodRule, OrmModel, PropertyRule, model_of
+from codemods.base import UNSAFE_SUGGESTION
 from codemods.context import MigrationContext
 from codemods.held_collections import unsafe_only
 from codemods.rewrite import FStringTracker, Refuse, Rewrite, code_of, fit_in_fstring
@@ -60,9 +61,7 @@ class CollectionCallTransformer(FStringTracker, cst.CSTTransformer):
             )
             return updated
         if result.unsafe and not self.ctx.options.unsafe_fixes:
-            self.ctx.report(
-                line, col, rule.code, f"`{label}()`: {result.note}", "rerun with --unsafe-fixes"
-            )
+            self.ctx.report(line, col, rule.code, f"`{label}()`: {result.note}", UNSAFE_SUGGESTION)
             return updated
         if not self.ctx.may_rewrite(line, rule.code):
             return updated
@@ -150,7 +149,7 @@ class CollectionCallTransformer(FStringTracker, cst.CSTTransformer):
         else:
             message = f"`{label}` left as ORM code: {ref.refusal}"
         suggestion = (
-            "rerun with --unsafe-fixes"
+            UNSAFE_SUGGESTION
             if ref.binding is not None and unsafe_only(ref.binding)
             else "migrate the collection's uses by hand"
         )

@@ -27,7 +27,7 @@ from codemods.analysis import (
     is_none,
     model_of,
 )
-from codemods.base import Applicability, RuleInfo
+from codemods.base import UNSAFE_SUGGESTION, Applicability, RuleInfo
 from codemods.collection_calls import CollectionCallCodemod, flatten_statements
 from codemods.context import MigrationContext
 from codemods.held_collections import MAY_BE_NONE, annotation_for_name, unsafe_only
@@ -458,9 +458,7 @@ class _ConstructorTransformer(cst.CSTTransformer):
             return
         self.reported.add(id(binding))
         suggestion = (
-            "rerun with --unsafe-fixes"
-            if unsafe_only(binding)
-            else "rewrite this use by hand, then rerun"
+            UNSAFE_SUGGESTION if unsafe_only(binding) else "rewrite this use by hand, then rerun"
         )
         for node, reason in binding.blocked:
             n_line, n_col = self.model.position(node)

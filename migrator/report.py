@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.syntax import Syntax
 
+from codemods.base import UNSAFE_SUGGESTION
 from migrator.process import CHANGED, FAILED, SKIPPED, UNCHANGED, FileResult
 
 
@@ -103,6 +104,9 @@ class Reporter:
         c["scanned"] = len(self.results)
         c["manual_review"] = sum(len(r.findings) for r in self.results)
         c["cached"] = sum(r.cached for r in self.results)
+        c["unsafe"] = sum(
+            f.suggestion == UNSAFE_SUGGESTION for r in self.results for f in r.findings
+        )
         return c
 
     def finish(self) -> None:
@@ -131,6 +135,9 @@ class Reporter:
         changed = {"write": "changed", "diff": "would change", "check": "would change"}[self.mode]
         # Said only when the cache answered, so a run without hits reads as it always did.
         cached = f" {c['cached']} results from the cache." if c["cached"] else ""
+        # As ruff says of hidden fixes: the items a rerun with the flag would rewrite.
+        if c["unsafe"]:
+            cached = f" {c['unsafe']} of them can be fixed with --unsafe-fixes.{cached}"
         return (
             f"\n{c['scanned']} files scanned: {c[CHANGED]} {changed}, {c[UNCHANGED]} unchanged, "
             f"{c[SKIPPED]} skipped (no pymilvus), {c[FAILED]} failed; "

@@ -398,3 +398,25 @@ def test_paths_with_markup_or_emoji_codes_print_verbatim(
     assert f"error: {tmp_path / 'a[bold].py'}:2: syntax error: invalid syntax" in err
     assert f"error: {tmp_path / 'b[/x]y.py'}:2: syntax error: invalid syntax" in err
     assert f"{tmp_path / 'c:smile:.py'}: would migrate" in err
+
+
+def test_summary_counts_the_items_unsafe_fixes_would_rewrite(tmp_path: Path) -> None:
+    # MM113: a held collection used before any proof that it is set (ruff's hidden fixes).
+    source = (
+        "from pymilvus import Collection, connections\n"
+        'connections.connect(uri="http://h:1")\n\n\n'
+        "class Store:\n"
+        "    def __init__(self):\n"
+        "        self.col = None\n\n"
+        "    def open(self, name):\n"
+        "        self.col = Collection(name)\n\n"
+        "    def count(self):\n"
+        "        return self.col.num_entities\n"
+    )
+    write_tree(tmp_path, {"store.py": source})
+    report = invoke("--check", "-j1", "--no-color", tmp_path)
+    assert "(suggestion: rerun with --unsafe-fixes)" in report.stderr
+    assert "3 manual-review items. 2 of them can be fixed with --unsafe-fixes." in report.stderr
+    fixed = invoke("--check", "-j1", "--no-color", "--unsafe-fixes", tmp_path)
+    assert "0 manual-review items." in fixed.stderr
+    assert "--unsafe-fixes." not in fixed.stderr
