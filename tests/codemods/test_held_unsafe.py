@@ -161,3 +161,13 @@ def test_mm113_suppressed_or_ignored_keeps_the_report():
         HEAD + ADAPTER, KEPT_HEAD + _kept(ADAPTER), unsafe_fixes=True, ignore=("MM113",)
     )
     assert any(UNSAFE_NOTE in f.message for f in findings), findings
+
+
+def test_attribute_set_through_setattr_still_blocks():
+    body = ADAPTER + '\n    def reset(self):\n        setattr(self, "col", None)\n'
+    _blocked_under_unsafe(body, "may be set through setattr() or __dict__ in this module")
+
+
+def test_init_called_again_still_blocks():
+    body = ADAPTER + "\n    def restart(self):\n        self.__init__(self.dim)\n"
+    _blocked_under_unsafe(body, "may be reset to None by a call of __init__")
