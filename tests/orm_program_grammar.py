@@ -199,12 +199,10 @@ def generate(choose: Choose) -> Program:
             search = _call(w, f"{h}.search", pos, kw, choose("search positional", (0, 2, 3, 4)))
         else:
             # search(**request) with the dict built just before (MM140 reads each key)
-            w.line(
-                indent,
-                "request = {\n"
-                + "".join(f'    "{k}": {v},\n' for k, v in zip(names, values, strict=True))
-                + "}",
-            )
+            entries = [f'    "{k}": {v},' for k, v in zip(names, values, strict=True)]
+            if choose("comment inside request dict", (False, True)):
+                entries[2] = f"{entries[2]}  {w.comment()}"
+            w.line(indent, "request = {\n" + "\n".join(entries) + "\n}")
             if choose("request expr", (False, True)):
                 w.line(indent, 'request["expr"] = "id >= 0"')
             search = f"{h}.search(**request)"
