@@ -397,7 +397,15 @@ def _held(
         w.line(2, f"self.{attr} = {open_('name')}")
         w.lines.append("")
         w.line(1, "def create(self, name):")
-        w.line(2, f"self.{attr} = {create('name')}")
+        if choose("create through a factory method", (False, True)):
+            # a factory result stored into the held attribute (the QaStore shape)
+            w.line(2, f"self.{attr} = self.make_collection(name)")
+            w.lines.append("")
+            w.line(1, "def make_collection(self, name):")
+            w.line(2, f"handle = {create('name')}")
+            w.line(2, "return handle")
+        else:
+            w.line(2, f"self.{attr} = {create('name')}")
     w.lines.append("")
 
     if prop:

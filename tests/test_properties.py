@@ -111,11 +111,11 @@ def _seeded_program(seed: int) -> Program:
     return generate(lambda _label, options: rng.choice(list(options)))
 
 
-# Seeds chosen for their shapes (the grammar at the commit adding 44 and 73): 11 a held
-# attribute set by a setter method, 22 the bootcamp helper (has_collection wrapper, methods in
-# try/except sys.exit, index reads), 33 a module factory with search(**request), 44 a guarded
-# factory called in try/except with getattr() on the insert result, 73 a held attribute read
-# through a checking property.
+# Seeds chosen for their shapes (check them when the grammar changes): 11 a held attribute
+# created through a factory method and set by a setter method, 22 the bootcamp helper
+# (has_collection wrapper, methods in try/except sys.exit, index reads), 33 a module factory
+# with search(**request), 44 a guarded factory called in try/except with getattr() on the
+# insert result, 73 a held attribute read through a checking property.
 @pytest.mark.milvus
 @pytest.mark.parametrize("seed", [11, 22, 33, 44, 73])
 def test_migrated_program_behaves_like_the_original(
