@@ -50,6 +50,7 @@ from codemods.connect_kwargs import dict_connect_view
 from codemods.context import MigrationContext
 from codemods.metadata_resolve import resolve_providers
 from codemods.orm_names import ORM_UTILITY_FUNCTIONS, PURE_UTILITY_FUNCTIONS
+from codemods.read_only_visit import unshared
 from codemods.rewrite import Env, Refuse, Rewrite, bind, code_of, string_value
 
 if TYPE_CHECKING:
@@ -2048,7 +2049,9 @@ def wrapper_of(module: cst.Module, ctx: MigrationContext, providers: tuple = ())
     if cached is not None and cached[0] is module:
         wrapper = cached[1]
     else:
-        wrapper = MetadataWrapper(module)
+        # `unshared` copies what MetadataWrapper's copy of the whole tree is for: the nodes
+        # used in two places (codemods transform `wrapper.module` either way).
+        wrapper = MetadataWrapper(unshared(module), unsafe_skip_copy=True)
         ctx.analysis = (module, wrapper, None)
     if providers:
         resolve_providers(wrapper, providers)  # a no-op for the ones already resolved

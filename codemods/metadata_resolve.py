@@ -3,10 +3,11 @@
 Why: the codemods analyse a tree about six times per file (every rewrite makes a new tree), and
 each analysis resolves parent, scope and qualified-name metadata. libcst resolves a batchable
 provider inside a batched walk of the whole tree (a rebuild of every node). ParentNodeProvider,
-ScopeProvider and QualifiedNameProvider do all their work in `visit_Module`, with a walk of
-their own, so the batched walk around each of them only rebuilds the tree and throws it away.
-`resolve_providers` calls their `visit_Module` directly, with their dependencies resolved as
-libcst would: the same code computes the same metadata, minus the empty walks.
+ScopeProvider, its dependency ExpressionContextProvider and QualifiedNameProvider do all their
+work in `visit_Module`, with a walk of their own, so the batched walk around each of them only
+rebuilds the tree and throws it away. `resolve_providers` calls their `visit_Module` directly,
+with their dependencies resolved as libcst would: the same code computes the same metadata,
+minus the empty walks.
 tests/codemods/test_metadata_resolve.py compares the result with libcst's own resolution.
 """
 
@@ -17,6 +18,7 @@ from types import MappingProxyType
 
 from libcst.metadata import (
     BatchableMetadataProvider,
+    ExpressionContextProvider,
     MetadataWrapper,
     ParentNodeProvider,
     QualifiedNameProvider,
@@ -39,7 +41,14 @@ def _walks_itself(provider: type) -> bool:
 
 
 _SELF_WALKING = frozenset(
-    p for p in (ParentNodeProvider, ScopeProvider, QualifiedNameProvider) if _walks_itself(p)
+    p
+    for p in (
+        ExpressionContextProvider,  # ScopeProvider's dependency
+        ParentNodeProvider,
+        ScopeProvider,
+        QualifiedNameProvider,
+    )
+    if _walks_itself(p)
 )
 
 

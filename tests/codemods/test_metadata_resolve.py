@@ -4,6 +4,8 @@ The analysis resolves parent, scope and qualified-name metadata without libcst's
 around the providers that walk the tree themselves (a speed-up, see the module). Both ways run
 here on the same tree objects and must give the same mappings: the same nodes, the same parents,
 the same qualified names, scopes of the same kind with the same assignments and accesses.
+The same holds with `codemods.read_only_visit` active (read-only visits without rebuilds, the
+engine's setting), where every visitor must also see the same callbacks in the same order.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from libcst.metadata import (
 
 from codemods.analysis import ANALYSIS_PROVIDERS
 from codemods.metadata_resolve import _SELF_WALKING, resolve_providers
+from codemods.read_only_visit import nodes_are_unique, read_only_visits, unshared
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FILES = sorted(FIXTURES.rglob("*.py"))
@@ -50,19 +53,34 @@ def _scope_facts(scope) -> tuple:
 
 def test_the_analysis_providers_take_the_short_path() -> None:
     # Without this the test below compares libcst with itself.
-    assert _SELF_WALKING == {ParentNodeProvider, ScopeProvider, QualifiedNameProvider}
+    assert _SELF_WALKING == {
+        ExpressionContextProvider,
+        ParentNodeProvider,
+        ScopeProvider,
+        QualifiedNameProvider,
+    }
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_same_metadata_as_libcst(path: Path) -> None:
+def _parse(path: Path) -> cst.Module:
     try:
-        module = cst.parse_module(path.read_text(encoding="utf-8"))
+        return cst.parse_module(path.read_text(encoding="utf-8"))
     except cst.ParserSyntaxError:
         pytest.skip("not valid Python")
+
+
+@pytest.mark.parametrize("read_only", [False, True], ids=["libcst_visits", "read_only_visits"])
+@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_same_metadata_as_libcst(path: Path, read_only: bool) -> None:
+    module = _parse(path)
     # Both wrappers hold the very same nodes, so the mappings compare node for node.
     ours = MetadataWrapper(module, unsafe_skip_copy=True)
     theirs = MetadataWrapper(module, unsafe_skip_copy=True)
-    resolve_providers(ours, ANALYSIS_PROVIDERS)
+    if read_only:
+        assert nodes_are_unique(module)  # a fresh parse: what lets the analysis skip the copy
+        with read_only_visits():
+            resolve_providers(ours, ANALYSIS_PROVIDERS)
+    else:
+        resolve_providers(ours, ANALYSIS_PROVIDERS)
     expected = theirs.resolve_many([*ANALYSIS_PROVIDERS, ExpressionContextProvider])
     for provider in (ParentNodeProvider, QualifiedNameProvider, ExpressionContextProvider):
         assert _values(ours.resolve(provider)) == _values(expected[provider]), provider.__name__
@@ -72,3 +90,96 @@ def test_same_metadata_as_libcst(path: Path) -> None:
     ours_scopes, theirs_scopes = ours.resolve(ScopeProvider), expected[ScopeProvider]
     assert list(ours_scopes) == list(theirs_scopes)
     assert all(_scope_facts(ours_scopes[n]) == _scope_facts(theirs_scopes[n]) for n in ours_scopes)
+
+
+class _Log(cst.CSTVisitor):
+    """Logs every callback libcst makes, attribute hooks included, and skips one subtree kind
+    (on_visit returning False) to cover that path too."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[tuple] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.events.append(("visit", node))
+        return not isinstance(node, cst.Decorator)
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.events.append(("leave", original_node))
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        self.events.append(("visit_attr", node, attribute))
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        self.events.append(("leave_attr", original_node, attribute))
+
+
+class _Hooked(cst.CSTVisitor):
+    """A visitor with one attribute hook of its own: read-only visits must call it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[cst.CSTNode] = []
+
+    def visit_Call_func(self, node: cst.Call) -> None:
+        self.seen.append(node)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_read_only_visits_make_the_same_calls(path: Path) -> None:
+    module = _parse(path)
+    theirs, ours = _Log(), _Log()
+    theirs_hooked, ours_hooked = _Hooked(), _Hooked()
+    assert module.visit(theirs) is module
+    module.visit(theirs_hooked)
+    expected_children = {
+        id(n): n.children for e in theirs.events if e[0] == "visit" for n in e[1:2]
+    }
+    with read_only_visits():
+        assert module.visit(ours) is module
+        module.visit(ours_hooked)
+        children = {id(n): n.children for e in ours.events if e[0] == "visit" for n in e[1:2]}
+    assert ours.events == theirs.events
+    assert ours_hooked.seen == theirs_hooked.seen and ours_hooked.seen
+    assert children.keys() == expected_children.keys()
+    assert all(children[k] == expected_children[k] for k in children)
+    assert all(
+        a is b for k in children for a, b in zip(children[k], expected_children[k], strict=True)
+    )
+
+
+def test_a_node_used_twice_is_not_unique() -> None:
+    module = cst.parse_module("x = 1\n")
+    name = cst.Name("y")
+    twice = module.with_changes(
+        body=[
+            cst.SimpleStatementLine([cst.Expr(cst.Tuple([cst.Element(name), cst.Element(name)]))])
+        ]
+    )
+    with read_only_visits():
+        assert nodes_are_unique(module) and unshared(module) is module
+        assert not nodes_are_unique(twice)
+        copy = unshared(twice)
+        assert nodes_are_unique(copy) and copy.deep_equals(twice) and copy.code == twice.code
+        first, second = copy.body[0].body[0].value.elements
+        assert first.value is name and second.value is not name  # only the repeat is copied
+
+
+@pytest.mark.parametrize("path", FILES[:20], ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_unshared_copies_repeats_in_a_real_tree(path: Path) -> None:
+    module = _parse(path)
+
+    # put every Dot and whitespace-after-comma node of the tree in a second place too
+    class Repeat(cst.CSTTransformer):
+        def __init__(self) -> None:
+            self.dot: cst.Dot | None = None
+
+        def leave_Dot(self, original_node: cst.Dot, updated_node: cst.Dot) -> cst.Dot:
+            self.dot = self.dot or updated_node
+            return self.dot
+
+    twice = module.visit(Repeat())
+    with read_only_visits():
+        copy = unshared(twice)
+        assert nodes_are_unique(copy) and copy.deep_equals(twice) and copy.code == module.code
+        assert (copy is twice) == nodes_are_unique(twice)

@@ -1,0 +1,219 @@
+"""Read-only libcst visits that do not rebuild the tree; the visitors see the same callbacks.
+
+Why: `CSTNode.visit` rebuilds every node it passes (`_visit_and_replace_children` constructs
+and validates a new node from the visited children), even for a read-only `CSTVisitor`, whose
+result it throws away. The analysis walks each tree about six times that way (parent, expression
+context, scope and qualified-name metadata, the model's own walk, `.children`), and the
+codemods analyse about seven trees per file (bench/README.md has the measured gain).
+
+Inside `read_only_visits()` a `CSTVisitor` (never a transformer) walks a node with the same
+calls libcst makes, in the same order: `on_visit(node)`; when that is true, for each field
+`on_visit_attribute(node, field)`, the visit of each child, `on_leave_attribute(node, field)`;
+then `on_leave(node)`; and the visit returns the node itself, as libcst's does for a visitor.
+The fields and children of a node are what its own `_visit_and_replace_children` visits,
+recorded once per node (one rebuild instead of one per walk) and remembered while the block
+lasts: nodes are immutable, so that never goes stale. `node.children` comes from the same
+record. Transformers take libcst's own path untouched. libcst's metadata providers call
+`node.visit` themselves, so the block installs this as `CSTNode.visit`, `Module.visit` and
+`CSTNode.children`, and puts libcst's own back when it ends.
+
+The attribute callbacks are skipped for a visitor that has no attribute hook of its own
+(libcst's `on_visit_attribute` only calls a `visit_<Node>_<field>` / `leave_<Node>_<field>`
+method, and CSTVisitor's own ones do nothing): no name of that shape on its class other than
+CSTVisitor's, none on the instance, and neither of those two methods overridden.
+tests/codemods/test_metadata_resolve.py compares the callbacks and the metadata with libcst's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import libcst as cst
+from libcst import CSTNode, CSTVisitor
+
+# node -> ((field, children), ...) while `read_only_visits` is active
+_Script = tuple[tuple[str, tuple[CSTNode, ...]], ...]
+_SCRIPTS: dict[CSTNode, _Script] | None = None
+_DEPTH = 0
+
+_NODE_VISIT = CSTNode.visit
+_MODULE_VISIT = cst.Module.visit
+_CHILDREN = CSTNode.children
+_ATTRIBUTE_HOOK = re.compile(r"^(visit|leave)_[A-Za-z0-9]+_\w+$")
+
+# visitor class -> 0: not a read-only visitor (libcst's path), 1: without attribute
+# callbacks, 2: with them
+_KIND: dict[type, int] = {}
+
+
+def _kind_of(visitor_type: type) -> int:
+    if not issubclass(visitor_type, CSTVisitor):
+        return 0
+    if (
+        visitor_type.on_visit_attribute is not CSTVisitor.on_visit_attribute
+        or visitor_type.on_leave_attribute is not CSTVisitor.on_leave_attribute
+        or any(
+            _ATTRIBUTE_HOOK.match(name)
+            and getattr(visitor_type, name) is not getattr(CSTVisitor, name, None)
+            for name in dir(visitor_type)
+        )
+    ):
+        return 2
+    return 1
+
+
+class _Recorder(CSTVisitor):
+    """Collects the fields and children one `_visit_and_replace_children` call visits."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.script: list[tuple[str, tuple[CSTNode, ...]]] = []
+        self.current: list[CSTNode] = []
+
+    def on_visit_attribute(self, node: CSTNode, attribute: str) -> None:
+        self.current = []
+
+    def on_leave_attribute(self, original_node: CSTNode, attribute: str) -> None:
+        self.script.append((attribute, tuple(self.current)))
+
+    def on_visit(self, node: CSTNode) -> bool:
+        self.current.append(node)
+        return False  # the children's own fields are recorded when they are walked
+
+    def on_leave(self, original_node: CSTNode) -> None:
+        pass
+
+
+_KIND[_Recorder] = 1
+
+
+def _script(node: CSTNode) -> _Script:
+    scripts = _SCRIPTS
+    script = scripts.get(node) if scripts is not None else None
+    if script is None:
+        recorder = _Recorder()
+        node._visit_and_replace_children(recorder)
+        script = tuple(recorder.script)
+        if scripts is not None:
+            scripts[node] = script
+    return script
+
+
+def _walk(node: CSTNode, visitor: CSTVisitor, attributes: bool) -> None:
+    if visitor.on_visit(node):
+        for field, children in _script(node):
+            if attributes:
+                visitor.on_visit_attribute(node, field)
+            for child in children:
+                # what `child.visit(visitor)` does here: only Module overrides `visit`
+                _walk(child, visitor, attributes)
+            if attributes:
+                visitor.on_leave_attribute(node, field)
+    visitor.on_leave(node)
+
+
+def _kind(visitor: object) -> int:
+    kind = _KIND.get(type(visitor))
+    if kind is None:
+        kind = _KIND[type(visitor)] = _kind_of(type(visitor))
+    if kind == 1 and any(_ATTRIBUTE_HOOK.match(n) for n in getattr(visitor, "__dict__", ())):
+        return 2  # a hook set on the instance
+    return kind
+
+
+def _node_visit(self, visitor):  # type: ignore[no-untyped-def]
+    kind = _kind(visitor)
+    if kind == 0:
+        return _NODE_VISIT(self, visitor)
+    _walk(self, visitor, kind == 2)
+    return self
+
+
+def _module_visit(self, visitor):  # type: ignore[no-untyped-def]
+    kind = _kind(visitor)
+    if kind == 0:
+        return _MODULE_VISIT(self, visitor)
+    _walk(self, visitor, kind == 2)
+    return self
+
+
+def _children(self: CSTNode) -> list[CSTNode]:
+    # libcst's property collects what one `_visit_and_replace_children` visits, in order
+    return [child for _field, children in _script(self) for child in children]
+
+
+@contextmanager
+def read_only_visits() -> Iterator[None]:
+    """Read-only visits and `.children` without rebuilding, for the length of the block (the
+    engine holds one around a file's migration). Re-entrant; the record is kept until the
+    outermost block ends."""
+    global _SCRIPTS, _DEPTH
+    if _DEPTH == 0:
+        _SCRIPTS = {}
+        CSTNode.visit = _node_visit  # type: ignore[method-assign]
+        cst.Module.visit = _module_visit  # type: ignore[method-assign]
+        CSTNode.children = property(_children)  # type: ignore[method-assign,assignment]
+    _DEPTH += 1
+    try:
+        yield
+    finally:
+        _DEPTH -= 1
+        if _DEPTH == 0:
+            CSTNode.visit = _NODE_VISIT  # type: ignore[method-assign]
+            cst.Module.visit = _MODULE_VISIT  # type: ignore[method-assign]
+            CSTNode.children = _CHILDREN  # type: ignore[method-assign]
+            _SCRIPTS = None
+
+
+def unshared(module: cst.Module) -> cst.Module:
+    """`module` when no node object occurs twice in its tree (a fresh parse never repeats one),
+    else an equal tree where every later occurrence of a repeated node is a copy of it (a
+    transformer may put one whitespace or `Dot` node in two places; about half the trees the
+    codemods produce do). Metadata are keyed by node, so a repeated node would have one parent
+    and one position for two places: `MetadataWrapper` copies the whole tree to avoid that,
+    this copies only the repeated nodes and rebuilds their ancestors."""
+    try:
+        return _unshared(module, set())  # type: ignore[return-value]
+    except _Unexpected:
+        return module.deep_clone()  # what MetadataWrapper does
+
+
+class _Unexpected(Exception):
+    """A node whose visited fields are not plain attributes holding those children."""
+
+
+def _unshared(node: CSTNode, seen: set[int]) -> CSTNode:
+    if id(node) in seen:
+        return node.deep_clone()  # all new nodes, none seen anywhere
+    seen.add(id(node))
+    changes = {}
+    for field, children in _script(node):
+        new = [_unshared(child, seen) for child in children]
+        if all(a is b for a, b in zip(new, children, strict=True)):
+            continue
+        value = getattr(node, field, None)
+        if isinstance(value, (tuple, list)) and len(value) == len(children):
+            if not all(a is b for a, b in zip(value, children, strict=True)):
+                raise _Unexpected
+            changes[field] = type(value)(new)
+        elif len(children) == 1 and value is children[0]:
+            changes[field] = new[0]
+        else:
+            raise _Unexpected
+    return node.with_changes(**changes) if changes else node
+
+
+def nodes_are_unique(module: cst.Module) -> bool:
+    """Whether no node object occurs twice in `module`'s tree (what `unshared` ensures)."""
+    seen: set[int] = set()
+    stack: list[CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return False
+        seen.add(id(node))
+        for _field, children in _script(node):
+            stack.extend(children)
+    return True
