@@ -1374,6 +1374,13 @@ class OrmModel:
                     "inside try/except: the code relies on the ORM's existence and schema "
                     "checks (trap 2)"
                 )
+        else:
+            # The try/except may be one or more same-module calls up (codemods.caller_try).
+            from codemods.caller_try import caller_try_problem  # lazy: imports this
+
+            reached = caller_try_problem(self, ctor)
+            if reached:
+                return reached
         allowed = {"name", "schema", "using", *CREATE_KWARGS}
         extra = [k for k in parts if k not in allowed]
         if extra:
