@@ -6,9 +6,13 @@ it; the migrated code would not raise. Both shapes below were checked live by th
 helper: the ORM program exits 0 with one row, its migration exited 1 ("collection 'books'
 does not exist")."""
 
+import textwrap
+from pathlib import Path
+
 from codemods import migrate_source
 from codemods.base import Options
-from tests.codemods.cm_helpers import check
+from tests.codemods.cm_helpers import check, write_pair
+from tests.rig.programs import run_program
 
 HEAD = """from pymilvus import Collection, connections
 
@@ -263,3 +267,58 @@ def test_unresolved_call_inside_try_is_not_followed():
     )
     outcome, reasons = _migrate(source)
     assert "Collection(" not in outcome.source, reasons
+
+
+# ---- live: the setter shape behaves as on the ORM ----------------------------------------
+
+LIVE = textwrap.dedent(
+    """
+    import os
+
+    from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections
+
+    connections.connect(uri=os.environ["MILVUS_URI"])
+    SCHEMA = CollectionSchema(
+        [FieldSchema("id", DataType.INT64, is_primary=True), FieldSchema("v", DataType.FLOAT_VECTOR, dim=2)]
+    )
+
+
+    class Store:
+        def __init__(self):
+            self.col = None
+
+        def set_collection(self, name):
+            self.col = Collection(name)
+
+        def create(self, name):
+            self.col = Collection(name, SCHEMA)
+
+        def open_or_create(self, name):
+            try:
+                self.set_collection(name)
+            except Exception:
+                self.create(name)
+
+        def add(self, rows):
+            self.open_or_create("books")
+            self.col.insert(rows)
+            self.col.flush()
+            print("rows", self.col.num_entities)
+
+
+    Store().add([{"id": 1, "v": [0.0, 1.0]}])
+    """
+)
+
+
+def test_setter_shape_behaves_like_the_orm(milvus_factory, tmp_path: Path) -> None:
+    # Before the change the migration exited 1 ("collection 'books' does not exist"); the
+    # collection now stays ORM, so both runs create it and count one row.
+    original, migrated, outcome = write_pair(tmp_path, "store.py", LIVE)
+    assert "self.col = Collection(name)" in outcome.source
+    before = run_program(original, milvus_factory(), mode="orm")
+    after = run_program(migrated, milvus_factory(), mode="orm")
+    assert before.returncode == 0, before.stderr
+    assert "rows 1" in before.stdout
+    assert after.returncode == 0, after.stderr
+    assert after.stdout == before.stdout
