@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import libcst as cst
 from libcst.metadata import (
+    Assignment,
     MetadataWrapper,
     ParentNodeProvider,
     PositionProvider,
@@ -1662,11 +1663,11 @@ def is_partition_lookup(self: OrmModel, call: cst.CSTNode) -> bool:
     )
 
 
-def lookup_target(self: OrmModel, call: cst.Call) -> cst.Name | None:
-    """The name `x` of `x = col.partition(p)` when that is x's only assignment in a function
-    or module scope (the condition under which _partition_bindings tracks x)."""
-    assign = self.parents.get(call)
-    if not isinstance(assign, cst.Assign) or self.statement_of(call) is None:
+def sole_assignment(self: OrmModel, value: cst.CSTNode) -> Assignment | None:
+    """The assignment of `x` in `x = <value>` when it is x's only one in its function or module
+    scope: then every read of x (its `references`) sees exactly `value`."""
+    assign = self.parents.get(value)
+    if not isinstance(assign, cst.Assign) or assign.value is not value:
         return None
     if len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
         return None
@@ -1674,7 +1675,19 @@ def lookup_target(self: OrmModel, call: cst.Call) -> cst.Name | None:
     scope = self.scopes.get(target)
     if scope is None or isinstance(scope, cst.metadata.ClassScope):
         return None
-    return target if len(list(scope.assignments[target.value])) == 1 else None
+    assignments = list(scope.assignments[target.value])
+    if len(assignments) != 1 or getattr(assignments[0], "node", None) is not target:
+        return None
+    return assignments[0]  # type: ignore[return-value]  # BaseAssignment: a Name target is an Assignment
+
+
+def lookup_target(self: OrmModel, call: cst.Call) -> cst.Name | None:
+    """The name `x` of `x = col.partition(p)` when that is x's only assignment in a function
+    or module scope (the condition under which _partition_bindings tracks x)."""
+    if self.statement_of(call) is None:
+        return None
+    assignment = self.sole_assignment(call)
+    return None if assignment is None else assignment.node
 
 
 def _partition_bindings(self: OrmModel) -> None:
@@ -1849,6 +1862,7 @@ def _partition_use_problem(self: OrmModel, node: cst.CSTNode, binding: Partition
 OrmModel._partition_bindings = _partition_bindings  # type: ignore[attr-defined]
 OrmModel.is_partition_lookup = is_partition_lookup  # type: ignore[attr-defined]
 OrmModel.lookup_target = lookup_target  # type: ignore[attr-defined]
+OrmModel.sole_assignment = sole_assignment  # type: ignore[attr-defined]
 OrmModel._make_lookup = _make_lookup  # type: ignore[attr-defined]
 OrmModel.lookup_test = _lookup_test  # type: ignore[attr-defined]
 OrmModel.guarded = _guarded  # type: ignore[attr-defined]

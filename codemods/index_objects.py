@@ -135,19 +135,10 @@ def search_param_local(
     """`p = X.params` (X an Index object of `collection`), `p` assigned nowhere else in its
     scope, and every read of `p` is the `param` of a `search()` on that same collection (the
     third positional argument, or `param=`)."""
-    assign = model.parent(params)
-    if collection is None or not isinstance(assign, cst.Assign) or assign.value is not params:
+    assignment = model.sole_assignment(params) if collection is not None else None
+    if assignment is None:
         return False
-    if len(assign.targets) != 1 or not isinstance(assign.targets[0].target, cst.Name):
-        return False
-    target = assign.targets[0].target
-    scope = model.scopes.get(target)
-    if scope is None or isinstance(scope, cst.metadata.ClassScope):
-        return False
-    assignments = list(scope.assignments[target.value])
-    if len(assignments) != 1 or getattr(assignments[0], "node", None) is not target:
-        return False
-    refs = [access.node for access in assignments[0].references]
+    refs = [access.node for access in assignment.references]
     return bool(refs) and all(_search_param_of(model, ref, collection) for ref in refs)
 
 
