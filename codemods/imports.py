@@ -43,9 +43,9 @@ class UpdateImports:
     def apply(self, module: cst.Module, ctx: MigrationContext) -> cst.Module:
         if not ctx.changes:
             return module  # nothing was rewritten: leave imports alone
-        # The analysis' wrapper already holds this tree's scopes; libcst's import visitors
-        # below read them from it too instead of wrapping (copying) the tree again.
-        wrapper = wrapper_of(module, ctx)
+        # The analysis' wrapper already holds this tree's scopes when no codemod rewrote the
+        # tree since; else they are resolved without libcst's empty batched walks.
+        wrapper = wrapper_of(module, ctx, (ScopeProvider,))
         scopes = wrapper.resolve(ScopeProvider)
         global_scope = scopes[wrapper.module]
         unbound: set[str] = set()
@@ -90,19 +90,124 @@ class UpdateImports:
         new = wrapper.module
         if unused:
             new = _remove_aliases(new, {(mod, name, asname) for mod, name, asname, _ in unused})
-        # Imported here: libcst.codemod pulls in libcst.matchers (about 40% of the CLI's
-        # start-up), which a run over files without ORM code never needs.
-        from libcst.codemod import CodemodContext
-        from libcst.codemod.visitors import AddImportsVisitor, ImportItem
-
-        items = []
+        plain: set[str] = set()
+        objects: dict[str, set[str]] = {}
         for name in sorted(unbound):
             mod, obj = _NEEDED[name]
-            items.append(ImportItem(mod, obj))
+            if obj is None:
+                plain.add(mod)
+            else:
+                objects.setdefault(mod, set()).add(obj)
             ctx.record_change(line, RULE.code, f"import {name}")
-        if items:
-            new = new.visit(AddImportsVisitor(CodemodContext(), items))  # needs no metadata
+        if plain or objects:
+            new = add_imports(new, plain, objects)
         return new
+
+
+# ---- adding imports ---------------------------------------------------------------------
+# What libcst's AddImportsVisitor does for `import M` and `from M import obj` (no aliases, no
+# relative imports, no package name), applied to the module's own statements only: that
+# visitor is a matcher-based transformer that rebuilds the whole tree and walks it twice, while
+# everything it reads and changes is the block of imports at the top of the module. The result
+# is the same tree text (tests/codemods/test_add_imports.py compares the two).
+
+
+def add_imports(module: cst.Module, plain: set[str], objects: dict[str, set[str]]) -> cst.Module:
+    """`module` with `import M` for each M in `plain` and `from M import obj` for each obj in
+    `objects[M]`, unless the top block of imports already has them, placed as AddImportsVisitor
+    places them: names go to the block's first `from M import ...` (sorted, before its own
+    names), new statements after the block, behind a blank line."""
+    body = list(module.body)
+    start = 1 if _skip_first(module) else 0
+    end = start
+    while end < len(body) and _single_import(body[end]) is not None:
+        end += 1
+    plain = set(plain)
+    wanted = {mod: set(objs) for mod, objs in objects.items() if objs}
+    for stmt in body[start:end]:  # what the top block already imports
+        small = _single_import(stmt)
+        if isinstance(small, cst.Import):
+            plain -= {alias.evaluated_name for alias in small.names if alias.asname is None}
+            continue
+        mod = _absolute_module(small)
+        if mod is None or mod not in wanted:
+            continue
+        if isinstance(small.names, cst.ImportStar):
+            del wanted[mod]
+            continue
+        wanted[mod] -= {alias.evaluated_name for alias in small.names if alias.asname is None}
+        if not wanted[mod]:
+            del wanted[mod]
+    for i in range(start, end):  # the first `from M import names` of the block takes them
+        small = _single_import(body[i])
+        if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
+            continue
+        mod = _absolute_module(small)
+        if mod is None or mod not in wanted:
+            continue
+        names = [cst.ImportAlias(name=cst.Name(obj)) for obj in sorted(wanted.pop(mod))]
+        stmt = body[i]
+        assert isinstance(stmt, cst.SimpleStatementLine)
+        body[i] = stmt.with_changes(body=[small.with_changes(names=[*names, *small.names])])
+    if not plain and not wanted:
+        return module.with_changes(body=body)
+    config = module.config_for_parsing
+    added = [cst.parse_statement(f"import {mod}", config=config) for mod in sorted(plain)]
+    added += [
+        cst.parse_statement(f"from {mod} import " + ", ".join(sorted(objs)), config=config)
+        for mod, objs in sorted(wanted.items())
+    ]
+    after = body[end:]
+    if after:
+        first = after[0]
+        if not first.leading_lines:
+            after[0] = first.with_changes(leading_lines=(cst.EmptyLine(),))
+        elif first.leading_lines[0].comment is not None:
+            after[0] = first.with_changes(leading_lines=(cst.EmptyLine(), *first.leading_lines))
+    return module.with_changes(body=[*body[:end], *added, *after])
+
+
+def _single_import(stmt: cst.BaseStatement) -> cst.Import | cst.ImportFrom | None:
+    """The import of a statement line that holds one import and nothing else."""
+    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
+        small = stmt.body[0]
+        if isinstance(small, (cst.Import, cst.ImportFrom)):
+            return small
+    return None
+
+
+def _skip_first(module: cst.Module) -> bool:
+    """A leading docstring or `__strict__ = ...` line stays above the imports (libcst's rule)."""
+    if not module.body or not isinstance(module.body[0], cst.SimpleStatementLine):
+        return False
+    body = module.body[0].body
+    if len(body) != 1:
+        return False
+    small = body[0]
+    if isinstance(small, cst.Expr):
+        return isinstance(small.value, cst.SimpleString)
+    return (
+        isinstance(small, cst.Assign)
+        and len(small.targets) == 1
+        and isinstance(small.targets[0].target, cst.Name)
+        and small.targets[0].target.value == "__strict__"
+    )
+
+
+def _absolute_module(node: cst.ImportFrom) -> str | None:
+    """The dotted module of an absolute `from M import ...`; None for a relative one."""
+    if node.relative or node.module is None:
+        return None
+    return _dotted(node.module)
+
+
+def _dotted(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = _dotted(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    return None
 
 
 # ---- removing import aliases --------------------------------------------------------------
