@@ -47,6 +47,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from codemods.base import UNSAFE_FIX
 from codemods.connect_kwargs import dict_connect_view
 from codemods.context import MigrationContext
 from codemods.metadata_resolve import resolve_providers
@@ -1470,10 +1471,11 @@ class OrmModel:
                     problem = self._receiver_problem(node, binding, result)  # type: ignore[arg-type]
                     if problem:
                         return problem
+                code = result.code or rule.code
                 if result.unsafe and not self.ctx.options.unsafe_fixes:
-                    return f"`{label}.{name}()` needs an unsafe fix: {result.note}"
-                if not self.ctx.may_rewrite(self.line(grand), rule.code):
-                    return f"`{label}.{name}()` is suppressed or its rule {rule.code} is disabled"
+                    return f"`{label}.{name}()` {UNSAFE_FIX}: {result.note}"
+                if not self.ctx.may_rewrite(self.line(grand), code):
+                    return f"`{label}.{name}()` is suppressed or its rule {code} is disabled"
                 return ""
             rule_p = props.get(name)
             if rule_p is None:

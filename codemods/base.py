@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 
 # The suggestion of a finding whose rewrite only waits for --unsafe-fixes (the CLI counts them).
 UNSAFE_SUGGESTION = "rerun with --unsafe-fixes"
+# Words in every reason to keep a collection ORM that --unsafe-fixes lifts (see
+# held_collections.unsafe_only, which turns the suggestion into UNSAFE_SUGGESTION).
+UNSAFE_FIX = "needs an unsafe fix"
 
 
 class Applicability(enum.Enum):

@@ -60,14 +60,15 @@ class CollectionCallTransformer(FStringTracker, cst.CSTTransformer):
                 line, col, rule.code, f"`{label}()`: {result.reason}", result.suggestion
             )
             return updated
+        code = result.code or rule.code
         if result.unsafe and not self.ctx.options.unsafe_fixes:
-            self.ctx.report(line, col, rule.code, f"`{label}()`: {result.note}", UNSAFE_SUGGESTION)
+            self.ctx.report(line, col, code, f"`{label}()`: {result.note}", UNSAFE_SUGGESTION)
             return updated
-        if not self.ctx.may_rewrite(line, rule.code):
+        if not self.ctx.may_rewrite(line, code):
             return updated
         if result.note:
-            self.ctx.report(line, col, rule.code, result.note)
-        self.ctx.record_change(line, rule.code, result.summary or f"{label}() -> MilvusClient")
+            self.ctx.report(line, col, code, result.note)
+        self.ctx.record_change(line, code, result.summary or f"{label}() -> MilvusClient")
         if hoisted:
             line_node = statement_slot(self.model, original)
             assert isinstance(line_node, cst.SimpleStatementLine)  # the model checked it

@@ -13,6 +13,7 @@ import libcst as cst
 from codemods.analysis import MethodRule
 from codemods.base import Applicability, RuleInfo
 from codemods.collection_calls import CollectionCallCodemod, statement_slot
+from codemods.handler_paths import exception_paths
 from codemods.rewrite import (
     Bound,
     Env,
@@ -36,10 +37,26 @@ INSERT = RuleInfo(
         "When the schema is not visible in the module, a statement "
         "before the call reads that order from `describe_collection()` once, by the ORM's "
         "rule. This is safe: valid data is stored exactly as the ORM stores "
-        "it, and a column count or length mismatch still fails before anything is sent (as "
-        "ValueError, not the ORM's MilvusException, so a call inside try/except is reported "
-        "instead, as is one where a statement cannot go before it: a lambda, a comprehension, "
-        "a conditional or `and`/`or` operand, a one-line `if`). Arguments are always keywords: "
+        "it, and a column count or length mismatch still fails before anything is sent "
+        "(nothing is stored either way), as `ValueError` (`zip() argument 2 is shorter than "
+        "argument 1`) where the ORM raised `DataNotMatchException` (a count: `The data "
+        "doesn't match with schema fields, expect 3 list, got 2`) or `ParamError` (lengths: "
+        "`Field data size misaligned for field [title]`, also logged by pymilvus at ERROR), "
+        "both `MilvusException`s with code 1 (measured with pymilvus 3.0.2 on milvus-lite; "
+        "a collection dropped since it was opened gives `MilvusException` on the ORM, "
+        "`DescribeCollectionException` from the describe, same message). "
+        "So inside try/except the call is rewritten only when, in every try around it up to "
+        "its function, the first handler matching each ORM exception and the first matching "
+        "its migrated one are the same (bare `except:`, `Exception`, `BaseException`, a tuple "
+        "naming `MilvusException` and `ValueError`; `finally` is fine) and it does not read "
+        "the exception (no `as e` use, "
+        "`raise`, `logger.exception()`, `traceback.print_exc()`, `exc_info=`): only a message "
+        "nobody reads differs. A handler that reads it is MM131 (unsafe); a handler that "
+        "catches one and not the other (`except MilvusException:`, `except ValueError:`) or "
+        "names a class that is not a builtin or pymilvus exception keeps the collection ORM "
+        "and is reported, as does a call where a statement cannot go before it (a lambda, a "
+        "comprehension, a conditional or `and`/`or` operand, a one-line `if`). "
+        "Arguments are always keywords: "
         "MilvusClient's second positional slot is `timeout`, not `partition_name`. When the "
         "data's shape is not visible, rows are assumed and a note is reported."
     ),
@@ -47,6 +64,59 @@ INSERT = RuleInfo(
     before='col = Collection("books")\ncol.insert(rows, "p1")\n',
     after='col = "books"\nclient.insert(collection_name=col, data=rows, partition_name="p1")\n',
 )
+INSERT_READ_IN_TRY = RuleInfo(
+    code="MM131",
+    title="Column insert/upsert in try/except whose handler reads the exception",
+    description=(
+        "MM130's rewrite of column-based data whose field order is read from "
+        "`describe_collection()`, inside a try whose handler takes both the ORM's "
+        "`MilvusException` and the migrated `ValueError` (so the same path runs) but reads "
+        "the exception: `except Exception as e: log(f'insert: {e}')`, a `raise`, "
+        "`logger.exception()`, `traceback.print_exc()`, `exc_info=`. Applied only with "
+        "`--unsafe-fixes`; without it the collection stays ORM and the site is reported. "
+        "Valid data behaves the same. On a mismatch the handler sees a `ValueError` from "
+        "zip (`zip() argument 2 is shorter than argument 1`, `... is longer than ...`, "
+        "`zip() argument 3 is shorter than arguments 1-2`) where the ORM gave "
+        "`DataNotMatchException` (code 1, `The data doesn't match with schema fields, expect "
+        "3 list, got 2`) for a column count other than the field count, or `ParamError` "
+        "(code 1, `('Field data size misaligned for field [title] ', 'got size=[1] ', "
+        "'alignment size=[2]')`, also logged by pymilvus at ERROR) for columns of unequal "
+        "length: the text, the type name and `isinstance(e, MilvusException)` differ, and "
+        "nothing is sent either way (measured with pymilvus 3.0.2 on milvus-lite)."
+    ),
+    applicability=Applicability.UNSAFE,
+    before=(
+        'col = Collection("docs")\n'
+        "try:\n"
+        "    col.insert([ids, vectors])\n"
+        "except Exception as e:\n"
+        '    print(f"insert failed: {e}")\n'
+    ),
+    after=(
+        'col = "docs"\n'
+        "try:\n"
+        "    field_names = [\n"
+        '        field["name"]\n'
+        '        for field in client.describe_collection(collection_name=col)["fields"]\n'
+        '        if not field.get("auto_id") and not field.get("is_function_output")\n'
+        "    ]\n"
+        "    client.insert(collection_name=col, data=[dict(zip(field_names, values, "
+        "strict=True)) for values in zip(ids, vectors, strict=True)])\n"
+        "except Exception as e:\n"
+        '    print(f"insert failed: {e}")\n'
+    ),
+)
+# What the call can raise where the two forms differ (measured on milvus-lite): a column
+# count mismatch (DataNotMatchException / zip's ValueError), columns of unequal length
+# (ParamError / ValueError), a collection dropped since it was opened (MilvusException code
+# 100 / describe_collection's DescribeCollectionException, same message). The rewrite is safe
+# in a try only when each meets the same handler.
+_ORM_RAISES = (
+    "pymilvus.exceptions.DataNotMatchException",
+    "pymilvus.exceptions.ParamError",
+    "pymilvus.exceptions.MilvusException",
+)
+_MIGRATED_RAISES = ("builtins.ValueError", "pymilvus.exceptions.DescribeCollectionException")
 DELETE = RuleInfo(
     code="MM132",
     title="Collection.delete(expr) -> client.delete(filter=expr)",
@@ -136,10 +206,11 @@ def _runtime_columns(
     slot = statement_slot(model, env.original)
     if isinstance(slot, str):
         return Refuse(f"{unsupported}, and {slot}", suggestion)
-    if model.inside_exception_check(env.original):
+    paths = exception_paths(model, env.original, _ORM_RAISES + _MIGRATED_RAISES)
+    if paths.refused:
         return Refuse(
-            f"{unsupported}, and the call is inside try/except: a mismatch would raise "
-            "ValueError instead of the ORM's MilvusException",
+            f"{unsupported}, and the call is inside try/except where a mismatch's ValueError "
+            f"may take another path than the ORM's MilvusException: {paths.refused}",
             suggestion,
         )
     var = env.fresh_name("field_names")
@@ -156,6 +227,13 @@ def _runtime_columns(
         *copy_args(bound, [("partition_name", "partition_name"), ("timeout", "timeout")]),
         *bound.extra,
     ]
+    note = ""
+    if paths.reads:
+        note = (
+            f"the try/except handler reads the exception ({paths.reads}): on a column count "
+            "or length mismatch it gets zip's ValueError instead of the ORM's "
+            f"DataNotMatchException / ParamError (unsafe fix {INSERT_READ_IN_TRY.code})"
+        )
     return Rewrite(
         expr=client_call(env.client, method, args, call),
         before=(prefix,),
@@ -163,6 +241,9 @@ def _runtime_columns(
             f"{method}(columns) -> {env.client}.{method}(collection_name=..., data=rows), "
             "field order read with describe_collection()"
         ),
+        unsafe=bool(paths.reads),
+        note=note,
+        code=INSERT_READ_IN_TRY.code if paths.reads else "",
     )
 
 
@@ -222,5 +303,5 @@ METHODS = {
 
 
 class DataCalls(CollectionCallCodemod):
-    rules = (INSERT, DELETE)
+    rules = (INSERT, INSERT_READ_IN_TRY, DELETE)
     methods = METHODS

@@ -38,7 +38,7 @@ from codemods.analysis import (
     _walk,
     is_none,
 )
-from codemods.base import Applicability, RuleInfo
+from codemods.base import UNSAFE_FIX, Applicability, RuleInfo
 from codemods.method_paths import every_normal_completion_passes
 
 # The end of every "may still be None" reason MM113 would lift (see `unsafe_only`).
@@ -187,9 +187,9 @@ def unsafe_fix_enabled(model: OrmModel, node: cst.CSTNode) -> bool:
 
 
 def unsafe_only(binding: CollectionBinding) -> bool:
-    """Every reason that keeps `binding` ORM is one MM113 would lift (so the suggestion is
-    to rerun with --unsafe-fixes rather than to migrate by hand)."""
-    return bool(binding.blocked) and all(UNSAFE_NOTE in why for _, why in binding.blocked)
+    """Every reason that keeps `binding` ORM is one --unsafe-fixes would lift (MM113, MM131;
+    so the suggestion is to rerun with --unsafe-fixes rather than to migrate by hand)."""
+    return bool(binding.blocked) and all(UNSAFE_FIX in why for _, why in binding.blocked)
 
 
 def _presence_test(parent: cst.CSTNode | None, node: cst.CSTNode) -> bool:

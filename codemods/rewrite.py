@@ -26,6 +26,7 @@ class Rewrite:
     summary: str = ""
     unsafe: bool = False
     note: str = ""  # a caveat reported even though the rewrite is applied
+    code: str = ""  # the rule of this rewrite when not the method's own (an unsafe sub-case)
 
 
 @dataclass(frozen=True)
