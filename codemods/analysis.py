@@ -842,6 +842,14 @@ class OrmModel:
         found = self._sealed_methods[name]
         return found if any(m is found for m in _class_methods(cls)) else None
 
+    def call_target(self, call: cst.Call) -> tuple[bool, cst.FunctionDef | None]:
+        """The same-module function `call` runs, also through variables, attributes and
+        parameters of a proven same-module class, inherited methods and super():
+        (known, target), target None when known to run nothing here (codemods.call_targets)."""
+        from codemods.call_targets import call_target  # lazy: it imports this module
+
+        return call_target(self, call)
+
     def _sealed_method(self, name: str) -> cst.FunctionDef | None:
         """The one method `name` of the module, when nothing here may rebind it (see
         `_called_method`)."""

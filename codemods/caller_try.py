@@ -13,35 +13,75 @@ but a handler one or more calls up relies on the raise just as much:
         except Exception:
             self.create(name)                # ran then; migrated, it never would
 
-This module follows same-module calls backwards from the function holding the open: a call
-`f(...)` of a module-level function, `self.m(...)` of a method of the caller's class that
-nothing in the module can rebind (`OrmModel._called_function` / `_called_method`), and
-`Klass(...)` of a module-level class, which runs the class's own `__init__`. A call whose
-target cannot be resolved that way is not followed (no new block is invented for it). When
-such a call sits in the body of a `try` with any except handler (its type may be an alias
-or a tuple we cannot judge, as for factories), the open keeps its collection ORM. An open
-proven to find its collection by a has_collection guard (codemods.existence_guards) is not
-reported: it cannot raise for a missing collection.
+This module follows calls backwards from the function holding the open. A call whose
+target `OrmModel.call_target` (codemods.call_targets) resolves links only to that target:
+module functions, `Klass(...)` through its `__init__`, methods on `self`, on `super()`, on
+variables, parameters and attributes whose same-module class is proven, inherited methods.
+A call it cannot resolve could run anything, so nothing is missed silently:
+
+- `<receiver>.m(...)` with an unresolved receiver (unknown, or a method overridden in the
+  module's hierarchy) links to every method `m` of the module's classes. A receiver that
+  cannot be an instance of a class of this module is left out: a literal, a name bound
+  only by imports, a tracked ORM collection, or a name or attribute holding only results
+  of pymilvus calls.
+- a function, method or lambda used as a value (`retry(self.set_collection)`, `cb =
+  lambda: ...`) may be called by anyone: it links to that use and to every unresolved
+  call (builtins and imported callables excepted: what they call was passed to them).
+
+When a call linked this way sits in the body of a `try` with any except handler (its type
+may be an alias or a tuple we cannot judge, as for factories), the open keeps its
+collection ORM; the finding says when a link was not resolved. Otherwise the function
+holding the call is followed in turn. An open proven to find its collection by a
+has_collection guard (codemods.existence_guards) is not reported: it cannot raise for a
+missing collection.
 """
 
 from __future__ import annotations
 
 import weakref
+from dataclasses import dataclass, field
 
 import libcst as cst
 
-from codemods.analysis import OrmModel, _class_methods, _walk, is_create
+from codemods.analysis import OrmModel, _walk, is_create
 
-# Per model: function -> the calls in the module resolved to it (source order).
-_CALLERS: weakref.WeakKeyDictionary[OrmModel, dict[cst.FunctionDef, list[cst.Call]]] = (
-    weakref.WeakKeyDictionary()
+Callable_ = cst.FunctionDef | cst.Lambda
+
+_LITERALS = (
+    cst.SimpleString,
+    cst.ConcatenatedString,
+    cst.FormattedString,
+    cst.Integer,
+    cst.Float,
+    cst.List,
+    cst.Tuple,
+    cst.Dict,
+    cst.Set,
+    cst.ListComp,
+    cst.SetComp,
+    cst.DictComp,
 )
+
+
+@dataclass
+class _Calls:
+    """The module's calls, sorted by what they may run."""
+
+    resolved: dict[cst.FunctionDef, list[cst.Call]] = field(default_factory=dict)
+    # `<receiver>.m(...)` whose target is unknown, by `m`.
+    by_method: dict[str, list[cst.Call]] = field(default_factory=dict)
+    # Every call whose target is unknown (and not certainly outside the module).
+    unknown: list[cst.Call] = field(default_factory=list)
+
+
+# Per model: the module's calls (computed once).
+_CALLS: weakref.WeakKeyDictionary[OrmModel, _Calls] = weakref.WeakKeyDictionary()
 
 
 def caller_try_problem(model: OrmModel, ctor: cst.Call) -> str:
     """Why the open-only `ctor` keeps its collection ORM because a call inside try/except
-    reaches it through same-module calls ('' when none does, or when it is a create, is not
-    in a function, or a guard proves it finds its collection)."""
+    reaches it, or may ('' when none does, or when it is a create, is not in a function, or
+    a guard proves it finds its collection)."""
     from codemods.existence_guards import guarded_open, method_guard_proves  # lazy: cycle
 
     if is_create(ctor):
@@ -49,49 +89,143 @@ def caller_try_problem(model: OrmModel, ctor: cst.Call) -> str:
     func = _function_of(model, ctor)
     if func is None:
         return ""
-    if method_guard_proves(model, ctor) or guarded_open(model, ctor, func) is not None:
+    if isinstance(func, cst.FunctionDef) and (
+        method_guard_proves(model, ctor) or guarded_open(model, ctor, func) is not None
+    ):
         return ""
-    callers = _callers(model)
-    seen = {func}
-    frontier = [func]
+    calls = _calls(model)
+    # callable -> the first unresolved link on its way to the open ('' if none).
+    seen: dict[Callable_, str] = {func: ""}
+    frontier: list[Callable_] = [func]
     while frontier:
         target = frontier.pop(0)
-        for call in callers.get(target, []):
-            if _in_try_with_handler(model, call):
-                if target is func and model._factory(call) is not None:
+        for caller, link in _links(model, calls, target):
+            why = seen[target] or link
+            if _in_try_with_handler(model, caller):
+                if (
+                    target is func
+                    and isinstance(caller, cst.Call)
+                    and not why
+                    and model._factory(caller) is not None
+                ):
                     # `x = make()` in the try: _factory_try_problem reports it already.
                     continue
-                return (
-                    f"`{_callee(call)}()` is called inside try/except (line {model.line(call)}) "
-                    f"and reaches the ORM Collection() at line {model.line(ctor)}, which "
-                    "raises for a missing collection; the migrated code does not, and the "
-                    "handler may rely on it (trap 2)"
-                )
-            caller = _function_of(model, call)
-            if caller is not None and caller not in seen:
-                seen.add(caller)
-                frontier.append(caller)
+                return _message(model, caller, ctor, why)
+            outer = _function_of(model, caller)
+            if outer is not None and outer not in seen:
+                seen[outer] = why
+                frontier.append(outer)
     return ""
 
 
-def _function_of(model: OrmModel, node: cst.CSTNode) -> cst.FunctionDef | None:
-    """The function whose body runs `node` (None at module or class level, or in a lambda,
-    whose callers are not known)."""
+def _message(model: OrmModel, caller: cst.CSTNode, ctor: cst.Call, why: str) -> str:
+    if not why:
+        return (
+            f"`{_callee(caller)}()` is called inside try/except (line {model.line(caller)}) "
+            f"and reaches the ORM Collection() at line {model.line(ctor)}, which "
+            "raises for a missing collection; the migrated code does not, and the "
+            "handler may rely on it (trap 2)"
+        )
+    if isinstance(caller, cst.Call):
+        what = f"`{_callee(caller)}` is called"
+    elif isinstance(caller, cst.Lambda):
+        what = "a lambda is used as a value"
+    else:
+        what = f"`{_callee(caller)}` is used as a value"
+    return (
+        f"{what} inside try/except (line {model.line(caller)}) "
+        f"and may reach the ORM Collection() at line {model.line(ctor)}: {why}, so it is "
+        "counted as reaching it. That Collection() raises for a missing collection; the "
+        "migrated code does not, and the handler may rely on it (trap 2)"
+    )
+
+
+def _links(model: OrmModel, calls: _Calls, target: Callable_) -> list[tuple[cst.CSTNode, str]]:
+    """The nodes that may run `target`, each with why when that is not certain."""
+    found: list[tuple[cst.CSTNode, str]] = []
+    if isinstance(target, cst.FunctionDef):
+        found += [(c, "") for c in calls.resolved.get(target, [])]
+        if _is_method(model, target):
+            name = target.name.value
+            found += [
+                (
+                    c,
+                    f"the receiver of `{_callee(c)}()` (line {model.line(c)}) was not "
+                    f"resolved, and this module's method `{name}` reaches it",
+                )
+                for c in calls.by_method.get(name, [])
+            ]
+    escapes = _escapes(model, target)
+    if escapes:
+        shown = "a lambda" if isinstance(target, cst.Lambda) else f"`{target.name.value}`"
+        why = f"{shown} is used as a value (line {model.line(escapes[0])})"
+        found += [(ref, why) for ref in escapes]
+        found += [
+            (
+                c,
+                f"{why}, and `{_callee(c)}()` (line {model.line(c)}) has a target not resolved",
+            )
+            for c in calls.unknown
+        ]
+    return found
+
+
+def _escapes(model: OrmModel, target: Callable_) -> list[cst.CSTNode]:
+    """Where `target` is used other than by a direct call: a lambda itself, a function or
+    method name read as a value, or a getattr() that may read the method."""
+    if isinstance(target, cst.Lambda):
+        return [target]
+    name = target.name.value
+    refs: list[cst.CSTNode] = []
+    if _is_method(model, target):
+        for attr in _walk(model.module, cst.Attribute):
+            if attr.attr.value == name and not _called_or_stored(model, attr):
+                refs.append(attr)
+        for call in _walk(model.module, cst.Call):
+            if isinstance(call.func, cst.Name) and call.func.value == "getattr":
+                key = call.args[1].value if len(call.args) > 1 else None
+                if not isinstance(key, cst.SimpleString) or key.evaluated_value == name:
+                    refs.append(call)
+        return refs
+    scope = model.scopes.get(target)
+    for assignment in scope.assignments[name] if scope is not None else ():
+        if getattr(assignment, "node", None) is target:
+            for access in assignment.references:
+                if not _called_or_stored(model, access.node):
+                    refs.append(access.node)
+    return refs
+
+
+def _called_or_stored(model: OrmModel, node: cst.CSTNode) -> bool:
+    parent = model.parents.get(node)
+    if isinstance(parent, cst.Call) and parent.func is node:
+        return True
+    return isinstance(parent, (cst.AssignTarget, cst.Del)) or (
+        isinstance(parent, (cst.AnnAssign, cst.AugAssign)) and parent.target is node
+    )
+
+
+def _is_method(model: OrmModel, func: cst.FunctionDef) -> bool:
+    return isinstance(model.parents.get(model.parents.get(func)), cst.ClassDef)
+
+
+def _function_of(model: OrmModel, node: cst.CSTNode) -> Callable_ | None:
+    """The function or lambda whose body runs `node` (None at module or class level)."""
     current = model.parents.get(node)
     while current is not None:
-        if isinstance(current, cst.FunctionDef):
+        if isinstance(current, (cst.FunctionDef, cst.Lambda)):
             return current
-        if isinstance(current, (cst.Lambda, cst.ClassDef, cst.Module)):
+        if isinstance(current, (cst.ClassDef, cst.Module)):
             return None
         current = model.parents.get(current)
     return None
 
 
-def _in_try_with_handler(model: OrmModel, call: cst.Call) -> bool:
-    """`call` is in the body of a try with an except handler, in its own function (or at
+def _in_try_with_handler(model: OrmModel, node: cst.CSTNode) -> bool:
+    """`node` is in the body of a try with an except handler, in its own function (or at
     module level)."""
-    child: cst.CSTNode = call
-    current = model.parents.get(call)
+    child: cst.CSTNode = node
+    current = model.parents.get(node)
     while current is not None and not isinstance(
         current, (cst.FunctionDef, cst.Lambda, cst.ClassDef, cst.Module)
     ):
@@ -105,41 +239,107 @@ def _in_try_with_handler(model: OrmModel, call: cst.Call) -> bool:
     return False
 
 
-def _callers(model: OrmModel) -> dict[cst.FunctionDef, list[cst.Call]]:
-    found = _CALLERS.get(model)
+def _calls(model: OrmModel) -> _Calls:
+    found = _CALLS.get(model)
     if found is None:
-        found = {}
+        found = _Calls()
         for call in _walk(model.module, cst.Call):
-            target = _resolve(model, call)
-            if target is not None:
-                found.setdefault(target, []).append(call)
-        _CALLERS[model] = found
+            known, target = model.call_target(call)
+            if known:
+                if target is not None:
+                    found.resolved.setdefault(target, []).append(call)
+                continue
+            if _foreign(model, call):
+                continue
+            found.unknown.append(call)
+            if isinstance(call.func, cst.Attribute):
+                found.by_method.setdefault(call.func.attr.value, []).append(call)
+        _CALLS[model] = found
     return found
 
 
-def _resolve(model: OrmModel, call: cst.Call) -> cst.FunctionDef | None:
-    """The same-module function `call` runs, when it is known for certain."""
-    if isinstance(call.func, cst.Name):
-        return model._called_function(call) or _constructor(model, call.func)
-    if isinstance(call.func, cst.Attribute):
-        return model._called_method(call)
-    return None
+def _foreign(model: OrmModel, call: cst.Call) -> bool:
+    """`call` certainly runs nothing defined in this module: a builtin or imported callable
+    (a callback passed to it is a use as a value, see _escapes), or a method of a literal,
+    of an imported module or class, or of a tracked ORM collection."""
+    func = call.func
+    if isinstance(func, cst.Name):
+        return _bound_outside(model, func)
+    if not isinstance(func, cst.Attribute):
+        return False
+    receiver = func.value
+    if isinstance(receiver, _LITERALS) or model.binding_for(receiver) is not None:
+        return True
+    if isinstance(receiver, cst.Name) and _bound_outside(model, receiver):
+        return True
+    return _holds_orm_object(model, receiver)
 
 
-def _constructor(model: OrmModel, name: cst.Name) -> cst.FunctionDef | None:
-    """The `__init__` of module-level class `name` (defined in its own body), when the name
-    means nothing else where it is called."""
+def _holds_orm_object(model: OrmModel, receiver: cst.BaseExpression, depth: int = 0) -> bool:
+    """Every value `receiver` can hold is the result of a pymilvus call (`Collection(n)`):
+    a name assigned only so where it is read, or an attribute every store to which in the
+    module is so (and nothing stores to attributes by name); a value may also be a name
+    that holds such a result (`self.col = collection`)."""
+    if depth > 3:
+        return False
+    if isinstance(receiver, cst.Name):
+        scope = model.scopes.get(receiver)
+        targets = [getattr(a, "node", None) for a in scope[receiver.value]] if scope else []
+    elif isinstance(receiver, cst.Attribute):
+        stores = model._attribute_stores()
+        targets = [] if stores.get("") else list(stores.get(receiver.attr.value, []))
+    else:
+        return False
+    if not targets:
+        return False
+    for target in targets:
+        holder = model.parents.get(target) if target is not None else None
+        assign = model.parents.get(holder) if holder is not None else None
+        if not (
+            isinstance(holder, cst.AssignTarget)
+            and isinstance(assign, cst.Assign)
+            and len(assign.targets) == 1
+            and (
+                _pymilvus_call(model, assign.value)
+                or (
+                    isinstance(assign.value, cst.Name)
+                    and _holds_orm_object(model, assign.value, depth + 1)
+                )
+            )
+        ):
+            return False
+    return True
+
+
+def _pymilvus_call(model: OrmModel, value: cst.BaseExpression) -> bool:
+    """`value` calls an ORM name, or a name imported only from pymilvus (`MilvusClient`)."""
+    if model.call_name(value) is not None:
+        return True
+    if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Name)):
+        return False
+    scope = model.scopes.get(value.func)
+    visible = list(scope[value.func.value]) if scope is not None else []
+    return bool(visible) and all(
+        isinstance(a, cst.metadata.ImportAssignment)
+        and isinstance(a.node, cst.ImportFrom)
+        and isinstance(a.node.module, (cst.Name, cst.Attribute))
+        and cst.Module([]).code_for_node(a.node.module).split(".")[0] == "pymilvus"
+        for a in visible
+    )
+
+
+def _bound_outside(model: OrmModel, name: cst.Name) -> bool:
+    """`name` is a builtin or bound only by imports where it is read."""
     scope = model.scopes.get(name)
     visible = list(scope[name.value]) if scope is not None else []
-    if len(visible) != 1:
-        return None
-    cls = getattr(visible[0], "node", None)
-    if not isinstance(cls, cst.ClassDef) or not isinstance(model.parents.get(cls), cst.Module):
-        return None
-    inits = [m for m in _class_methods(cls) if m.name.value == "__init__"]
-    return inits[0] if len(inits) == 1 else None
+    return bool(visible) and all(
+        isinstance(a, (cst.metadata.BuiltinAssignment, cst.metadata.ImportAssignment))
+        for a in visible
+    )
 
 
-def _callee(call: cst.Call) -> str:
-    func = call.func
-    return func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "?")
+def _callee(node: cst.CSTNode) -> str:
+    func = node.func if isinstance(node, cst.Call) else node
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return getattr(func, "value", "?") if isinstance(func, cst.Name) else "?"

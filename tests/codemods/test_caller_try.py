@@ -248,9 +248,9 @@ def test_guarded_setter_called_inside_try_except_migrates():
     assert "(trap 2)" not in reasons
 
 
-def test_unresolved_call_inside_try_is_not_followed():
-    # `store.set_collection` is not a same-module call the analysis resolves (the receiver
-    # is a variable): as before, it invents no block.
+def test_method_on_a_variable_holding_an_instance_keeps_the_collection_orm():
+    # Before: `store.set_collection` was not resolved (the receiver is a variable) and the
+    # collection migrated silently. Now `store = Store()` proves the receiver's class.
     source = (
         HEAD
         + STORE
@@ -265,8 +265,327 @@ def test_unresolved_call_inside_try_is_not_followed():
             '    store.create("books")\n'
         )
     )
+    _kept(
+        source,
+        "`set_collection()` is called inside try/except (line 24) and reaches the ORM "
+        "Collection() at line 12",
+    )
+
+
+SERVICE = """class Service:
+    def __init__(self):
+        self.store = Store()
+
+    def open(self, name):
+        try:
+            self.store.set_collection(name)
+        except Exception:
+            self.store.create(name)
+"""
+
+
+def test_method_on_an_attribute_holding_an_instance_keeps_the_collection_orm():
+    # `self.store = Store()` is the only store to any `.store`: the receiver is a Store.
+    _kept(
+        HEAD + STORE + ADD + "\n\n" + SERVICE,
+        "`set_collection()` is called inside try/except (line 28) and reaches the ORM "
+        "Collection() at line 12",
+    )
+
+
+def test_method_on_an_annotated_parameter_keeps_the_collection_orm():
+    source = (
+        HEAD
+        + STORE
+        + ADD
+        + (
+            "\n"
+            "\n"
+            "def open_books(store: Store):\n"
+            "    try:\n"
+            '        store.set_collection("books")\n'
+            "    except Exception:\n"
+            '        store.create("books")\n'
+        )
+    )
+    _kept(
+        source,
+        "`set_collection()` is called inside try/except (line 24) and reaches the ORM "
+        "Collection() at line 12",
+    )
+
+
+BASE = """class Base:
+    def __init__(self, name):
+        self.col = None
+        self.name = name
+
+    def set_collection(self, name):
+        self.col = Collection(name)
+
+    def create(self, name):
+        self.col = Collection(name, SCHEMA)
+
+"""
+
+
+def test_inherited_method_called_inside_try_keeps_the_collection_orm():
+    # Before: `self.set_collection` in Books was not resolved (defined in the base class).
+    source = (
+        HEAD
+        + BASE
+        + (
+            "\n"
+            "class Books(Base):\n"
+            "    def open(self):\n"
+            "        try:\n"
+            "            self.set_collection(self.name)\n"
+            "        except Exception:\n"
+            "            self.create(self.name)\n"
+        )
+    )
+    _kept(
+        source,
+        "`set_collection()` is called inside try/except (line 22) and reaches the ORM "
+        "Collection() at line 13",
+    )
+
+
+def test_super_init_called_inside_try_keeps_the_collection_orm():
+    source = (
+        HEAD
+        + "class Base:\n"
+        + "    def __init__(self, name):\n"
+        + "        self.col = Collection(name)\n"
+        + "\n"
+        + "\n"
+        + "class Books(Base):\n"
+        + "    def __init__(self, name):\n"
+        + "        try:\n"
+        + "            super().__init__(name)\n"
+        + "        except Exception:\n"
+        + "            self.col = Collection(name, SCHEMA)\n"
+        + "        self.col.insert([])\n"
+    )
+    _kept(
+        source,
+        "`__init__()` is called inside try/except (line 15) and reaches the ORM "
+        "Collection() at line 9",
+    )
+
+
+def test_super_method_called_inside_try_keeps_the_collection_orm():
+    source = (
+        HEAD
+        + BASE
+        + (
+            "\n"
+            "class Books(Base):\n"
+            "    def set_collection(self, name):\n"
+            "        try:\n"
+            "            super().set_collection(name)\n"
+            "        except Exception:\n"
+            "            self.create(name)\n"
+        )
+    )
+    _kept(
+        source,
+        "`set_collection()` is called inside try/except (line 22) and reaches the ORM "
+        "Collection() at line 13",
+    )
+
+
+def test_subclass_constructed_without_its_own_init_runs_the_base_init():
+    source = (
+        HEAD
+        + "class Base:\n"
+        + "    def __init__(self, name):\n"
+        + "        self.col = Collection(name)\n"
+        + "\n"
+        + "\n"
+        + "class Books(Base):\n"
+        + "    pass\n"
+        + "\n"
+        + "\n"
+        + "try:\n"
+        + '    books = Books("books")\n'
+        + "except Exception:\n"
+        + '    Collection("books", SCHEMA)\n'
+    )
+    _kept(
+        source,
+        "`Books()` is called inside try/except (line 17) and reaches the ORM Collection() at line 9",
+    )
+
+
+# ---- unresolved receivers: counted as reaching, and said so -------------------------------
+
+
+def test_method_on_an_unknown_receiver_is_counted_as_reaching():
+    # `store` is an unannotated parameter: any object. The module's `set_collection` reaches
+    # the open, so the call may too.
+    source = (
+        HEAD
+        + STORE
+        + ADD
+        + (
+            "\n"
+            "\n"
+            "def open_books(store):\n"
+            "    try:\n"
+            '        store.set_collection("books")\n'
+            "    except Exception:\n"
+            '        store.create("books")\n'
+        )
+    )
+    _kept(
+        source,
+        "`set_collection` is called inside try/except (line 24) and may reach the ORM "
+        "Collection() at line 12: the receiver of `set_collection()` (line 24) was not "
+        "resolved, and this module's method `set_collection` reaches it",
+    )
+
+
+def test_unknown_receiver_one_call_further_up_is_counted_as_reaching():
+    # The unresolved call is not in a try itself; its function is called inside one.
+    source = (
+        HEAD
+        + STORE
+        + ADD
+        + (
+            "\n"
+            "\n"
+            "def open_books(store):\n"
+            '    store.set_collection("books")\n'
+            "\n"
+            "\n"
+            "try:\n"
+            "    open_books(Store())\n"
+            "except Exception:\n"
+            "    pass\n"
+        )
+    )
+    _kept(
+        source,
+        "`open_books` is called inside try/except (line 27) and may reach the ORM "
+        "Collection() at line 12: the receiver of `set_collection()` (line 23) was not resolved",
+    )
+
+
+def test_overridden_method_is_not_resolved_and_counted_as_reaching():
+    # Books overrides set_collection, so `self.set_collection` in Base may run either.
+    source = (
+        HEAD
+        + BASE
+        + "    def open(self):\n"
+        + "        try:\n"
+        + "            self.set_collection(self.name)\n"
+        + "        except Exception:\n"
+        + "            self.create(self.name)\n"
+        + "\n"
+        + "\n"
+        + "class Books(Base):\n"
+        + "    def set_collection(self, name):\n"
+        + "        print(name)\n"
+    )
+    _kept(
+        source,
+        "`set_collection` is called inside try/except (line 20) and may reach the ORM "
+        "Collection() at line 13: the receiver of `set_collection()` (line 20) was not resolved",
+    )
+
+
+def test_call_through_a_lambda_is_counted_as_reaching():
+    source = (
+        "from retrying import retry_call\n"
+        + HEAD
+        + STORE
+        + "    def open(self, name):\n"
+        + "        try:\n"
+        + "            retry_call(lambda: self.set_collection(name))\n"
+        + "        except Exception:\n"
+        + "            self.create(name)\n"
+    )
+    _kept(
+        source,
+        "a lambda is used as a value inside try/except (line 20) and may reach the ORM Collection() "
+        "at line 13: a lambda is used as a value (line 20)",
+    )
+
+
+def test_method_passed_as_a_callback_is_counted_as_reaching():
+    source = (
+        "from retrying import retry_call\n"
+        + HEAD
+        + STORE
+        + "    def open(self, name):\n"
+        + "        try:\n"
+        + "            retry_call(self.set_collection, name)\n"
+        + "        except Exception:\n"
+        + "            self.create(name)\n"
+    )
+    _kept(
+        source,
+        "`set_collection` is used as a value inside try/except (line 20) and may reach the ORM "
+        "Collection() at line 13: `set_collection` is used as a value (line 20)",
+    )
+
+
+# ---- resolution also clears calls that cannot reach the open ----------------------------
+
+OTHER = """class Other:
+    def set_collection(self, name):
+        self.name = name
+
+"""
+
+
+def test_method_of_another_proven_class_does_not_count():
+    # `other = Other()`: its set_collection is Other's, which opens nothing; the conservative
+    # rule for unknown receivers does not apply to a resolved one. (A second set_collection
+    # in the module stops method_paths from proving `self.col` set before the insert, so
+    # this one migrates with --unsafe-fixes, MM113; trap 2 does not stop it.)
+    source = (
+        HEAD
+        + OTHER
+        + STORE
+        + ADD
+        + (
+            "\n"
+            "\n"
+            "other = Other()\n"
+            "try:\n"
+            '    other.set_collection("books")\n'
+            "except Exception:\n"
+            "    pass\n"
+        )
+    )
+    outcome = migrate_source(source, Options(unsafe_fixes=True))
+    reasons = "\n".join(f.message for f in outcome.findings)
+    assert "Collection(" not in outcome.source, reasons
+    assert "(trap 2)" not in reasons
+
+
+def test_method_of_an_imported_module_does_not_count():
+    source = (
+        "import registry\n"
+        + HEAD
+        + STORE
+        + ADD
+        + ('\n\ntry:\n    registry.set_collection("books")\nexcept Exception:\n    pass\n')
+    )
     outcome, reasons = _migrate(source)
     assert "Collection(" not in outcome.source, reasons
+    assert "(trap 2)" not in reasons
+
+
+def test_unknown_receiver_outside_any_try_does_not_count():
+    source = (
+        HEAD + STORE + ADD + ('\n\ndef open_books(store):\n    store.set_collection("books")\n')
+    )
+    outcome, reasons = _migrate(source)
+    assert "Collection(" not in outcome.source, reasons
+    assert "(trap 2)" not in reasons
 
 
 # ---- live: the setter shape behaves as on the ORM ----------------------------------------
@@ -315,6 +634,60 @@ def test_setter_shape_behaves_like_the_orm(milvus_factory, tmp_path: Path) -> No
     # Before the change the migration exited 1 ("collection 'books' does not exist"); the
     # collection now stays ORM, so both runs create it and count one row.
     original, migrated, outcome = write_pair(tmp_path, "store.py", LIVE)
+    assert "self.col = Collection(name)" in outcome.source
+    before = run_program(original, milvus_factory(), mode="orm")
+    after = run_program(migrated, milvus_factory(), mode="orm")
+    assert before.returncode == 0, before.stderr
+    assert "rows 1" in before.stdout
+    assert after.returncode == 0, after.stderr
+    assert after.stdout == before.stdout
+
+
+LIVE_VARIABLE = textwrap.dedent(
+    """
+    import os
+
+    from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections
+
+    connections.connect(uri=os.environ["MILVUS_URI"])
+    SCHEMA = CollectionSchema(
+        [FieldSchema("id", DataType.INT64, is_primary=True), FieldSchema("v", DataType.FLOAT_VECTOR, dim=2)]
+    )
+
+
+    class Store:
+        def __init__(self):
+            self.col = None
+
+        def set_collection(self, name):
+            self.col = Collection(name)
+
+        def create(self, name):
+            self.col = Collection(name, SCHEMA)
+
+        def add(self, rows):
+            self.set_collection("books")
+            self.col.insert(rows)
+            self.col.flush()
+            print("rows", self.col.num_entities)
+
+
+    store = Store()
+    try:
+        store.set_collection("books")
+    except Exception:
+        store.create("books")
+    store.add([{"id": 1, "v": [0.0, 1.0]}])
+    """
+)
+
+
+def test_variable_receiver_shape_behaves_like_the_orm(milvus_factory, tmp_path: Path) -> None:
+    # Shape (a): the call inside the try is on a variable holding a Store. Before the
+    # receiver was resolved, the migration turned set_collection into `self.col = name`, so
+    # nothing created the collection and the insert failed ("collection 'books' does not
+    # exist"); now the collection stays ORM and both runs create it and count one row.
+    original, migrated, outcome = write_pair(tmp_path, "store.py", LIVE_VARIABLE)
     assert "self.col = Collection(name)" in outcome.source
     before = run_program(original, milvus_factory(), mode="orm")
     after = run_program(migrated, milvus_factory(), mode="orm")
