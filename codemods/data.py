@@ -48,8 +48,10 @@ INSERT = RuleInfo(
         "So inside try/except the call is rewritten only when, in every try around it up to "
         "its function, the first handler matching each ORM exception and the first matching "
         "its migrated one are the same (bare `except:`, `Exception`, `BaseException`, a tuple "
-        "naming `MilvusException` and `ValueError`; `finally` is fine) and it does not read "
-        "the exception (no `as e` use, "
+        "naming `MilvusException` and `ValueError`; `finally` is fine; `with "
+        "contextlib.suppress(...)`, `pytest.raises(...)`, `self.assertRaises(...)` count as "
+        "handlers, the latter two as reading it) and it does not read the exception (no "
+        "`as e` use, "
         "`raise`, `logger.exception()`, `traceback.print_exc()`, `exc_info=`): only a message "
         "nobody reads differs. A handler that reads it is MM131 (unsafe); a handler that "
         "catches one and not the other (`except MilvusException:`, `except ValueError:`) or "
@@ -209,8 +211,9 @@ def _runtime_columns(
     paths = exception_paths(model, env.original, _ORM_RAISES + _MIGRATED_RAISES)
     if paths.refused:
         return Refuse(
-            f"{unsupported}, and the call is inside try/except where a mismatch's ValueError "
-            f"may take another path than the ORM's MilvusException: {paths.refused}",
+            f"{unsupported}, and a handler around the call (try/except, with) means a "
+            "mismatch's ValueError may take another path than the ORM's MilvusException: "
+            f"{paths.refused}",
             suggestion,
         )
     var = env.fresh_name("field_names")
@@ -230,7 +233,7 @@ def _runtime_columns(
     note = ""
     if paths.reads:
         note = (
-            f"the try/except handler reads the exception ({paths.reads}): on a column count "
+            f"the handler around the call reads the exception ({paths.reads}): on a column count "
             "or length mismatch it gets zip's ValueError instead of the ORM's "
             f"DataNotMatchException / ParamError (unsafe fix {INSERT_READ_IN_TRY.code})"
         )

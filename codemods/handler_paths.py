@@ -84,7 +84,8 @@ def exception_paths(model: OrmModel, node: cst.CSTNode, raised: tuple[str, ...])
     `pymilvus.exceptions.ParamError`), raised at `node`, take the same path through every
     try around it up to its function (or module): the first handler matching each is the same
     one in each try (or none matches any). A handler that takes them and re-raises passes them
-    on to the next try out; one that does not ends the walk."""
+    on to the next try out; one that does not ends the walk. `with contextlib.suppress(...)`,
+    `pytest.raises(...)` and `self.assertRaises(...)` count as handlers too."""
     names = model.wrapper.resolve(QualifiedNameProvider)
     reads: list[str] = []
     current = node
@@ -109,9 +110,67 @@ def exception_paths(model: OrmModel, node: cst.CSTNode, raised: tuple[str, ...])
                     reads.append(f"`{_clause(handler)}`: {why}")
                 if not _re_raises(handler):
                     break  # handled here: the tries further out never see it
+        if isinstance(parent, cst.With) and current is parent.body:
+            # The innermost context manager sees the exception first.
+            for item in reversed(parent.items):
+                verdict = _context_manager(item, raised, names)
+                if verdict is None:
+                    continue  # not one that catches by type (see _context_manager)
+                refused, why, ends = verdict
+                if refused:
+                    return HandlerPaths(refused=refused)
+                if why:
+                    reads.append(why)
+                if ends:
+                    return HandlerPaths(reads="; ".join(reads))
         current = parent
         parent = model.parents.get(current)
     return HandlerPaths(reads="; ".join(reads))
+
+
+# Context managers that catch exceptions by type: contextlib.suppress swallows them, the test
+# helpers catch and inspect them. Any other context manager is taken not to catch by type
+# (as `open()`, locks and transactions do not).
+_SUPPRESS = frozenset({"contextlib.suppress"})
+_EXPECT = frozenset({"pytest.raises"})
+_EXPECT_METHODS = frozenset({"assertRaises", "assertRaisesRegex"})
+
+
+def _context_manager(
+    item: cst.WithItem, raised: tuple[str, ...], names
+) -> tuple[str, str, bool] | None:
+    """For a `with` item that catches by type: (why the exceptions may take different paths,
+    how it reads them, whether it ends the walk); None for any other context manager."""
+    call = item.item
+    if not isinstance(call, cst.Call):
+        return None
+    qualified = _qualified(names, call.func)
+    method = isinstance(call.func, cst.Attribute) and call.func.attr.value in _EXPECT_METHODS
+    if qualified & _SUPPRESS:
+        types = [a.value for a in call.args if a.keyword is None and not a.star]
+    elif qualified & _EXPECT or method:
+        types = [a.value for a in call.args[:1] if a.keyword is None and not a.star]
+    else:
+        return None
+    what = f"`with {_code(call)}`"
+    caught = []
+    for exc in raised:
+        verdicts = [_catches(t, exc, names) for t in types]
+        if True in verdicts:
+            caught.append(True)
+        elif None in verdicts or not types:
+            return (f"cannot tell what {what} catches", "", True)
+        else:
+            caught.append(False)
+    if len(set(caught)) > 1:
+        takes = [e for e, c in zip(raised, caught, strict=True) if c]
+        leaves = [e for e, c in zip(raised, caught, strict=True) if not c]
+        return (f"{what} catches {_short(takes)} but not {_short(leaves)}", "", True)
+    if not caught[0]:
+        return None  # catches none of them: they pass through
+    if qualified & _SUPPRESS:
+        return ("", "", True)
+    return ("", f"{what} checks the exception's type and exposes it", True)
 
 
 def _first_handler(handlers: tuple[cst.ExceptHandler, ...], exc: str, names) -> int | None | str:

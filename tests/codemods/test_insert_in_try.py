@@ -202,3 +202,49 @@ def test_the_live_program_is_migrated_where_its_handlers_allow():
     default = migrate_source(source, Options())
     assert default.source.count('Collection("notes")') == 1  # in add_note, whose handler reads e
     assert 'Collection("books")' not in default.source
+
+
+WITH_HEAD = "import contextlib\nimport pytest\n" + HEAD
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        (
+            "def test_x():\n    with pytest.raises(MilvusException):\n        c.insert([a, b])\n",
+            "`with pytest.raises(MilvusException)` catches DataNotMatchException",
+        ),
+        (
+            "with contextlib.suppress(MilvusException):\n    c.insert([a, b])\n",
+            "`with contextlib.suppress(MilvusException)` catches",
+        ),
+        (
+            "class T:\n    def test(self):\n"
+            "        with self.assertRaises(MilvusException):\n            c.insert([a, b])\n",
+            "`with self.assertRaises(MilvusException)` catches",
+        ),
+    ],
+)
+def test_context_managers_that_catch_one_type_keep_the_collection_orm(body: str, why: str):
+    # Outside any try too: a test expecting the ORM's MilvusException would get ValueError.
+    outcome = migrate_source(WITH_HEAD + body, Options(unsafe_fixes=True))
+    assert 'c = Collection("x")' in outcome.source
+    mine = [f for f in outcome.findings if f.code == "MM110"]
+    assert mine and why in mine[0].message, mine
+
+
+def test_suppress_of_both_is_safe_and_pytest_raises_of_both_is_unsafe():
+    suppress = "with contextlib.suppress(Exception):\n    c.insert([a, b])\n"
+    assert 'c = Collection("x")' not in migrate_source(WITH_HEAD + suppress, Options()).source
+    raises = "def test_x():\n    with pytest.raises(Exception):\n        c.insert([a, b])\n"
+    default = migrate_source(WITH_HEAD + raises, Options())
+    assert 'c = Collection("x")' in default.source
+    assert any(f.suggestion == UNSAFE_SUGGESTION for f in default.findings if f.code == "MM110")
+    unsafe = migrate_source(WITH_HEAD + raises, Options(unsafe_fixes=True))
+    assert 'c = Collection("x")' not in unsafe.source
+    assert any(f.code == "MM131" for f in unsafe.findings)
+
+
+def test_other_context_managers_are_passed_through():
+    body = "with open('f') as fh:\n    c.insert([a, b])\n"
+    assert 'c = Collection("x")' not in migrate_source(WITH_HEAD + body, Options()).source
