@@ -531,6 +531,50 @@ def test_method_passed_as_a_callback_is_counted_as_reaching():
     )
 
 
+def test_method_behind_two_bases_is_not_resolved_and_counted_as_reaching():
+    # Only single inheritance is looked through: with two bases the lookup order is not
+    # followed, so `self.set_collection` in Books counts as the module's set_collection.
+    source = (
+        HEAD
+        + BASE
+        + (
+            "\n"
+            "class Mixin:\n"
+            "    pass\n"
+            "\n"
+            "\n"
+            "class Books(Base, Mixin):\n"
+            "    def open(self):\n"
+            "        try:\n"
+            "            self.set_collection(self.name)\n"
+            "        except Exception:\n"
+            "            self.create(self.name)\n"
+        )
+    )
+    _kept(
+        source,
+        "`set_collection` is called inside try/except (line 26) and may reach the ORM "
+        "Collection() at line 13: the receiver of `set_collection()` (line 26) was not resolved",
+    )
+
+
+def test_method_read_by_getattr_is_counted_as_reaching():
+    source = (
+        HEAD
+        + STORE
+        + "    def open(self, name, how):\n"
+        + "        try:\n"
+        + "            getattr(self, how)(name)\n"
+        + "        except Exception:\n"
+        + "            self.create(name)\n"
+    )
+    _kept(
+        source,
+        "`getattr` is called inside try/except (line 19) and may reach the ORM "
+        "Collection() at line 12: `set_collection` is used as a value (line 19)",
+    )
+
+
 # ---- resolution also clears calls that cannot reach the open ----------------------------
 
 OTHER = """class Other:
