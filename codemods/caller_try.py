@@ -159,7 +159,7 @@ def _links(model: OrmModel, calls: _Calls, target: Callable_) -> list[tuple[cst.
     if escapes:
         shown = "a lambda" if isinstance(target, cst.Lambda) else f"`{target.name.value}`"
         why = f"{shown} is used as a value (line {model.line(escapes[0])})"
-        found += [(ref, why) for ref in escapes]
+        found += [(ref, _use_why(ref, shown)) for ref in escapes]
         found += [
             (
                 c,
@@ -168,6 +168,13 @@ def _links(model: OrmModel, calls: _Calls, target: Callable_) -> list[tuple[cst.
             for c in calls.unknown
         ]
     return found
+
+
+def _use_why(ref: cst.CSTNode, shown: str) -> str:
+    """Why a use of a callable as a value may run it."""
+    if isinstance(ref, cst.Call):
+        return f"the getattr() may read {shown}, which reaches it"
+    return f"{shown} reaches it, and what it is given to may call it"
 
 
 def _escapes(model: OrmModel, target: Callable_) -> list[cst.CSTNode]:

@@ -509,7 +509,7 @@ def test_call_through_a_lambda_is_counted_as_reaching():
     _kept(
         source,
         "a lambda is used as a value inside try/except (line 20) and may reach the ORM Collection() "
-        "at line 13: a lambda is used as a value (line 20)",
+        "at line 13: a lambda reaches it, and what it is given to may call it",
     )
 
 
@@ -527,7 +527,7 @@ def test_method_passed_as_a_callback_is_counted_as_reaching():
     _kept(
         source,
         "`set_collection` is used as a value inside try/except (line 20) and may reach the ORM "
-        "Collection() at line 13: `set_collection` is used as a value (line 20)",
+        "Collection() at line 13: `set_collection` reaches it, and what it is given to may call it",
     )
 
 
@@ -571,7 +571,33 @@ def test_method_read_by_getattr_is_counted_as_reaching():
     _kept(
         source,
         "`getattr` is called inside try/except (line 19) and may reach the ORM "
-        "Collection() at line 12: `set_collection` is used as a value (line 19)",
+        "Collection() at line 12: the getattr() may read `set_collection`, which reaches it",
+    )
+
+
+def test_module_function_passed_to_an_imported_callable_is_counted_as_reaching():
+    source = (
+        "from sched import run_later\n"
+        + HEAD
+        + STORE
+        + ADD
+        + (
+            "\n"
+            "\n"
+            "def open_books():\n"
+            '    Store().set_collection("books")\n'
+            "\n"
+            "\n"
+            "try:\n"
+            "    run_later(open_books)\n"
+            "except Exception:\n"
+            "    pass\n"
+        )
+    )
+    _kept(
+        source,
+        "`open_books` is used as a value inside try/except (line 28) and may reach the ORM "
+        "Collection() at line 13: `open_books` reaches it, and what it is given to may call it",
     )
 
 
