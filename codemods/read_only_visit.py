@@ -26,12 +26,20 @@ tests/codemods/test_metadata_resolve.py compares the callbacks and the metadata 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import libcst as cst
-from libcst import CSTNode, CSTVisitor
+from libcst import (
+    CSTNode,
+    CSTTransformer,
+    CSTValidationError,
+    CSTVisitor,
+    FlattenSentinel,
+    RemovalSentinel,
+)
 
 # node -> ((field, children), ...) while `read_only_visits` is active
 _Script = tuple[tuple[str, tuple[CSTNode, ...]], ...]
@@ -46,6 +54,8 @@ _ATTRIBUTE_HOOK = re.compile(r"^(visit|leave)_[A-Za-z0-9]+_\w+$")
 # visitor class -> 0: not a read-only visitor (libcst's path), 1: without attribute
 # callbacks, 2: with them
 _KIND: dict[type, int] = {}
+# node type -> its dataclass field names
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _kind_of(visitor_type: type) -> int:
@@ -123,9 +133,58 @@ def _kind(visitor: object) -> int:
     return kind
 
 
+def _fields_of(node_type: type) -> tuple[str, ...]:
+    names = _FIELDS.get(node_type)
+    if names is None:
+        names = _FIELDS[node_type] = tuple(f.name for f in dataclasses.fields(node_type))
+    return names
+
+
+def _same_children(node: CSTNode, rebuilt: CSTNode) -> bool:
+    """Whether `rebuilt` (what `_visit_and_replace_children` made of `node`) holds the very
+    same objects in every field, a sequence field element by element."""
+    for name in _fields_of(type(node)):
+        old = getattr(node, name)
+        new = getattr(rebuilt, name)
+        if old is new:
+            continue
+        if (
+            isinstance(old, (tuple, list))
+            and isinstance(new, (tuple, list))
+            and len(old) == len(new)
+            and all(a is b for a, b in zip(old, new, strict=True))
+        ):
+            continue
+        return False
+    return True
+
+
+def _transform(node: CSTNode, visitor: CSTTransformer):  # type: ignore[no-untyped-def]
+    """libcst's `CSTNode.visit` for a transformer, except that a node whose children all came
+    back unchanged is handed on as itself (`updated_node is original_node` in its `leave_`)
+    instead of as an equal copy. So a rewrite keeps the untouched parts of the tree as the same
+    objects, and what the next analysis records per node (`_script`, the children memo) is
+    already there for them."""
+    if visitor.on_visit(node):
+        updated = node._visit_and_replace_children(visitor)
+        if _same_children(node, updated):
+            updated = node
+    else:
+        updated = node
+    result = visitor.on_leave(node, updated)
+    if not isinstance(result, (CSTNode, RemovalSentinel, FlattenSentinel)):
+        raise CSTValidationError(
+            "Expected a node of type CSTNode or a RemovalSentinel, "
+            + f"but got a return value of {type(result).__name__}"
+        )
+    return result
+
+
 def _node_visit(self, visitor):  # type: ignore[no-untyped-def]
     kind = _kind(visitor)
     if kind == 0:
+        if isinstance(visitor, CSTTransformer):
+            return _transform(self, visitor)
         return _NODE_VISIT(self, visitor)
     _walk(self, visitor, kind == 2)
     return self
