@@ -1,10 +1,13 @@
-"""The codemods on held-out real-world ORM code (tests/fixtures/realworld, see its MANIFEST.md).
+"""The codemods on real-world ORM code (tests/fixtures/realworld and realworld_holdout).
 
-The corpus was collected from public projects after the codemods were written; the files are
-inputs only and are never run. For every file the full rewrite must not raise, its output must
-parse and compile, a second run must change nothing, and every comment of the input must still
-be in the output (the tool may add its own). The share of ORM call sites migrated is the
-acceptance figure of issue 3; `python -m tests.codemods.realworld_coverage` prints it per file.
+Both corpora were collected from public projects after the codemods were written; the files are
+inputs only and are never run. The first (rw*) has since been used to choose rules; the second
+(ho*, tests/fixtures/realworld_holdout) was collected later and must not be used that way, so
+its share is the unseen figure. For every file of both the full rewrite must not raise, its
+output must parse and compile, a second run must change nothing, and every comment of the input
+must still be in the output (the tool may add its own). The share of ORM call sites migrated is
+the acceptance figure of issue 3; `python -m tests.codemods.realworld_coverage [--dir DIR]`
+prints it per file.
 """
 
 from __future__ import annotations
@@ -29,6 +32,10 @@ from tests.codemods.site_coverage import orm_sites
 
 CORPUS = Path(__file__).parent / "fixtures" / "realworld"
 FILES = sorted(CORPUS.glob("*.py"))
+HOLDOUT = Path(__file__).parent / "fixtures" / "realworld_holdout"
+HOLDOUT_FILES = sorted(HOLDOUT.glob("*.py"))
+# The per-file checks run on both corpora; the shares are measured on each separately.
+CHECKED = FILES + HOLDOUT_FILES
 NEGATIVE_CONTROL = "rw33_not_pymilvus_collection.py"  # anki's Collection, not pymilvus's
 
 # Issue 3's acceptance floor; the measured share is recorded in the strict xfail below.
@@ -50,7 +57,7 @@ def _comments(source: str) -> Counter[str]:
     return Counter(t.string for t in tokens if t.type == tokenize.COMMENT)
 
 
-by_file = pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+by_file = pytest.mark.parametrize("path", CHECKED, ids=[p.name for p in CHECKED])
 
 
 def _with_known_failures(known: dict[str, str]) -> pytest.MarkDecorator:
@@ -59,7 +66,7 @@ def _with_known_failures(known: dict[str, str]) -> pytest.MarkDecorator:
         pytest.param(p, id=p.name, marks=pytest.mark.xfail(strict=True, reason=known[p.name]))
         if p.name in known
         else pytest.param(p, id=p.name)
-        for p in FILES
+        for p in CHECKED
     ]
     return pytest.mark.parametrize("path", params)
 
@@ -79,6 +86,14 @@ def test_corpus_is_the_documented_one() -> None:
     listed = set(re.findall(r"`(rw\d\d_\w+\.py)`", manifest))
     assert listed == {p.name for p in FILES}
     assert 20 <= len(FILES) <= 40
+
+
+def test_holdout_is_the_documented_one() -> None:
+    """Every holdout file has a MANIFEST entry (origin, licence) and every entry a file."""
+    manifest = (HOLDOUT / "MANIFEST.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"`(ho\d\d_\w+\.py)`", manifest))
+    assert listed == {p.name for p in HOLDOUT_FILES}
+    assert 10 <= len(HOLDOUT_FILES) <= 40
 
 
 @by_file
@@ -189,9 +204,9 @@ def test_code_that_only_looks_like_the_orm_is_left_alone() -> None:
     assert (outcome.source, outcome.changes, outcome.findings) == (source, [], [])
 
 
-def _share_migrated() -> tuple[int, int]:
+def _share_migrated(files: list[Path] = FILES) -> tuple[int, int]:
     total = left = 0
-    for path in FILES:
+    for path in files:
         source = _source(path)
         total += orm_sites(source)
         left += orm_sites(_migrate(source).source)
@@ -215,4 +230,24 @@ def test_the_corpus_has_orm_sites_and_some_are_migrated() -> None:
 )
 def test_acceptance_share_of_orm_sites_migrated() -> None:
     migrated, total = _share_migrated()
+    assert migrated / total >= ACCEPTANCE_SHARE, f"{migrated}/{total} = {migrated / total:.1%}"
+
+
+def test_the_holdout_has_orm_sites_and_some_are_migrated() -> None:
+    migrated, total = _share_migrated(HOLDOUT_FILES)
+    assert total >= 100, "the holdout must exercise the ORM broadly"
+    assert migrated > 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "acceptance not met on unseen code: 63 of 152 ORM sites migrated (41.4%) on the holdout "
+        "at 9b9a2e2 (87, 57.2%, with --unsafe-fixes); mostly collections used inside "
+        "try/except through a helper that opens them (trap 2), modules that do not connect, "
+        "and collections passed to or returned from code the tool cannot see"
+    ),
+)
+def test_acceptance_share_on_the_unseen_holdout() -> None:
+    migrated, total = _share_migrated(HOLDOUT_FILES)
     assert migrated / total >= ACCEPTANCE_SHARE, f"{migrated}/{total} = {migrated / total:.1%}"
