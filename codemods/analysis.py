@@ -261,6 +261,7 @@ class OrmModel:
         self._factory_returns: dict[cst.FunctionDef, list[CollectionBinding]] = {}
         # Method name -> its definition when no code in the module can rebind it (or None).
         self._sealed_methods: dict[str, cst.FunctionDef | None] = {}
+        self._exported: set[str] | None = None  # see _exported_names()
         # `coll` in `self.x = coll` where self.x is tracked with coll (see _attr_bindings).
         self._attr_copies: set[cst.CSTNode] = set()
         # `self.x: Optional[Collection] = ...` stores of tracked attributes (held_collections).
@@ -877,6 +878,8 @@ class OrmModel:
         """Every node that refers to factory `func` (None: not all of them can be known)."""
         name = func.name.value
         if self.module_functions.get(name) is func:
+            if name in self._exported_names():
+                return None  # importers may call it too (unseen_callers)
             scope = self.scopes.get(func)
             assigned = list(scope.assignments[name]) if scope is not None else []
             if len(assigned) != 1:
@@ -1294,7 +1297,7 @@ class OrmModel:
                 problem = self._caller_problem(binding)
                 if problem:
                     where = binding.uses[0].node if binding.uses else None
-                    binding.blocked.append((where, f"`{binding.label}`: {problem}"))
+                    binding.blocked.append((where, problem))
                     changed = True
             for binding in self.bindings:
                 if not binding.convertible:
@@ -1313,42 +1316,104 @@ class OrmModel:
     def _caller_problem(self, binding: CollectionBinding) -> str:
         """Why the callers of the function with collection parameter `binding` may pass
         something other than a migrated collection ('' when every one passes one)."""
+        label = binding.label
         param = self._param_of(binding)
         func = self.parents.get(self.parents.get(param)) if param is not None else None
-        if not isinstance(func, cst.FunctionDef) or func.decorators:
-            return "its function is not a plain function, so its callers are not known"
-        in_class = isinstance(self.parents.get(self.parents.get(func)), cst.ClassDef)
+        if not isinstance(func, cst.FunctionDef):
+            return f"`{label}`: its function is not a plain function, so its callers are not known"
         name = func.name.value
-        if in_class:
-            refs = [a for a in _walk(self.module, cst.Attribute) if a.attr.value == name]
-        else:
-            scope = self.scopes.get(func)
-            refs = [
-                access.node
-                for assignment in (scope.assignments[name] if scope is not None else ())
-                for access in assignment.references
-            ]
+        unseen = self.unseen_callers(func)
+        if unseen:
+            return (
+                f"`{label}` is a parameter of `{name}()`, {unseen}: callers elsewhere may pass "
+                "a Collection"
+            )
+        in_class = isinstance(self.parents.get(self.parents.get(func)), cst.ClassDef)
         positional = list(func.params.params)[1 if in_class else 0 :]
         index = next((i for i, p in enumerate(positional) if p is param), None)
-        for ref in refs:
+        for ref in self._function_refs(func):
             call = self.parents.get(ref)
-            if not isinstance(call, cst.Call) or call.func is not ref:
-                return f"`{name}` is used other than by a direct call (line {self.line(ref)})"
+            assert isinstance(call, cst.Call)  # unseen_callers: every ref is a direct call
             if any(a.star for a in call.args):
-                return f"a call of `{name}` passes *args or **kwargs (line {self.line(call)})"
-            given = [a for a in call.args if a.keyword and a.keyword.value == binding.label]
+                return (
+                    f"`{label}`: a call of `{name}` passes *args or **kwargs "
+                    f"(line {self.line(call)})"
+                )
+            given = [a for a in call.args if a.keyword and a.keyword.value == label]
             plain = [a for a in call.args if a.keyword is None]
             if not given and index is not None and index < len(plain):
                 given = [plain[index]]
             if not given:
-                return f"a call of `{name}` does not pass it (line {self.line(call)})"
+                return f"`{label}`: a call of `{name}` does not pass it (line {self.line(call)})"
             passed = self._binding_of_node.get(given[0].value)
             if passed is None or not passed.convertible:
                 return (
-                    f"a caller passes `{cst.Module(body=[]).code_for_node(given[0].value)}`, "
+                    f"`{label}`: a caller passes "
+                    f"`{cst.Module(body=[]).code_for_node(given[0].value)}`, "
                     f"which is not a migrated collection (line {self.line(call)})"
                 )
         return ""
+
+    def unseen_callers(self, func: cst.FunctionDef) -> str:
+        """Why code outside this module may call `func`, as a clause (`which nothing in this
+        module calls`), or '' when every caller is in view: `func` is called here, only ever
+        directly (`f(...)`; for a method, every `.m` in the module, `self.m(...)` included).
+        A function nothing here calls, or one referred to other than by a direct call (passed
+        as a value, a decorator registering it, listed in `__all__`), is part of the module's
+        public surface: what its importers pass to it, or do with what it returns, is not
+        visible, so a collection parameter of it or a Collection it returns stays ORM."""
+        name = func.name.value
+        if func.decorators:
+            return "which is decorated"
+        if self.module_functions.get(name) is func and name in self._exported_names():
+            return "which is listed in `__all__`"
+        refs = self._function_refs(func)
+        for ref in refs:
+            call = self.parents.get(ref)
+            if not isinstance(call, cst.Call) or call.func is not ref:
+                return f"which is used other than by a direct call (line {self.line(ref)})"
+        if refs:
+            return ""
+        if name.startswith("__") and name.endswith("__"):
+            return "which Python calls implicitly"
+        return "which nothing in this module calls"
+
+    def _function_refs(self, func: cst.FunctionDef) -> list[cst.CSTNode]:
+        """The nodes that may refer to `func`: its name in its defining scope, or for a
+        method, every attribute of that name in the module."""
+        name = func.name.value
+        if isinstance(self.parents.get(self.parents.get(func)), cst.ClassDef):
+            return [a for a in _walk(self.module, cst.Attribute) if a.attr.value == name]
+        scope = self.scopes.get(func)
+        return [
+            access.node
+            for assignment in (scope.assignments[name] if scope is not None else ())
+            for access in assignment.references
+        ]
+
+    def _exported_names(self) -> set[str]:
+        """The literal strings of the module-level `__all__` (assigned or extended)."""
+        if self._exported is None:
+            self._exported = set()
+            for stmt in self.module.body:
+                if not isinstance(stmt, cst.SimpleStatementLine):
+                    continue
+                for small in stmt.body:
+                    if isinstance(small, cst.Assign):
+                        targets = [t.target for t in small.targets]
+                    elif isinstance(small, (cst.AugAssign, cst.AnnAssign)):
+                        targets = [small.target]
+                    else:
+                        continue
+                    if not any(isinstance(t, cst.Name) and t.value == "__all__" for t in targets):
+                        continue
+                    value = small.value
+                    if isinstance(value, (cst.List, cst.Tuple, cst.Set)):
+                        for element in value.elements:
+                            text = string_value(element.value)
+                            if text is not None:
+                                self._exported.add(text)
+        return self._exported
 
     def _is_migrated_use(self, node: cst.CSTNode) -> bool:
         parent = self.parents.get(node)
@@ -1506,13 +1571,18 @@ class OrmModel:
                 if self.call_name(call) == "Index" and call.args and call.args[0] is parent:
                     return ""  # checked with the Index object (index_objects.index_objects)
             return f"`{label}` {_SOFT_REASONS[0]}"
-        if isinstance(parent, cst.Return) and self._result_discarded(parent):
-            return ""  # `return col` from a helper whose every call drops the result
-        if (
-            isinstance(parent, cst.Return)
-            and self._enclosing(parent, cst.FunctionDef) in self._factories_ok
-        ):
-            return ""  # a factory whose every call assigns a tracked variable (linked)
+        if isinstance(parent, cst.Return):
+            func = self._enclosing(parent, cst.FunctionDef)
+            if func in self._factories_ok:
+                return ""  # a factory whose every call assigns a tracked variable (linked)
+            unseen = self.unseen_callers(func) if isinstance(func, cst.FunctionDef) else ""
+            if unseen:
+                return (
+                    f"returned from `{func.name.value}()`, {unseen}: callers elsewhere may "  # type: ignore[union-attr]
+                    "use the Collection object"
+                )
+            if self._result_discarded(parent):
+                return ""  # `return col` from a helper whose every call drops the result
         if isinstance(parent, cst.Assign) and parent.value is node and node in self._attr_copies:
             return ""  # `self.x = coll`: self.x is tracked together with coll
         return f"`{label}` {_SOFT_REASONS[1]}"
@@ -1534,6 +1604,8 @@ class OrmModel:
         assignments = list(scope.assignments[name]) if scope is not None else []
         if len(assignments) != 1:
             return False
+        if not assignments[0].references:
+            return False  # called from elsewhere, if at all (unseen_callers)
         for access in assignments[0].references:
             call = self.parents.get(access.node)
             if not (

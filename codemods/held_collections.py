@@ -440,6 +440,15 @@ def _accessor_binding(
             continue
         model._binding_of_node[ref] = binding
         binding.uses.append(Use(ref, True))
+    if not binding.uses:
+        # Read nowhere here: it is there for the class's users elsewhere (OrmModel.unseen_callers).
+        binding.blocked.append(
+            (
+                prop,
+                f"property `{name}` is read nowhere in this module: code elsewhere may use "
+                "the Collection object",
+            )
+        )
     # The property returns the name now (`-> Collection` becomes `-> str`, see lifecycle),
     # and its `return self.x` is no escape (OrmModel._use_problem).
     model._factories_ok.add(prop)

@@ -284,4 +284,4 @@ def test_checked_attribute_given_out_stays_orm():
         '            raise LookupError("closed")\n'
         "        return self.col\n"
     )
-    _stays_orm(body, "`self.col` is used as an object")
+    _stays_orm(body, "returned from `current()`, which nothing in this module calls")
