@@ -58,6 +58,8 @@ INSERT = RuleInfo(
         "names a class that is not a builtin or pymilvus exception keeps the collection ORM "
         "and is reported, as does a call where a statement cannot go before it (a lambda, a "
         "comprehension, a conditional or `and`/`or` operand, a one-line `if`). "
+        "A call whose result leaves the code this module shows (returned, yielded, passed "
+        "on, stored) keeps the collection ORM and is reported (see MM170). "
         "Arguments are always keywords: "
         "MilvusClient's second positional slot is `timeout`, not `partition_name`. When the "
         "data's shape is not visible, rows are assumed and a note is reported."
@@ -125,7 +127,8 @@ DELETE = RuleInfo(
     description=(
         "`delete(expr)` becomes `client.delete(collection_name=..., filter=expr)`. A positional "
         "expression would bind to `ids` and, with a VARCHAR primary key, delete nothing "
-        "without an error. `_async=True` is reported (MilvusClient crashes after sending)."
+        "without an error. `_async=True` is reported (MilvusClient crashes after sending), "
+        "as is a result that leaves the code this module shows (see MM170)."
     ),
     applicability=Applicability.SAFE,
     before='col.delete("id in [1, 2]")\n',
@@ -133,8 +136,24 @@ DELETE = RuleInfo(
 )
 
 
+def _escape_refusal(env: Env) -> Refuse | None:
+    """The call's result reaches code that may read it as a MutationResult (results.py)."""
+    from codemods.results import ESCAPE_SUGGESTION, escape_problem  # lazy: results imports analysis
+
+    if env.model is None or env.original is None:
+        return None
+    problem = escape_problem(env.model, env.original)  # type: ignore[arg-type]
+    return Refuse(problem, ESCAPE_SUGGESTION) if problem else None
+
+
 def _convert_write(method: str):
     def convert(call: cst.Call, env: Env) -> Rewrite | Refuse:
+        result = convert_data(call, env)
+        # checked last: a refusal about the call itself says more than one about its result
+        escape = _escape_refusal(env) if isinstance(result, Rewrite) else None
+        return escape if escape is not None else result
+
+    def convert_data(call: cst.Call, env: Env) -> Rewrite | Refuse:
         bound = bind(call, ["data", "partition_name", "timeout"])
         if isinstance(bound, Refuse):
             return bound
@@ -280,6 +299,9 @@ def _convert_delete(call: cst.Call, env: Env) -> Rewrite | Refuse:
         )
     if bound.value("expr") is None:
         return Refuse("delete() without an expression")
+    escape = _escape_refusal(env)
+    if escape is not None:
+        return escape
     args = [
         kwarg("collection_name", env.name),
         *copy_args(

@@ -14,7 +14,7 @@ binding whose uses are all migrated; otherwise it reports why the collection sta
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import BuiltinAssignment
+from libcst.metadata import Assignment, BuiltinAssignment, GlobalScope
 
 from codemods.analysis import (
     CREATE_KWARGS,
@@ -53,11 +53,7 @@ CONSTRUCTOR = RuleInfo(
         "would raise). The schema-equality and consistency-level checks the ORM ran on an "
         "existing collection are not repeated. A collection used in ways that cannot be "
         "rewritten (passed to unknown code, unsupported methods) stays an ORM object and is "
-        "reported, as is one returned from, or taken as a parameter by, a function or method "
-        "whose callers are not all in the module (nothing here calls it, or it is decorated, "
-        "listed in `__all__`, used as a value or called implicitly like `__init__`; also a "
-        "`@property` read nowhere here: importers may keep or pass the Collection object), "
-        "one constructed inside try/except or returned by a function called "
+        "reported, as is one constructed inside try/except or returned by a function called "
         "inside one (trap 2: the handler may be there for the ORM's error on a missing "
         "collection), and an open-only `Collection(n)` in a function reached from a call "
         "inside a try with an except handler through same-module calls (`f(...)`, "
@@ -105,8 +101,14 @@ LIFECYCLE = RuleInfo(
     code="MM111",
     title="load/release/drop/flush/describe/truncate/set_properties -> client methods",
     description=(
-        "`load()` -> `load_collection`, `load(partition_names=...)` -> `load_partitions` (by "
-        "keyword: the second positional slot of load_collection is `timeout`), `release()` -> "
+        "`load()` -> `load_collection`, `load(partition_names=x)` -> `load_partitions` (by "
+        "keyword: the second positional slot of load_collection is `timeout`) when x is a "
+        "list/tuple display or comprehension (`[]` too: the ORM sends it to load_partitions) "
+        "or a local name only ever assigned one; `load_collection` when x is `None`, as the "
+        "ORM does; for another plain name, `load_partitions(...) if x is not None else "
+        "load_collection(...)`, the ORM's own branch; any other expression may be None, where "
+        "the ORM loads the whole collection and load_partitions fails, so the collection "
+        "stays ORM and is reported. `release()` -> "
         "`release_collection`, `drop()` -> `drop_collection`, `flush()` -> `flush`, "
         "`describe()` -> `describe_collection`, `truncate()` -> `truncate_collection`, "
         "`set_properties(p)` -> `alter_collection_properties`. On an inline handle "
@@ -164,21 +166,84 @@ def _convert_load(call: cst.Call, env: Env) -> Rewrite | Refuse:
                 "client.refresh_load(collection_name=..., timeout=...)",
             )
     mapping = [("replica_number", "replica_number"), ("timeout", "timeout")]
-    if bound.value("partition_names") is not None:
-        args = [
+    whole = client_call(
+        env.client,
+        "load_collection",
+        [kwarg("collection_name", env.name), *copy_args(bound, mapping), *bound.extra],
+        call,
+    )
+    names = bound.value("partition_names")
+    # The ORM branches on the value (orm/collection.py Collection.load: `if partition_names
+    # is not None: conn.load_partitions(...) else: conn.load_collection(...)`), so None, even
+    # through a variable, loads the whole collection; `[]` goes to load_partitions as well.
+    if names is None or is_none(names):
+        return Rewrite(expr=whole, summary="load() -> load_collection()")
+    parts = client_call(
+        env.client,
+        "load_partitions",
+        [
             kwarg("collection_name", env.name),
             *copy_args(bound, [("partition_names", "partition_names"), *mapping]),
             *bound.extra,
-        ]
-        return Rewrite(
-            expr=client_call(env.client, "load_partitions", args, call),
-            summary="load(partition_names) -> load_partitions()",
-        )
-    args = [kwarg("collection_name", env.name), *copy_args(bound, mapping), *bound.extra]
-    return Rewrite(
-        expr=client_call(env.client, "load_collection", args, call),
-        summary="load() -> load_collection()",
+        ],
+        call,
     )
+    # scope lookups need the call as analysed; `call` may be a rewritten copy
+    probe = _partition_names_arg(env.original) if env.original is not None else names
+    if _never_none(probe, env.model):
+        return Rewrite(expr=parts, summary="load(partition_names) -> load_partitions()")
+    if isinstance(names, cst.Name) and isinstance(probe, cst.Name):
+        # Reading a plain name twice has no side effect, so both ORM branches are kept.
+        test = cst.Comparison(
+            left=names.deep_clone(),
+            comparisons=[cst.ComparisonTarget(cst.IsNot(), cst.Name("None"))],
+        )
+        return Rewrite(
+            expr=cst.IfExp(
+                test=test,
+                body=parts,
+                orelse=whole,
+                lpar=[cst.LeftParen()] if not env.statement else [],
+                rpar=[cst.RightParen()] if not env.statement else [],
+            ),
+            summary=(
+                f"load(partition_names={names.value}) -> load_partitions() if "
+                f"{names.value} is not None else load_collection()"
+            ),
+        )
+    return Refuse(
+        f"`partition_names={code_of(names)}` may be None, where the ORM loads the whole "
+        "collection and load_partitions() fails ('no partition specified')",
+        f"branch on it: {env.client}.load_partitions(collection_name=..., partition_names=...) "
+        f"if it is not None, else {env.client}.load_collection(collection_name=...)",
+    )
+
+
+def _partition_names_arg(call: cst.Call) -> cst.BaseExpression | None:
+    bound = bind(call, ["partition_names", "replica_number", "timeout"])
+    return None if isinstance(bound, Refuse) else bound.value("partition_names")
+
+
+def _never_none(expr: cst.BaseExpression | None, model: object) -> bool:
+    """`expr` is a list/tuple display or comprehension, or a local name every assignment of
+    which in its scope is one (a parameter, global or other binding is not proven)."""
+    if isinstance(expr, (cst.List, cst.Tuple, cst.ListComp)):
+        return True
+    if not isinstance(expr, cst.Name) or not isinstance(model, OrmModel):
+        return False
+    scope = model.scopes.get(expr)
+    if scope is None or isinstance(scope, GlobalScope) or expr.value not in scope:
+        return False
+    assignments = list(scope[expr.value])
+    if not assignments:
+        return False
+    for assignment in assignments:
+        if not isinstance(assignment, Assignment) or assignment.scope is not scope:
+            return False
+        value = model._assigned_value(assignment.node)
+        if not isinstance(value, (cst.List, cst.Tuple, cst.ListComp)):
+            return False
+    return True
 
 
 def _convert_set_properties(call: cst.Call, env: Env) -> Rewrite | Refuse:

@@ -26,7 +26,10 @@ RULE = RuleInfo(
         "or `len()` when the server returned the deleted keys as a list. `getattr(res, "
         '"primary_keys"[, default])` with one of those names reads the key (`res["ids"]`, '
         '`res.get("ids", default)`); on a delete result, or with a name that has no key, it '
-        "is reported."
+        "is reported. A result whose reads are not all visible here (returned, yielded, "
+        "passed to a call, put in a container or attribute, or held by a variable that also "
+        "holds other values) keeps its insert/upsert/delete ORM, reported under MM130/MM132: "
+        "code elsewhere may read `.insert_count` off what would become a dict."
     ),
     applicability=Applicability.SAFE,
     before="res = client.insert(collection_name=c, data=rows)\nprint(res.insert_count)\n",
@@ -42,6 +45,140 @@ _KEYS = {
 }
 _LOST = {"timestamp", "succ_count", "err_count", "succ_index", "err_index"}
 _MUTATIONS = {"insert", "upsert", "delete"}
+
+
+# Where a result read as a MutationResult would be seen by code this module cannot rewrite.
+_ESCAPES: dict[type[cst.CSTNode], str] = {
+    cst.Return: "is returned",
+    cst.Yield: "is yielded",
+    cst.Arg: "is passed to a call",
+    cst.Element: "is put in a container",
+    cst.DictElement: "is put in a dict",
+    cst.StarredElement: "is put in a container",
+    cst.StarredDictElement: "is put in a dict",
+    cst.Lambda: "is returned by a lambda",
+}
+ESCAPE_SUGGESTION = (
+    "migrate it by hand: the MilvusClient result is a dict, so wherever it is read, "
+    '`.insert_count`/`.upsert_count`/`.delete_count` become `["..."]` and `.primary_keys` '
+    'becomes `["ids"]` (delete may return a list of keys)'
+)
+
+
+def escape_problem(model: OrmModel, call: cst.Call) -> str:
+    """Why the result of the ORM insert/upsert/delete `call` may be read as a MutationResult
+    where MM170 cannot see it ('' when it is dropped, or every read is an attribute or
+    getattr() that MM170 rewrites or reports). The migrated call returns a dict, so a
+    caller reading `.insert_count` off a returned result would fail with AttributeError."""
+    parent = model.parent(call)
+    if isinstance(parent, cst.Expr):
+        return ""
+    if isinstance(parent, cst.Attribute) and parent.value is call:
+        attr = parent.attr.value
+        known = attr in _KEYS or attr in _LOST  # MM170 rewrites or reports it
+        return "" if known else f"its `.{attr}` has no MilvusClient counterpart"
+    target = _single_name_target(model, call, parent)
+    if target is None:
+        if isinstance(parent, cst.Return) and _callers_drop_result(model, parent):
+            return ""
+        return _escape_reason(model, call, parent, "the result")
+    scope = model.scopes.get(target)
+    if scope is None:
+        return f"the uses of `{target.value}` cannot be followed"
+    method = call.func.attr.value if isinstance(call.func, cst.Attribute) else ""
+    for assignment in scope.assignments[target.value]:
+        value = model._assigned_value(getattr(assignment, "node", None))
+        if not (
+            isinstance(value, cst.Call)
+            and isinstance(value.func, cst.Attribute)
+            and value.func.attr.value == method
+        ):
+            return (
+                f"`{target.value}` also holds other values, so its reads cannot be rewritten "
+                "to the dict MilvusClient returns"
+            )
+        for access in assignment.references:
+            node = access.node
+            use = model.parent(node)
+            if isinstance(use, cst.Attribute) and use.value is node:
+                if use.attr.value in _KEYS or use.attr.value in _LOST:
+                    continue
+                return f"`{target.value}.{use.attr.value}` has no MilvusClient counterpart"
+            if _is_getattr_subject(use, model, node):
+                continue
+            if isinstance(use, cst.Return) and _callers_drop_result(model, use):
+                continue
+            return _escape_reason(model, node, use, f"`{target.value}`")
+    return ""
+
+
+def _callers_drop_result(model: OrmModel, ret: cst.Return) -> bool:
+    """`ret` is in a plain function (not a method, not decorated) that this module calls,
+    only ever as a statement of its own: what it returns is dropped by every caller seen.
+    (A caller in another module importing it is not visible; one in this module is taken to
+    mean the function is the module's own helper.)"""
+    func = model._enclosing(ret, cst.FunctionDef)
+    if not isinstance(func, cst.FunctionDef) or func.decorators:
+        return False
+    if isinstance(model.parent(model.parent(func)), cst.ClassDef):
+        return False
+    scope = model.scopes.get(func)
+    name = func.name.value
+    if scope is None or name not in scope.assignments:
+        return False
+    refs = [access.node for a in scope.assignments[name] for access in a.references]
+    if len(scope.assignments[name]) != 1 or not refs:
+        return False
+    for ref in refs:
+        call = model.parent(ref)
+        if not (
+            isinstance(call, cst.Call)
+            and call.func is ref
+            and isinstance(model.parent(call), cst.Expr)
+        ):
+            return False
+    return True
+
+
+def _single_name_target(
+    model: OrmModel, call: cst.Call, parent: cst.CSTNode | None
+) -> cst.Name | None:
+    """`x` in `x = call` / `x: T = call`, the only target."""
+    if isinstance(parent, cst.Assign) and parent.value is call and len(parent.targets) == 1:
+        target = parent.targets[0].target
+        return target if isinstance(target, cst.Name) else None
+    if isinstance(parent, cst.AnnAssign) and parent.value is call:
+        return parent.target if isinstance(parent.target, cst.Name) else None
+    return None
+
+
+def _is_getattr_subject(use: cst.CSTNode | None, model: OrmModel, node: cst.CSTNode) -> bool:
+    """`node` is the first argument of `getattr(node, ...)` (MM170 rewrites or reports it)."""
+    call = model.parent(use) if isinstance(use, cst.Arg) else None
+    return (
+        isinstance(call, cst.Call)
+        and isinstance(call.func, cst.Name)
+        and call.func.value == "getattr"
+        and bool(call.args)
+        and call.args[0] is use
+    )
+
+
+def _escape_reason(
+    model: OrmModel, node: cst.CSTNode, parent: cst.CSTNode | None, what: str
+) -> str:
+    if isinstance(parent, cst.Arg):
+        call = model.parent(parent)
+        callee = code_of(call.func) if isinstance(call, cst.Call) else "a call"
+        how = f"is passed to `{callee}()`"
+    elif isinstance(parent, (cst.AssignTarget, cst.Assign, cst.AnnAssign, cst.AugAssign)):
+        how = "is stored where its reads are not followed"
+    else:
+        how = _ESCAPES.get(type(parent), f"is used as `{code_of(parent)}`" if parent else "")
+    return (
+        f"{what} {how}; code reading it as a MutationResult (`.insert_count`, "
+        "`.primary_keys`) would get the dict MilvusClient returns"
+    )
 
 
 class _Transformer(FStringTracker, cst.CSTTransformer):
