@@ -174,7 +174,11 @@ def _escape_reason(
     elif isinstance(parent, (cst.AssignTarget, cst.Assign, cst.AnnAssign, cst.AugAssign)):
         how = "is stored where its reads are not followed"
     else:
-        how = _ESCAPES.get(type(parent), f"is used as `{code_of(parent)}`" if parent else "")
+        how = _ESCAPES.get(type(parent), "")
+    if not how:
+        # a short expression is named; a statement (`if res:`) would quote its whole block
+        text = code_of(parent) if isinstance(parent, cst.BaseExpression) else ""
+        how = f"is used in `{text}`" if text and len(text) <= 60 else "is used as a value"
     return (
         f"{what} {how}; code reading it as a MutationResult (`.insert_count`, "
         "`.primary_keys`) would get the dict MilvusClient returns"

@@ -40,6 +40,11 @@ def test_result_yielded_passed_or_stored_stays_orm():
     _kept("r = c.insert([{'id': 1}])\nlog(r)\n", "`r` is passed to `log()`")
 
 
+def test_other_uses_name_the_expression_not_the_block():
+    _kept("r = c.insert([{'id': 1}])\nif r:\n    print('ok')\n", "`r` is used as a value")
+    _kept("r = c.insert([{'id': 1}])\nok = r is not None\n", "`r` is used in `r is not None`")
+
+
 def test_name_also_holding_other_values_stays_orm():
     _kept("r = None\nr = c.insert([{'id': 1}])\nprint(r.insert_count)\n", "also holds other values")
 
