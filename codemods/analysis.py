@@ -2154,7 +2154,9 @@ def wrapper_of(module: cst.Module, ctx: MigrationContext, providers: tuple = ())
     else:
         # `unshared` copies what MetadataWrapper's copy of the whole tree is for: the nodes
         # used in two places (codemods transform `wrapper.module` either way).
-        wrapper = MetadataWrapper(unshared(module), unsafe_skip_copy=True)
+        # The previous analysis' parents let it skip what the rewrite kept (see there).
+        previous = cached[1]._metadata.get(ParentNodeProvider) if cached is not None else None
+        wrapper = MetadataWrapper(unshared(module, previous), unsafe_skip_copy=True)
         ctx.analysis = (module, wrapper, None)
     if providers:
         resolve_providers(wrapper, providers)  # a no-op for the ones already resolved

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 import libcst as cst
@@ -226,30 +226,75 @@ def read_only_visits() -> Iterator[None]:
             _SCRIPTS = None
 
 
-def unshared(module: cst.Module) -> cst.Module:
+def unshared(module: cst.Module, old_parents: Mapping[CSTNode, object] | None = None) -> cst.Module:
     """`module` when no node object occurs twice in its tree (a fresh parse never repeats one),
     else an equal tree where every later occurrence of a repeated node is a copy of it (a
     transformer may put one whitespace or `Dot` node in two places; about half the trees the
     codemods produce do). Metadata are keyed by node, so a repeated node would have one parent
     and one position for two places: `MetadataWrapper` copies the whole tree to avoid that,
-    this copies only the repeated nodes and rebuilds their ancestors."""
+    this copies only the repeated nodes and rebuilds their ancestors.
+
+    `old_parents`: the parent metadata of the tree the rewrite that made `module` started from,
+    itself without repeats (the previous analysis' tree). With it the walk skips the parts the
+    rewrite kept: transformers hand on an untouched node as itself (`_transform`), so the new
+    tree is the rewrite's new nodes holding kept subtrees of the old tree, and a node of the old
+    tree (a key of `old_parents`) has only old nodes below it. A repeat is then a new node or a
+    kept subtree reached twice from the new nodes, or a kept subtree inside another: a later one
+    inside an earlier one is copied, an earlier one inside a later one makes the walk enter the
+    later one (`_Kept`), so the copies are the ones the full walk makes."""
     try:
+        if old_parents is not None:
+            return _unshared(module, set(), _Kept(old_parents))  # type: ignore[return-value]
         return _unshared(module, set())  # type: ignore[return-value]
     except _Unexpected:
         return module.deep_clone()  # what MetadataWrapper does
+
+
+class _Kept:
+    """The kept subtrees met so far in a walk with the old tree's parents."""
+
+    def __init__(self, old_parents: Mapping[CSTNode, object]) -> None:
+        self.parents = old_parents
+        self.skipped: set[int] = set()  # kept subtrees not walked into
+        self.around: set[int] = set()  # old ancestors of every kept subtree met
+
+    def inside_skipped(self, node: CSTNode) -> bool:
+        """Whether `node` lies inside a kept subtree met before and not walked into: its nodes
+        count as seen, so the full walk would copy `node` here."""
+        parent = self.parents.get(node)
+        while parent is not None:
+            if id(parent) in self.skipped:
+                return True
+            parent = self.parents.get(parent)  # type: ignore[call-overload]
+        return False
+
+    def met(self, node: CSTNode) -> None:
+        parent = self.parents.get(node)
+        while parent is not None and id(parent) not in self.around:
+            self.around.add(id(parent))
+            parent = self.parents.get(parent)  # type: ignore[call-overload]
 
 
 class _Unexpected(Exception):
     """A node whose visited fields are not plain attributes holding those children."""
 
 
-def _unshared(node: CSTNode, seen: set[int]) -> CSTNode:
+def _unshared(node: CSTNode, seen: set[int], kept: _Kept | None = None) -> CSTNode:
     if id(node) in seen:
         return node.deep_clone()  # all new nodes, none seen anywhere
+    if kept is not None and node in kept.parents:  # a kept subtree of the old tree
+        if kept.inside_skipped(node):
+            return node.deep_clone()
+        kept.met(node)
+        if id(node) in kept.around:  # it holds a kept subtree met before: walk it all
+            return _unshared(node, seen)
+        seen.add(id(node))
+        kept.skipped.add(id(node))
+        return node  # no repeat inside it, and none of its nodes met before
     seen.add(id(node))
     changes = {}
     for field, children in _script(node):
-        new = [_unshared(child, seen) for child in children]
+        new = [_unshared(child, seen, kept) for child in children]
         if all(a is b for a, b in zip(new, children, strict=True)):
             continue
         value = getattr(node, field, None)
