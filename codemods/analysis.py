@@ -877,6 +877,8 @@ class OrmModel:
     def _factory_callers(self, func: cst.FunctionDef) -> list[cst.CSTNode] | None:
         """Every node that refers to factory `func` (None: not all of them can be known)."""
         name = func.name.value
+        if self._library_public(func):
+            return None  # importers may call it too (unseen_callers)
         if self.module_functions.get(name) is func:
             if name in self._exported_names():
                 return None  # importers may call it too (unseen_callers)
@@ -1322,7 +1324,9 @@ class OrmModel:
         if not isinstance(func, cst.FunctionDef):
             return f"`{label}`: its function is not a plain function, so its callers are not known"
         name = func.name.value
-        unseen = self.unseen_callers(func)
+        # The library rule goes last: a caller here passing something else is the more
+        # specific reason.
+        unseen = self.unseen_callers(func, library=False)
         if unseen:
             return (
                 f"`{label}` is a parameter of `{name}()`, {unseen}: callers elsewhere may pass "
@@ -1352,16 +1356,25 @@ class OrmModel:
                     f"`{cst.Module(body=[]).code_for_node(given[0].value)}`, "
                     f"which is not a migrated collection (line {self.line(call)})"
                 )
+        unseen = self.unseen_callers(func)
+        if unseen:
+            return (
+                f"`{label}` is a parameter of `{name}()`, {unseen}: callers elsewhere may pass "
+                "a Collection"
+            )
         return ""
 
-    def unseen_callers(self, func: cst.FunctionDef) -> str:
+    def unseen_callers(self, func: cst.FunctionDef, *, library: bool = True) -> str:
         """Why code outside this module may call `func`, as a clause (`which nothing in this
         module calls`), or '' when every caller is in view: `func` is called here, only ever
         directly (`f(...)`; for a method, every `.m` in the module, `self.m(...)` included).
         A function nothing here calls, or one referred to other than by a direct call (passed
         as a value, a decorator registering it, listed in `__all__`), is part of the module's
         public surface: what its importers pass to it, or do with what it returns, is not
-        visible, so a collection parameter of it or a Collection it returns stays ORM."""
+        visible, so a collection parameter of it or a Collection it returns stays ORM. So is
+        a public function or method of a library module even when the module calls it too
+        (_library_public; `library=False` leaves that rule out, for a caller that checks it
+        after the in-module calls)."""
         name = func.name.value
         if func.decorators:
             return "which is decorated"
@@ -1372,11 +1385,50 @@ class OrmModel:
             call = self.parents.get(ref)
             if not isinstance(call, cst.Call) or call.func is not ref:
                 return f"which is used other than by a direct call (line {self.line(ref)})"
+        if refs and library and self._library_public(func):
+            return (
+                'which is public in a module with no `if __name__ == "__main__":` block '
+                "(read as a library: importers may call it too)"
+            )
         if refs:
             return ""
         if name.startswith("__") and name.endswith("__"):
             return "which Python calls implicitly"
         return "which nothing in this module calls"
+
+    def _library_public(self, func: cst.FunctionDef) -> bool:
+        """`func` is a public module-level function or a public method of a public
+        module-level class (no name starting with `_`) of a library module: one with no
+        module-level `if __name__ == "__main__":` block. Stated assumption: a module with
+        that block is a script nobody imports, so its in-module calls are all its callers;
+        a library's public names are there for importers even when it calls them itself."""
+        if func.name.value.startswith("_") or self._is_script():
+            return False
+        if self.module_functions.get(func.name.value) is func:
+            return True
+        block = self.parents.get(func)
+        klass = self.parents.get(block) if isinstance(block, cst.IndentedBlock) else None
+        return (
+            isinstance(klass, cst.ClassDef)
+            and isinstance(self.parents.get(klass), cst.Module)
+            and not klass.name.value.startswith("_")
+        )
+
+    def _is_script(self) -> bool:
+        """The module has a module-level `if __name__ == "__main__":` (either operand order)."""
+        for stmt in self.module.body:
+            test = stmt.test if isinstance(stmt, cst.If) else None
+            if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+                continue
+            target = test.comparisons[0]
+            if not isinstance(target.operator, cst.Equal):
+                continue
+            sides = [test.left, target.comparator]
+            if any(isinstance(x, cst.Name) and x.value == "__name__" for x in sides) and any(
+                string_value(x) == "__main__" for x in sides
+            ):
+                return True
+        return False
 
     def _function_refs(self, func: cst.FunctionDef) -> list[cst.CSTNode]:
         """The nodes that may refer to `func`: its name in its defining scope, or for a

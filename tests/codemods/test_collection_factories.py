@@ -7,21 +7,33 @@ from codemods import migrate_source
 from codemods.base import Options
 from tests.codemods.cm_helpers import check
 
-HEAD = """
+# The snippets are scripts: their module-level code is all the callers. A library module
+# (no `__main__` block) keeps a public factory ORM (tests/codemods/test_public_surface.py).
+SCRIPT = 'if __name__ == "__main__":\n    pass\n'
+HEAD = (
+    """
 from pymilvus import Collection, connections
 connections.connect(uri="http://h:1")
 """
-NEW_HEAD = """
+    + SCRIPT
+)
+NEW_HEAD = (
+    """
 from pymilvus import MilvusClient
 
 client = MilvusClient(uri="http://h:1")
 """
+    + SCRIPT
+)
 # The ORM code kept next to the new client when a collection stays ORM.
-KEPT_HEAD = """
+KEPT_HEAD = (
+    """
 from pymilvus import MilvusClient, Collection, connections
 connections.connect(uri="http://h:1")
 client = MilvusClient(uri="http://h:1")
 """
+    + SCRIPT
+)
 
 FACTORY = """
 def open_books(name, schema):
@@ -303,7 +315,7 @@ def test_receiver_is_hoisted_when_the_factory_may_bind_the_client():
     # The connect inside a method becomes `global client; client = ...`: in
     # `client.search(collection_name=self.collection(), ...)` Python would look `client` up
     # before collection() binds it, so the factory call runs in a statement of its own first.
-    head = "\nfrom pymilvus import Collection, connections, utility\n"
+    head = "\nfrom pymilvus import Collection, connections, utility\n" + SCRIPT
     outcome = migrate_source(head + CONNECTING_INDEX, Options())
     assert (
         "        collection_name = self.collection()\n"
@@ -315,7 +327,7 @@ def test_receiver_is_hoisted_when_the_factory_may_bind_the_client():
 
 
 def test_receiver_that_cannot_be_hoisted_stays_orm():
-    head = "\nfrom pymilvus import Collection, connections, utility\n"
+    head = "\nfrom pymilvus import Collection, connections, utility\n" + SCRIPT
     body = CONNECTING_INDEX.replace(
         "        res = self.collection().search(",
         '        res = len(self.collection().query("id > 0")), self.collection().search(',
@@ -343,8 +355,10 @@ def test_receiver_stays_inline_with_a_module_level_connect_of_a_dict():
     )
     check(
         '\nfrom pymilvus import Collection, connections\ncfg = {"uri": "http://h:1"}\nconnections.connect(**cfg)\n'
+        + SCRIPT
         + body,
         '\nfrom pymilvus import MilvusClient\n\ncfg = {"uri": "http://h:1"}\nclient = MilvusClient(uri=cfg["uri"], db_name="default")\n'
+        + SCRIPT
         + body.replace("Collection(self.name)", "self.name").replace(
             'self.collection().query("id > 0", output_fields=["id"])',
             'client.query(collection_name=self.collection(), filter="id > 0", output_fields=["id"])',
@@ -370,7 +384,7 @@ def test_factory_called_inside_try_except_stays_orm():
         + "a.flush()\n"
     )
     findings = check(HEAD + body, KEPT_HEAD + body)
-    assert "`open_books()` is called inside try/except (line 8)" in _reasons(findings)
+    assert "`open_books()` is called inside try/except (line 10)" in _reasons(findings)
     assert "(trap 2)" in _reasons(findings)
     assert any(f.code == "MM111" and "a.flush" in f.message for f in findings)
 
@@ -391,7 +405,7 @@ def test_method_factory_called_inside_try_except_keeps_the_attribute_orm():
         + "        self.qa.insert(rows)\n"
     )
     findings = check(HEAD + body, KEPT_HEAD + body)
-    assert "`_open()` is called inside try/except (line 7)" in _reasons(findings)
+    assert "`_open()` is called inside try/except (line 9)" in _reasons(findings)
 
 
 def test_factory_called_inside_try_finally_only_migrates():
@@ -403,20 +417,29 @@ def test_factory_called_inside_try_finally_only_migrates():
 
 # ---- ... unless a create-if-missing guard proves the collection exists ------------------
 
-GUARD_HEAD = """
+GUARD_HEAD = (
+    """
 from pymilvus import Collection, connections, utility
 connections.connect(uri="http://h:1")
 """
-GUARD_NEW_HEAD = """
+    + SCRIPT
+)
+GUARD_NEW_HEAD = (
+    """
 from pymilvus import MilvusClient
 
 client = MilvusClient(uri="http://h:1")
 """
-GUARD_KEPT_HEAD = """
+    + SCRIPT
+)
+GUARD_KEPT_HEAD = (
+    """
 from pymilvus import MilvusClient, Collection, connections
 connections.connect(uri="http://h:1")
 client = MilvusClient(uri="http://h:1")
 """
+    + SCRIPT
+)
 # rw04's shape: create (and index) the collection when it is missing, then open it.
 GUARDED = """
 def open_qa(name):

@@ -335,6 +335,8 @@ def test_a_method_parameter_is_checked_at_its_self_calls():
 
 
 def test_a_parameter_is_migrated_with_the_collections_its_callers_pass():
+    # `_warm`: private, so the module's own calls are all its callers (a public function of a
+    # library module may have importers: test_public_surface.py).
     check(
         """
         from pymilvus import Collection, connections
@@ -342,12 +344,12 @@ def test_a_parameter_is_migrated_with_the_collections_its_callers_pass():
         connections.connect(uri="http://localhost:19530")
 
 
-        def warm(col):
+        def _warm(col):
             col.load()
 
 
         books = Collection("books")
-        warm(books)
+        _warm(books)
         """,
         """
         from pymilvus import MilvusClient
@@ -355,12 +357,12 @@ def test_a_parameter_is_migrated_with_the_collections_its_callers_pass():
         client = MilvusClient(uri="http://localhost:19530")
 
 
-        def warm(col):
+        def _warm(col):
             client.load_collection(collection_name=col)
 
 
         books = "books"
-        warm(books)
+        _warm(books)
         """,
     )
 

@@ -250,32 +250,34 @@ def test_index_on_an_untracked_collection_is_reported():
 
 
 def test_returned_collection_whose_result_is_always_dropped_is_migrated():
+    # `_make`: private, so its calls here are all its callers (test_public_surface.py).
     check(
         "from pymilvus import Collection, connections\n"
         'connections.connect(uri="http://h:1")\n\n\n'
-        "def make(name, schema):\n"
+        "def _make(name, schema):\n"
         "    c = Collection(name, schema)\n"
         "    c.load()\n"
         "    return c\n\n\n"
-        'make("a", s)\n',
+        '_make("a", s)\n',
         'from pymilvus import MilvusClient\n\nclient = MilvusClient(uri="http://h:1")\n\n\n'
-        "def make(name, schema):\n"
+        "def _make(name, schema):\n"
         "    c = name\n"
         "    if not client.has_collection(collection_name=c):\n"
         "        client.create_collection(collection_name=c, schema=schema)\n"
         "    client.load_collection(collection_name=c)\n"
         "    return c\n\n\n"
-        'make("a", s)\n',
+        '_make("a", s)\n',
     )
 
 
 def test_returned_collection_whose_result_is_used_stays_orm():
     # (`x = make("a")` makes x a tracked collection: see test_collection_factories.py.)
+    # `_make`: private, so the library rule (test_public_surface.py) does not come first.
     for use, reason in (
-        ('print(make("a"))\n', "used as an object"),
-        ("f = make\n", "returned from `make()`, which is used other than by a direct call"),
+        ('print(_make("a"))\n', "used as an object"),
+        ("f = _make\n", "returned from `_make()`, which is used other than by a direct call"),
     ):
-        body = "def make(name):\n    c = Collection(name)\n    c.load()\n    return c\n\n\n" + use
+        body = "def _make(name):\n    c = Collection(name)\n    c.load()\n    return c\n\n\n" + use
         findings = check(
             'from pymilvus import Collection, connections\nconnections.connect(uri="http://h:1")\n\n\n'
             + body,

@@ -129,14 +129,15 @@ def test_parameter_of_a_function_nothing_here_calls_stays_orm():
 
 
 def test_parameter_of_a_function_called_with_a_migrated_collection_is_migrated():
-    tail = '\n\nb = Collection("b")\nstore(b, [])\n'
+    # A script (it has a `__main__` block): its in-module calls are all the callers.
+    tail = '\n\nif __name__ == "__main__":\n    b = Collection("b")\n    store(b, [])\n'
     check(
         HEAD + STORE + tail,
         NEW_HEAD
         + "def store(books: str, rows):\n"
         + "    client.insert(collection_name=books, data=rows)\n"
         + "    client.flush(collection_name=books)\n"
-        + '\n\nb = "b"\nstore(b, [])\n',
+        + '\n\nif __name__ == "__main__":\n    b = "b"\n    store(b, [])\n',
     )
 
 
@@ -178,4 +179,114 @@ def test_parameter_named_like_a_collection_nothing_calls_stays_orm():
     assert "coll.load()" in outcome.source
     assert "`coll` is a parameter of `warm()`, which nothing in this module calls" in _messages(
         outcome.findings
+    )
+
+
+# ---- a public function of a library module, also called in the module -------------------
+# A module with no `if __name__ == "__main__":` block is read as a library: its public
+# functions, and the public methods of its public classes, are there for importers even when
+# the module calls them too (holdout ho12 `prepare()`, whose original lived in an imported
+# module). A module with that block is read as a script: its in-module calls are all the
+# callers (stated assumption, in MM110's text).
+
+LIBRARY = 'which is public in a module with no `if __name__ == "__main__":` block'
+STATEMENT_CALL = '\n\nopen_books("b")\n'
+
+
+def test_library_public_function_called_here_returning_a_collection_stays_orm():
+    # Before this rule: `books = name` (every caller here drops the result), and an importer
+    # calling open_books() got a str.
+    _stays(
+        OPEN_BOOKS + STATEMENT_CALL,
+        KEPT_HEAD,
+        f"returned from `open_books()`, {LIBRARY}",
+        "callers elsewhere may use the Collection object",
+    )
+
+
+def test_script_public_function_called_here_returning_a_collection_is_migrated():
+    tail = '\n\nif __name__ == "__main__":\n    open_books("b")\n'
+    check(HEAD + OPEN_BOOKS + tail, NEW_HEAD + NEW_OPEN_BOOKS + tail)
+
+
+def test_script_guard_with_operands_swapped_is_a_script():
+    tail = '\n\nif "__main__" == __name__:\n    open_books("b")\n'
+    check(HEAD + OPEN_BOOKS + tail, NEW_HEAD + NEW_OPEN_BOOKS + tail)
+
+
+def test_library_private_function_called_here_is_migrated():
+    private = OPEN_BOOKS.replace("open_books", "_open_books")
+    check(
+        HEAD + private + '\n\n_open_books("b")\n',
+        NEW_HEAD + NEW_OPEN_BOOKS.replace("open_books", "_open_books") + '\n\n_open_books("b")\n',
+    )
+
+
+def test_library_public_factory_linked_here_stays_orm():
+    # `b = open_books(...)` links b to the factory; an importer calling it would still expect
+    # the Collection (OrmModel._factory_callers).
+    body = OPEN_BOOKS + '\n\nb = open_books("b")\nb.flush()\n'
+    _stays(body, KEPT_HEAD, f"returned from `open_books()`, {LIBRARY}")
+
+
+def test_script_public_factory_linked_here_is_migrated():
+    tail = '\n\nif __name__ == "__main__":\n    b = open_books("b")\n    b.flush()\n'
+    new_tail = '\n\nif __name__ == "__main__":\n    b = open_books("b")\n    client.flush(collection_name=b)\n'
+    check(HEAD + OPEN_BOOKS + tail, NEW_HEAD + NEW_OPEN_BOOKS + new_tail)
+
+
+def test_library_public_function_called_here_with_a_collection_parameter_stays_orm():
+    # Before this rule: `books: str`, while an importer may pass its Collection object.
+    body = STORE + '\n\nb = Collection("b")\nstore(b, [])\n'
+    _stays(body, KEPT_HEAD, f"`books` is a parameter of `store()`, {LIBRARY}")
+
+
+# A method factory (`b = self.m(...)` links b to what m returns).
+METHOD = (
+    "class {cls}:\n"
+    "    def {m}(self, name):\n"
+    "        books = Collection(name)\n"
+    "        books.load()\n"
+    "        return books\n\n"
+    "    def _run(self):\n"
+    '        b = self.{m}("b")\n'
+    "        b.flush()\n\n\n"
+    "{cls}()._run()\n"
+)
+NEW_METHOD = (
+    "class {cls}:\n"
+    "    def {m}(self, name):\n"
+    "        books = name\n"
+    "        client.load_collection(collection_name=books)\n"
+    "        return books\n\n"
+    "    def _run(self):\n"
+    '        b = self.{m}("b")\n'
+    "        client.flush(collection_name=b)\n\n\n"
+    "{cls}()._run()\n"
+)
+
+
+def test_library_public_method_of_public_class_called_here_stays_orm():
+    _stays(METHOD.format(cls="Store", m="open"), KEPT_HEAD, f"returned from `open()`, {LIBRARY}")
+
+
+def test_library_private_method_of_public_class_is_migrated():
+    check(
+        HEAD + METHOD.format(cls="Store", m="_open"),
+        NEW_HEAD + NEW_METHOD.format(cls="Store", m="_open"),
+    )
+
+
+def test_library_public_method_of_private_class_is_migrated():
+    check(
+        HEAD + METHOD.format(cls="_Store", m="open"),
+        NEW_HEAD + NEW_METHOD.format(cls="_Store", m="open"),
+    )
+
+
+def test_script_public_method_of_public_class_is_migrated():
+    guard = '\n\nif __name__ == "__main__":\n    pass\n'
+    check(
+        HEAD + METHOD.format(cls="Store", m="open") + guard,
+        NEW_HEAD + NEW_METHOD.format(cls="Store", m="open") + guard,
     )
