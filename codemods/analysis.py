@@ -1388,7 +1388,8 @@ class OrmModel:
         if refs and library and self._library_public(func):
             return (
                 'which is public in a module with no `if __name__ == "__main__":` block '
-                "(read as a library: importers may call it too)"
+                "that runs none of its own functions at import (read as a library: importers "
+                "may call it too)"
             )
         if refs:
             return ""
@@ -1398,9 +1399,9 @@ class OrmModel:
 
     def _library_public(self, func: cst.FunctionDef) -> bool:
         """`func` is a public module-level function or a public method of a public
-        module-level class (no name starting with `_`) of a library module: one with no
-        module-level `if __name__ == "__main__":` block. Stated assumption: a module with
-        that block is a script nobody imports, so its in-module calls are all its callers;
+        module-level class (no name starting with `_`) of a library module: one that is not a
+        script (_is_script). Stated assumption: a script is not imported, so its in-module
+        calls are all its callers;
         a library's public names are there for importers even when it calls them itself."""
         if func.name.value.startswith("_") or self._is_script():
             return False
@@ -1415,7 +1416,36 @@ class OrmModel:
         )
 
     def _is_script(self) -> bool:
-        """The module has a module-level `if __name__ == "__main__":` (either operand order)."""
+        """The module has a module-level `if __name__ == "__main__":` (either operand order),
+        or its module-level code calls one of its own functions or classes (`main()`,
+        `asyncio.run(main())`, `for n in names: make(n)`): importing such a module would run
+        its work, so it is read as a script whose in-module calls are all the callers."""
+        return self._has_main_guard() or self._runs_own_code_at_import()
+
+    def _runs_own_code_at_import(self) -> bool:
+        own = {
+            stmt.name.value
+            for stmt in self.module.body
+            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef))
+        }
+        for stmt in self.module.body:
+            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                continue
+            for call in _walk(stmt, cst.Call):
+                if isinstance(call.func, cst.Name) and call.func.value in own:
+                    if not self._inside_lambda(call, stmt):  # a lambda body runs later
+                        return True
+        return False
+
+    def _inside_lambda(self, node: cst.CSTNode, top: cst.CSTNode) -> bool:
+        current = self.parents.get(node)
+        while current is not None and current is not top:
+            if isinstance(current, cst.Lambda):
+                return True
+            current = self.parents.get(current)
+        return False
+
+    def _has_main_guard(self) -> bool:
         for stmt in self.module.body:
             test = stmt.test if isinstance(stmt, cst.If) else None
             if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:

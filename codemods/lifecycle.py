@@ -57,10 +57,12 @@ CONSTRUCTOR = RuleInfo(
         "whose callers are not all in the module (nothing here calls it, or it is decorated, "
         "listed in `__all__`, used as a value or called implicitly like `__init__`; also a "
         "`@property` read nowhere here: importers may keep or pass the Collection object; "
-        'and, in a module with no module-level `if __name__ == "__main__":` block, read as '
-        "a library, a public function or a public method of a public class, names not "
-        "starting with `_`, even when the module calls it too. Stated assumption: a module "
-        "with that block is a script nobody imports, so its own calls are all the callers), "
+        'and, in a module with no module-level `if __name__ == "__main__":` block whose '
+        "module-level code calls none of its own functions or classes, read as a library, a "
+        "public function or a public method of a public class, names not starting with `_`, "
+        "even when the module calls it too. Stated assumption: a module with that block, or "
+        "that runs its own functions at import (`main()`, `asyncio.run(main())`), is a "
+        "script nobody imports, so its own calls are all the callers), "
         "one constructed inside try/except or returned by a function called "
         "inside one (trap 2: the handler may be there for the ORM's error on a missing "
         "collection), and an open-only `Collection(n)` in a function reached from a call "

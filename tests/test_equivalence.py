@@ -63,16 +63,6 @@ KNOWN_FAILURES: dict[str, dict[str, str]] = {
         "repr, not a name; MM151 rewrites only lookups that are tested or guarded)"
     ),
     "two_connections_using": _partial("collections iterated as objects (for c in (live, old))"),
-    # A runnable program with no `if __name__ == "__main__":` block reads as a library
-    # (OrmModel.unseen_callers): its public functions may have importers, so a Collection
-    # they return or take stays ORM even though the module's own calls are all it has.
-    "admin_utility": _partial("a Collection returned from public `make()` (library rule)"),
-    "async_main_setup": _partial(
-        "a Collection passed to public `build_index()`/`ingest()`/`kinds()` (library rule)"
-    ),
-    "hybrid_weighted": _partial("a Collection returned from public `setup()` (library rule)"),
-    "upsert_rows": _partial("a Collection passed to public `sync()` (library rule)"),
-    "varchar_pk_delete": _partial("a Collection passed to public `remove_users()` (library rule)"),
 }
 
 # program stem (or "stem-mode" for one mode) -> why it cannot hold on the real-server lane

@@ -183,14 +183,15 @@ def test_parameter_named_like_a_collection_nothing_calls_stays_orm():
 
 
 # ---- a public function of a library module, also called in the module -------------------
-# A module with no `if __name__ == "__main__":` block is read as a library: its public
-# functions, and the public methods of its public classes, are there for importers even when
-# the module calls them too (holdout ho12 `prepare()`, whose original lived in an imported
-# module). A module with that block is read as a script: its in-module calls are all the
-# callers (stated assumption, in MM110's text).
+# A module with no `if __name__ == "__main__":` block whose module-level code calls none of
+# its own functions or classes is read as a library: its public functions, and the public
+# methods of its public classes, are there for importers even when the module calls them
+# too (holdout ho12 `prepare()`, whose original lived in an imported module). A module with
+# that block, or one that runs its own functions at import (`main()`), is read as a script:
+# its in-module calls are all the callers (stated assumption, in MM110's text).
 
 LIBRARY = 'which is public in a module with no `if __name__ == "__main__":` block'
-STATEMENT_CALL = '\n\nopen_books("b")\n'
+STATEMENT_CALL = '\n\ndef refresh():\n    open_books("b")\n'
 
 
 def test_library_public_function_called_here_returning_a_collection_stays_orm():
@@ -225,7 +226,7 @@ def test_library_private_function_called_here_is_migrated():
 def test_library_public_factory_linked_here_stays_orm():
     # `b = open_books(...)` links b to the factory; an importer calling it would still expect
     # the Collection (OrmModel._factory_callers).
-    body = OPEN_BOOKS + '\n\nb = open_books("b")\nb.flush()\n'
+    body = OPEN_BOOKS + '\n\ndef refresh():\n    b = open_books("b")\n    b.flush()\n'
     _stays(body, KEPT_HEAD, f"returned from `open_books()`, {LIBRARY}")
 
 
@@ -237,7 +238,7 @@ def test_script_public_factory_linked_here_is_migrated():
 
 def test_library_public_function_called_here_with_a_collection_parameter_stays_orm():
     # Before this rule: `books: str`, while an importer may pass its Collection object.
-    body = STORE + '\n\nb = Collection("b")\nstore(b, [])\n'
+    body = STORE + '\n\ndef refresh():\n    b = Collection("b")\n    store(b, [])\n'
     _stays(body, KEPT_HEAD, f"`books` is a parameter of `store()`, {LIBRARY}")
 
 
@@ -251,7 +252,8 @@ METHOD = (
     "    def _run(self):\n"
     '        b = self.{m}("b")\n'
     "        b.flush()\n\n\n"
-    "{cls}()._run()\n"
+    "def _go():\n"
+    "    {cls}()._run()\n"
 )
 NEW_METHOD = (
     "class {cls}:\n"
@@ -262,7 +264,8 @@ NEW_METHOD = (
     "    def _run(self):\n"
     '        b = self.{m}("b")\n'
     "        client.flush(collection_name=b)\n\n\n"
-    "{cls}()._run()\n"
+    "def _go():\n"
+    "    {cls}()._run()\n"
 )
 
 
@@ -290,3 +293,23 @@ def test_script_public_method_of_public_class_is_migrated():
         HEAD + METHOD.format(cls="Store", m="open") + guard,
         NEW_HEAD + NEW_METHOD.format(cls="Store", m="open") + guard,
     )
+
+
+def test_module_running_its_own_function_at_import_is_a_script():
+    # No guard, but `main()` runs at import: nobody imports such a module for its functions
+    # (the runnable programs admin_utility, async_main_setup, hybrid_weighted, upsert_rows and
+    # varchar_pk_delete have this shape).
+    tail = '\n\ndef main():\n    open_books("b")\n\n\nmain()\n'
+    check(HEAD + OPEN_BOOKS + tail, NEW_HEAD + NEW_OPEN_BOOKS + tail)
+
+
+def test_own_function_called_through_asyncio_run_is_a_script():
+    tail = '\n\nasync def main():\n    open_books("b")\n\n\nasyncio.run(main())\n'
+    head = "import asyncio\n"
+    check(head + HEAD + OPEN_BOOKS + tail, head + NEW_HEAD + NEW_OPEN_BOOKS + tail)
+
+
+def test_own_function_called_only_inside_a_module_level_lambda_is_a_library():
+    # The lambda's body runs later, maybe from an importer: nothing runs at import.
+    body = OPEN_BOOKS + '\n\nlater = lambda: open_books("b")\n'
+    _stays(body, KEPT_HEAD, f"returned from `open_books()`, {LIBRARY}")
