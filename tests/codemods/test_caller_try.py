@@ -660,28 +660,32 @@ def test_unknown_receiver_outside_any_try_does_not_count():
 
 # ---- live: the setter shape behaves as on the ORM ----------------------------------------
 
-LIVE = textwrap.dedent(
+# The class both live programs share: set_collection opens (the ORM raises for a missing
+# collection), create makes it; they differ in where the try around the open sits.
+LIVE_STORE = """
+import os
+
+from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections
+
+connections.connect(uri=os.environ["MILVUS_URI"])
+SCHEMA = CollectionSchema(
+    [FieldSchema("id", DataType.INT64, is_primary=True), FieldSchema("v", DataType.FLOAT_VECTOR, dim=2)]
+)
+
+
+class Store:
+    def __init__(self):
+        self.col = None
+
+    def set_collection(self, name):
+        self.col = Collection(name)
+
+    def create(self, name):
+        self.col = Collection(name, SCHEMA)
+"""
+
+LIVE = LIVE_STORE + textwrap.dedent(
     """
-    import os
-
-    from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections
-
-    connections.connect(uri=os.environ["MILVUS_URI"])
-    SCHEMA = CollectionSchema(
-        [FieldSchema("id", DataType.INT64, is_primary=True), FieldSchema("v", DataType.FLOAT_VECTOR, dim=2)]
-    )
-
-
-    class Store:
-        def __init__(self):
-            self.col = None
-
-        def set_collection(self, name):
-            self.col = Collection(name)
-
-        def create(self, name):
-            self.col = Collection(name, SCHEMA)
-
         def open_or_create(self, name):
             try:
                 self.set_collection(name)
@@ -699,42 +703,8 @@ LIVE = textwrap.dedent(
     """
 )
 
-
-def test_setter_shape_behaves_like_the_orm(milvus_factory, tmp_path: Path) -> None:
-    # Before the change the migration exited 1 ("collection 'books' does not exist"); the
-    # collection now stays ORM, so both runs create it and count one row.
-    original, migrated, outcome = write_pair(tmp_path, "store.py", LIVE)
-    assert "self.col = Collection(name)" in outcome.source
-    before = run_program(original, milvus_factory(), mode="orm")
-    after = run_program(migrated, milvus_factory(), mode="orm")
-    assert before.returncode == 0, before.stderr
-    assert "rows 1" in before.stdout
-    assert after.returncode == 0, after.stderr
-    assert after.stdout == before.stdout
-
-
-LIVE_VARIABLE = textwrap.dedent(
+LIVE_VARIABLE = LIVE_STORE + textwrap.dedent(
     """
-    import os
-
-    from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections
-
-    connections.connect(uri=os.environ["MILVUS_URI"])
-    SCHEMA = CollectionSchema(
-        [FieldSchema("id", DataType.INT64, is_primary=True), FieldSchema("v", DataType.FLOAT_VECTOR, dim=2)]
-    )
-
-
-    class Store:
-        def __init__(self):
-            self.col = None
-
-        def set_collection(self, name):
-            self.col = Collection(name)
-
-        def create(self, name):
-            self.col = Collection(name, SCHEMA)
-
         def add(self, rows):
             self.set_collection("books")
             self.col.insert(rows)
@@ -752,12 +722,9 @@ LIVE_VARIABLE = textwrap.dedent(
 )
 
 
-def test_variable_receiver_shape_behaves_like_the_orm(milvus_factory, tmp_path: Path) -> None:
-    # Shape (a): the call inside the try is on a variable holding a Store. Before the
-    # receiver was resolved, the migration turned set_collection into `self.col = name`, so
-    # nothing created the collection and the insert failed ("collection 'books' does not
-    # exist"); now the collection stays ORM and both runs create it and count one row.
-    original, migrated, outcome = write_pair(tmp_path, "store.py", LIVE_VARIABLE)
+def _runs_alike(milvus_factory, tmp_path: Path, program: str) -> None:
+    """The collection stays ORM, and original and migrated both create it and count a row."""
+    original, migrated, outcome = write_pair(tmp_path, "store.py", program)
     assert "self.col = Collection(name)" in outcome.source
     before = run_program(original, milvus_factory(), mode="orm")
     after = run_program(migrated, milvus_factory(), mode="orm")
@@ -765,3 +732,16 @@ def test_variable_receiver_shape_behaves_like_the_orm(milvus_factory, tmp_path: 
     assert "rows 1" in before.stdout
     assert after.returncode == 0, after.stderr
     assert after.stdout == before.stdout
+
+
+def test_setter_shape_behaves_like_the_orm(milvus_factory, tmp_path: Path) -> None:
+    # Before the change the migration exited 1 ("collection 'books' does not exist").
+    _runs_alike(milvus_factory, tmp_path, LIVE)
+
+
+def test_variable_receiver_shape_behaves_like_the_orm(milvus_factory, tmp_path: Path) -> None:
+    # Shape (a): the call inside the try is on a variable holding a Store. Before the
+    # receiver was resolved, the migration turned set_collection into `self.col = name`, so
+    # nothing created the collection and the insert failed ("collection 'books' does not
+    # exist").
+    _runs_alike(milvus_factory, tmp_path, LIVE_VARIABLE)
