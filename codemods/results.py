@@ -114,13 +114,15 @@ def escape_problem(model: OrmModel, call: cst.Call) -> str:
 
 def _callers_drop_result(model: OrmModel, ret: cst.Return) -> bool:
     """`ret` is in a plain function (not a method, not decorated) that this module calls,
-    only ever as a statement of its own: what it returns is dropped by every caller seen.
-    (A caller in another module importing it is not visible; one in this module is taken to
-    mean the function is the module's own helper.)"""
+    only ever as a statement of its own, and whose callers are all in view
+    (OrmModel.unseen_callers: not a public function of a library module, not in `__all__`):
+    what it returns is dropped by every caller."""
     func = model._enclosing(ret, cst.FunctionDef)
     if not isinstance(func, cst.FunctionDef) or func.decorators:
         return False
     if isinstance(model.parent(model.parent(func)), cst.ClassDef):
+        return False
+    if model.unseen_callers(func):  # e.g. a public function of a library: importers may read it
         return False
     scope = model.scopes.get(func)
     name = func.name.value

@@ -77,3 +77,21 @@ def test_returned_to_a_caller_that_keeps_it_stays_orm():
         "class S:\n    def remove(self, ids):\n        return c.delete(f'id in {ids}')\n\nS().remove([1])\n",
         "the result is returned",
     )
+
+
+def test_returned_from_a_public_function_of_a_library_stays_orm():
+    # No module-level code runs remove(): the module reads as a library, and an importer
+    # calling remove() may read `.delete_count` off what it returns.
+    _kept(
+        "def remove(ids):\n    return c.delete(f'id in {ids}')\n\n\ndef tidy():\n    remove([1])\n",
+        "the result is returned",
+    )
+
+
+def test_returned_from_a_private_function_of_a_library_to_callers_that_drop_it_migrates():
+    check(
+        HEAD
+        + "def _remove(ids):\n    return c.delete(f'id in {ids}')\n\n\ndef tidy():\n    _remove([1])\n",
+        NEW
+        + "def _remove(ids):\n    return client.delete(collection_name=c, filter=f'id in {ids}')\n\n\ndef tidy():\n    _remove([1])\n",
+    )
