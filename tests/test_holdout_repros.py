@@ -2,7 +2,10 @@
 repros/README.md) stay fixed: each reproducer, run as written and after migration on its own
 fresh milvus-lite server, exits the same way and prints the same lines. The migration may
 leave a site ORM (with a finding) instead of rewriting it; what must not happen is a run
-that behaves differently."""
+that behaves differently.
+
+The three found on the second holdout (tests/fixtures/realworld_holdout2/repros/README.md) are not
+fixed yet: they are strict xfails, so a fix shows up as an XPASS and its entry must go."""
 
 from pathlib import Path
 
@@ -12,6 +15,14 @@ from tests.fixtures.realworld_holdout.repros.run_original_and_migrated import ru
 
 REPROS = Path(__file__).parent / "fixtures" / "realworld_holdout" / "repros"
 PROGRAMS = sorted(REPROS.glob("*/main.py"))
+REPROS2 = Path(__file__).parent / "fixtures" / "realworld_holdout2" / "repros"
+PROGRAMS2 = sorted(REPROS2.glob("*/main.py"))
+# Second holdout: behaviour changes still open at 4c488bb, with what the migrated run does.
+OPEN_ON_HOLDOUT2 = {
+    "disconnect_in_finally": "ho15: a failed first connect raises NameError from `finally`",
+    "reused_connection_alias": "ho19: an alias found by list_connections() is not in the registry",
+    "using_database_orm_collection": "ho20: use_database() no longer moves the ORM alias",
+}
 
 
 def test_the_four_reproducers_are_here() -> None:
@@ -23,7 +34,19 @@ def test_the_four_reproducers_are_here() -> None:
     ]
 
 
-@pytest.mark.parametrize("program", PROGRAMS, ids=[p.parent.name for p in PROGRAMS])
+def test_the_holdout2_reproducers_are_here() -> None:
+    assert [p.parent.name for p in PROGRAMS2] == sorted(OPEN_ON_HOLDOUT2)
+
+
+def _still_open(program: Path) -> list[pytest.MarkDecorator]:
+    reason = OPEN_ON_HOLDOUT2.get(program.parent.name) if program.is_relative_to(REPROS2) else None
+    return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+
+
+@pytest.mark.parametrize(
+    "program",
+    [pytest.param(p, id=p.parent.name, marks=_still_open(p)) for p in PROGRAMS + PROGRAMS2],
+)
 def test_original_and_migrated_behave_the_same(program: Path) -> None:
     report, runs = run_pair(program)
     original, migrated = runs["original"], runs["migrated"]

@@ -1,9 +1,10 @@
-"""The codemods on real-world ORM code (tests/fixtures/realworld and realworld_holdout).
+"""The codemods on real-world ORM code: the three corpora under tests/fixtures/realworld*.
 
-Both corpora were collected from public projects after the codemods were written; the files are
+The corpora were collected from public projects after the codemods were written; the files are
 inputs only and are never run. The first (rw*) has since been used to choose rules; the second
-(ho*, tests/fixtures/realworld_holdout) was collected later and must not be used that way, so
-its share is the unseen figure. For every file of both the full rewrite must not raise, its
+(ho01..ho14, tests/fixtures/realworld_holdout) was collected later and has since been read to fix
+bugs; the third (ho15.., tests/fixtures/realworld_holdout2) was collected after that and is the
+unseen figure. For every file of all three the full rewrite must not raise, its
 output must parse and compile, a second run must change nothing, and every comment of the input
 must still be in the output (the tool may add its own). The share of ORM call sites migrated is
 the acceptance figure of issue 3; `python -m tests.codemods.realworld_coverage [--dir DIR]`
@@ -34,8 +35,11 @@ CORPUS = Path(__file__).parent / "fixtures" / "realworld"
 FILES = sorted(CORPUS.glob("*.py"))
 HOLDOUT = Path(__file__).parent / "fixtures" / "realworld_holdout"
 HOLDOUT_FILES = sorted(HOLDOUT.glob("*.py"))
-# The per-file checks run on both corpora; the shares are measured on each separately.
-CHECKED = FILES + HOLDOUT_FILES
+HOLDOUT2 = Path(__file__).parent / "fixtures" / "realworld_holdout2"
+HOLDOUT2_FILES = sorted(HOLDOUT2.glob("*.py"))
+HOLDOUTS = [HOLDOUT, HOLDOUT2]
+# The per-file checks run on every corpus; the shares are measured on each separately.
+CHECKED = FILES + HOLDOUT_FILES + HOLDOUT2_FILES
 NEGATIVE_CONTROL = "rw33_not_pymilvus_collection.py"  # anki's Collection, not pymilvus's
 
 # Issue 3's acceptance floor; the measured share is recorded in the strict xfail below.
@@ -88,12 +92,17 @@ def test_corpus_is_the_documented_one() -> None:
     assert 20 <= len(FILES) <= 40
 
 
-def test_holdout_is_the_documented_one() -> None:
+by_holdout = pytest.mark.parametrize("folder", HOLDOUTS, ids=[d.name for d in HOLDOUTS])
+
+
+@by_holdout
+def test_holdout_is_the_documented_one(folder: Path) -> None:
     """Every holdout file has a MANIFEST entry (origin, licence) and every entry a file."""
-    manifest = (HOLDOUT / "MANIFEST.md").read_text(encoding="utf-8")
+    files = sorted(folder.glob("*.py"))
+    manifest = (folder / "MANIFEST.md").read_text(encoding="utf-8")
     listed = set(re.findall(r"`(ho\d\d_\w+\.py)`", manifest))
-    assert listed == {p.name for p in HOLDOUT_FILES}
-    assert 10 <= len(HOLDOUT_FILES) <= 40
+    assert listed == {p.name for p in files}
+    assert 10 <= len(files) <= 40
 
 
 @by_file
@@ -142,9 +151,21 @@ def test_migration_introduces_no_undefined_name(path: Path) -> None:
 
 
 def _column_literals_sent_as_rows(source: str) -> list[str]:
-    """MilvusClient-style insert/upsert calls whose `data=` is a list literal of non-dicts."""
+    """MilvusClient-style insert/upsert calls whose `data=` is a list literal of non-dicts.
+
+    A name the module only ever assigns dict literals to (`row = {...}; insert([row])`) is a row.
+    """
+    tree = ast.parse(source)
+    bound: dict[str, set[bool]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    is_dict = isinstance(node.value, (ast.Dict, ast.DictComp))
+                    bound.setdefault(target.id, set()).add(is_dict)
+    dict_names = {name for name, kinds in bound.items() if kinds == {True}}
     found = []
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             continue
         keywords = {k.arg: k.value for k in node.keywords}
@@ -153,7 +174,11 @@ def _column_literals_sent_as_rows(source: str) -> list[str]:
             node.func.attr in ("insert", "upsert")
             and "collection_name" in keywords
             and isinstance(data, ast.List)
-            and any(not isinstance(e, (ast.Dict, ast.DictComp)) for e in data.elts)
+            and any(
+                not isinstance(e, (ast.Dict, ast.DictComp))
+                and not (isinstance(e, ast.Name) and e.id in dict_names)
+                for e in data.elts
+            )
         ):
             found.append(f"line {node.lineno}: {ast.unparse(node)}")
     return found
@@ -194,7 +219,9 @@ def _client_names(source: str) -> set[str]:
 @_with_known_failures(CLIENT_NAME_COLLISIONS)
 def test_new_client_does_not_take_a_name_the_module_already_binds(path: Path) -> None:
     source = _source(path)
-    taken = _client_names(_migrate(source).source) & (_module_bindings(source) - {"MilvusClient"})
+    # A name the input itself binds to a MilvusClient (ho18's `admin`) is not a collision.
+    already_clients = _client_names(source) | {"MilvusClient"}
+    taken = _client_names(_migrate(source).source) & (_module_bindings(source) - already_clients)
     assert not taken, f"MilvusClient bound to names the module already uses: {sorted(taken)}"
 
 
@@ -235,8 +262,9 @@ def test_acceptance_share_of_orm_sites_migrated() -> None:
     assert migrated / total >= ACCEPTANCE_SHARE, f"{migrated}/{total} = {migrated / total:.1%}"
 
 
-def test_the_holdout_has_orm_sites_and_some_are_migrated() -> None:
-    migrated, total = _share_migrated(HOLDOUT_FILES)
+@by_holdout
+def test_the_holdout_has_orm_sites_and_some_are_migrated(folder: Path) -> None:
+    migrated, total = _share_migrated(sorted(folder.glob("*.py")))
     assert total >= 100, "the holdout must exercise the ORM broadly"
     assert migrated > 0
 
@@ -253,4 +281,19 @@ def test_the_holdout_has_orm_sites_and_some_are_migrated() -> None:
 )
 def test_acceptance_share_on_the_unseen_holdout() -> None:
     migrated, total = _share_migrated(HOLDOUT_FILES)
+    assert migrated / total >= ACCEPTANCE_SHARE, f"{migrated}/{total} = {migrated / total:.1%}"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "acceptance not met on the second unseen holdout (ho15..ho27, 13 projects): 39 of 157 ORM "
+        "sites migrated (24.8%; 39 with --unsafe-fixes) when first measured at 4c488bb; mostly "
+        "collections whose alias is not a literal (self.alias, a config value, using=using), "
+        "modules that never connect, calls in try/except (trap 2), Collection objects passed to "
+        "or returned from code the tool cannot see, and `partitions`/`indexes` read as objects"
+    ),
+)
+def test_acceptance_share_on_the_second_unseen_holdout() -> None:
+    migrated, total = _share_migrated(HOLDOUT2_FILES)
     assert migrated / total >= ACCEPTANCE_SHARE, f"{migrated}/{total} = {migrated / total:.1%}"
