@@ -937,8 +937,9 @@ class OrmModel:
         longer run (trap 2). The lexical check of _ctor_problem only sees a try/except around
         the constructor itself. Any handler counts: its type may be an alias or a tuple we
         cannot judge. A factory whose every Collection() is an open proven to find its
-        collection by a create-if-missing guard before it, or that guard's create
-        (codemods.existence_guards), raises neither on the ORM, so it is not reported."""
+        collection by a has_collection guard before it (create-if-missing or exit guard), or
+        a create-if-missing guard's create (codemods.existence_guards), raises neither on the
+        ORM, so it is not reported."""
         from codemods.existence_guards import factory_collections_exist  # lazy: imports this
 
         child: cst.CSTNode = call
@@ -1522,11 +1523,12 @@ class OrmModel:
         if holder is None:
             return "Collection() is not a plain assignment statement"
         if self._inside_exception_check(ctor):
-            # A has_collection guard through a wrapper method can prove there is no
-            # existence or schema check left to fail (codemods.existence_guards).
-            from codemods.existence_guards import method_guard_proves  # lazy: imports this
+            # A has_collection guard (an exit guard before the open, or through a wrapper
+            # method) can prove there is no existence or schema check left to fail
+            # (codemods.existence_guards).
+            from codemods.existence_guards import guard_proves  # lazy: imports this
 
-            if not method_guard_proves(self, ctor):
+            if not guard_proves(self, ctor):
                 return (
                     "inside try/except: the code relies on the ORM's existence and schema "
                     "checks (trap 2)"

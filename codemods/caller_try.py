@@ -32,8 +32,10 @@ When a call linked this way sits in the body of a `try` with any except handler 
 may be an alias or a tuple we cannot judge, as for factories), the open keeps its
 collection ORM; the finding says when a link was not resolved. Otherwise the function
 holding the call is followed in turn. An open proven to find its collection by a
-has_collection guard (codemods.existence_guards) is not reported: it cannot raise for a
-missing collection.
+has_collection guard (codemods.existence_guards: a create-if-missing guard, an exit guard
+`if not utility.has_collection(n): raise ...` before it, or the body of `if
+utility.has_collection(n):` or of a wrapper method's check) is not reported: it cannot raise
+for a missing collection.
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ def caller_try_problem(model: OrmModel, ctor: cst.Call) -> str:
     """Why the open-only `ctor` keeps its collection ORM because a call inside try/except
     reaches it, or may ('' when none does, or when it is a create, is not in a function, or
     a guard proves it finds its collection)."""
-    from codemods.existence_guards import guarded_open, method_guard_proves  # lazy: cycle
+    from codemods.existence_guards import guard_proves, guarded_open  # lazy: cycle
 
     if is_create(ctor):
         return ""
@@ -90,7 +92,7 @@ def caller_try_problem(model: OrmModel, ctor: cst.Call) -> str:
     if func is None:
         return ""
     if isinstance(func, cst.FunctionDef) and (
-        method_guard_proves(model, ctor) or guarded_open(model, ctor, func) is not None
+        guard_proves(model, ctor) or guarded_open(model, ctor, func) is not None
     ):
         return ""
     calls = _calls(model)

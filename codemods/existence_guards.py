@@ -27,6 +27,22 @@ there is a simple one whose calls are only create_index / load / insert on the c
 the class (`if self.has_collection(name): self.x = Collection(name)`, `if not
 self.has_collection(name): self.x = Collection(name, schema)`) whose body is only `return
 utility.has_collection(p)`, so the open or create inside the caller's try/except is proven too.
+
+`utility_guard_proves` covers the guards written with `utility.has_collection` itself around
+an open-only `Collection(name)`: the exit guard, the shape real-world helpers use (ho03 of
+the holdout corpus),
+
+    def open_loaded(name):
+        if not utility.has_collection(name):
+            raise RuntimeError(f"no collection {name}")   # or return / log; return / sys.exit()
+        col = Collection(name)
+
+and the positive form `if utility.has_collection(name): col = Collection(name) ...`. The open
+runs only after has_collection found the collection, so on the ORM too it cannot raise for a
+missing one. `guard_proves` is the question every trap-2 check asks: any of these proofs.
+
+All of them accept one race, as the ORM code itself does: another process dropping the
+collection between the has_collection call and the open.
 """
 
 from __future__ import annotations
@@ -34,7 +50,7 @@ from __future__ import annotations
 import libcst as cst
 
 from codemods.analysis import OrmModel, _all_params, _walk, constructor_parts, is_create
-from codemods.method_paths import never_completes_normally
+from codemods.method_paths import _UNPROVEN_INSIDE, _block, never_completes_normally
 
 # ORM calls on the created handle that neither drop nor rename a collection.
 _HANDLE_METHODS = {"create_index", "load", "insert"}
@@ -45,14 +61,22 @@ _LEAVES = (cst.Return, cst.Raise, cst.Break, cst.Continue, cst.Del)
 
 def factory_collections_exist(model: OrmModel, func: cst.FunctionDef) -> bool:
     """Every `Collection()` in factory `func` is an open-only one that a guard proves finds
-    its collection (`guarded_open`) or the create inside such a guard: none of them can raise
-    for a missing collection or a differing schema."""
+    its collection (`guarded_open`, `utility_guard_proves`) or the create inside a
+    create-if-missing guard: none of them can raise for a missing collection or a differing
+    schema."""
     ctors = [c for c in _walk(func, cst.Call) if model.call_name(c) == "Collection"]
     opens = [c for c in ctors if not is_create(c)]
-    proofs = [guarded_open(model, c, func) for c in opens]
-    if not opens or any(p is None for p in proofs):
+    creates = [guarded_open(model, c, func) for c in opens if not utility_guard_proves(model, c)]
+    if not opens or any(p is None for p in creates):
         return False
-    return all(any(c is x for x in opens + proofs) for c in ctors)
+    return all(any(c is x for x in opens + creates) for c in ctors)
+
+
+def guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
+    """`ctor` cannot fail an existence or schema check on the ORM because a has_collection
+    guard decides when it runs, through a wrapper method (`method_guard_proves`, opens and
+    creates) or through `utility.has_collection` itself (`utility_guard_proves`, opens)."""
+    return method_guard_proves(model, ctor) or utility_guard_proves(model, ctor)
 
 
 def guarded_open(model: OrmModel, ctor: cst.Call, func: cst.FunctionDef) -> cst.Call | None:
@@ -193,9 +217,13 @@ def _create_in(
     return value
 
 
-def _same_name(model: OrmModel, expr: cst.BaseExpression, name: cst.Name) -> bool:
+def _same_name(model: OrmModel, expr: cst.BaseExpression, name: cst.BaseExpression) -> bool:
+    """`expr` and `name` are the same variable (same scope), or equal plain string literals."""
+    if isinstance(expr, cst.SimpleString) and isinstance(name, cst.SimpleString):
+        return expr.evaluated_value == name.evaluated_value
     return (
         isinstance(expr, cst.Name)
+        and isinstance(name, cst.Name)
         and expr.value == name.value
         and model.scopes.get(expr) is model.scopes.get(name)
     )
@@ -378,3 +406,111 @@ def _schema_builder(model: OrmModel, call: cst.Call) -> bool:
     return len(names) == 1 and all(
         n.startswith("pymilvus.") and n.rsplit(".", 1)[-1] in _SCHEMA_BUILDERS for n in names
     )
+
+
+# ---- guards through utility.has_collection: exit guards and the positive form ---------------
+# Simple statements that may stand between the guard and the open: they run no code of their
+# own (no call, no import), cannot leave the block and do not unbind a name.
+_NOT_QUIET = (
+    cst.Call,
+    cst.Import,
+    cst.ImportFrom,
+    cst.Global,
+    cst.Nonlocal,
+    cst.Await,
+    cst.Yield,
+    *_LEAVES,
+)
+
+
+def utility_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
+    """The open-only `ctor` (`[x =] Collection(n[, using=a])`, a statement) runs only after
+    `utility.has_collection(n[, using=a])` found the collection, so it cannot raise for a
+    missing one on the ORM either. Either the open is in the body of
+    `if utility.has_collection(n):` (or such an `elif`) with only quiet statements before it
+    there, or the statement before it in its block, quiet statements aside, is an exit guard
+    `if not utility.has_collection(n):` with no `else` whose body never reaches its end (every
+    path raises, returns or calls `sys.exit()`; no loop, `with` or `try`/`finally` in it).
+    "Quiet" statements are simple ones without a call or an import (nothing that could drop
+    or rename a collection runs between the check and the open). `n` is the same string
+    literal in both, or the same variable with exactly one binding (a parameter or a plain
+    assignment) that is not between the check and the open, so both read one value; the
+    connection alias is the same. A create `Collection(n, schema)` is never proven here: on
+    the ORM it can still raise for a schema that differs from the existing one."""
+    parts = constructor_parts(ctor)
+    if parts is None or set(parts) - {"name", "using"}:
+        return False
+    name = parts["name"].value
+    alias = model.alias_of_using(parts.get("using"))
+    line = model.statement_of(ctor)
+    block = model.parents.get(line) if line is not None else None
+    if alias is None or not isinstance(block, (cst.IndentedBlock, cst.Module)):
+        return False
+    statements = list(block.body)
+    at = next((i for i, s in enumerate(statements) if s is line), None)
+    if at is None:
+        return False
+    owner = model.parents.get(block)
+    if (
+        isinstance(owner, cst.If)
+        and owner.body is block
+        and all(_quiet_between(s) for s in statements[:at])
+        and isinstance(owner.test, cst.Call)
+        and _checks(model, owner.test, name, alias)
+    ):
+        return _one_value(model, name, owner, line)
+    guard_at = at - 1
+    while guard_at >= 0 and _quiet_between(statements[guard_at]):
+        guard_at -= 1
+    guard = statements[guard_at] if guard_at >= 0 else None
+    return (
+        isinstance(guard, cst.If)
+        and guard.orelse is None
+        and isinstance(guard.test, cst.UnaryOperation)
+        and isinstance(guard.test.operator, cst.Not)
+        and isinstance(guard.test.expression, cst.Call)
+        and _checks(model, guard.test.expression, name, alias)
+        and _never_falls_through(model, guard.body)
+        and _one_value(model, name, guard, line)
+    )
+
+
+def _quiet_between(statement: cst.BaseStatement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and not any(
+        True for kind in _NOT_QUIET for _ in _walk(statement, kind)
+    )
+
+
+def _never_falls_through(model: OrmModel, body: cst.BaseSuite) -> bool:
+    """Every path through the guard's `body` raises, exits or returns (a return leaves the
+    function before the open, so unlike never_completes_normally it counts here): none
+    reaches the end of the body, whence the open would run."""
+    if any(True for kind in _UNPROVEN_INSIDE for _ in _walk(body, kind)):
+        return False
+    # passed=True and a step that always holds: a `return` then ends its path like a raise.
+    flow = _block(model, body.body, True, lambda _: True)
+    return flow.proven and not flow.falls_through
+
+
+def _one_value(model: OrmModel, name: cst.BaseExpression, guard: cst.If, line: cst.CSTNode) -> bool:
+    """`name` reads the same value in `guard`'s test and at the open on `line`: a string
+    literal, or a variable with exactly one binding, a parameter or a plain assignment
+    (`n = ...`, `n: str = ...`) outside the stretch from the guard to the open."""
+    if isinstance(name, cst.SimpleString):
+        return True
+    scope = model.scopes.get(name)
+    if not isinstance(name, cst.Name) or scope is None:
+        return False
+    bindings = list(scope[name.value])
+    if len(bindings) != 1 or not isinstance(bindings[0], cst.metadata.Assignment):
+        return False
+    node = bindings[0].node
+    if isinstance(node, cst.Param):
+        return True
+    holder = model.parents.get(node)
+    if not (
+        (isinstance(holder, cst.AssignTarget) and holder.target is node)
+        or (isinstance(holder, cst.AnnAssign) and holder.target is node)
+    ):
+        return False
+    return not model.line(guard) <= model.line(node) <= model.line(line)
