@@ -37,15 +37,46 @@ def _values(mapping) -> dict:
     return {k: v() if isinstance(v, LazyValue) else v for k, v in mapping.items()}
 
 
-def _scope_facts(scope) -> tuple:
+def _keyer(module: cst.Module):
+    """A node of `module` stands for itself. The scope provider also parses string annotations
+    (`-> "Conn"`) into nodes of its own, fresh on every resolve, so those compare by their
+    text instead."""
+    in_tree = {id(n) for n in _all_nodes(module)}
+
+    def key(node):
+        if node is None or id(node) in in_tree or not isinstance(node, cst.CSTNode):
+            return node
+        return ("parsed from a string", type(node).__name__, module.code_for_node(node))
+
+    return key
+
+
+def _by_key(mapping, key) -> dict:
+    """`mapping` re-keyed by `key`, repeats of one text numbered in order so none collapse."""
+    out: dict = {}
+    for node, value in mapping.items():
+        k = key(node)
+        if isinstance(k, tuple):
+            k = (*k, sum(1 for o in out if isinstance(o, tuple) and o[:3] == k))
+        out[k] = value
+    return out
+
+
+def _all_nodes(node: cst.CSTNode):
+    yield node
+    for child in node.children:
+        yield from _all_nodes(child)
+
+
+def _scope_facts(scope, key) -> tuple:
     if scope is None:
         return (None,)
     return (
         type(scope).__name__,
-        getattr(scope, "node", None),
-        frozenset((a.name, a.node) for a in scope.assignments),
+        key(getattr(scope, "node", None)),
+        frozenset((a.name, key(a.node)) for a in scope.assignments),
         frozenset(
-            (a.node, frozenset(getattr(r, "node", None) for r in a.referents))
+            (key(a.node), frozenset(key(getattr(r, "node", None)) for r in a.referents))
             for a in scope.accesses
         ),
     )
@@ -87,9 +118,14 @@ def test_same_metadata_as_libcst(path: Path, read_only: bool) -> None:
     ours_pos, theirs_pos = ours.resolve(PositionProvider), expected[PositionProvider]
     assert ours_pos.keys() == theirs_pos.keys()
     assert all(ours_pos[n] == theirs_pos[n] for n in ours_pos)
-    ours_scopes, theirs_scopes = ours.resolve(ScopeProvider), expected[ScopeProvider]
+    key = _keyer(module)
+    ours_scopes = _by_key(ours.resolve(ScopeProvider), key)
+    theirs_scopes = _by_key(expected[ScopeProvider], key)
     assert list(ours_scopes) == list(theirs_scopes)
-    assert all(_scope_facts(ours_scopes[n]) == _scope_facts(theirs_scopes[n]) for n in ours_scopes)
+    assert all(
+        _scope_facts(ours_scopes[n], key) == _scope_facts(theirs_scopes[n], key)
+        for n in ours_scopes
+    )
 
 
 class _Log(cst.CSTVisitor):
