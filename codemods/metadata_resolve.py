@@ -13,9 +13,11 @@ tests/codemods/test_metadata_resolve.py compares the result with libcst's own re
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from types import MappingProxyType
 
+import libcst as cst
+from libcst._metadata_dependent import LazyValue
 from libcst.metadata import (
     BatchableMetadataProvider,
     ExpressionContextProvider,
@@ -24,6 +26,10 @@ from libcst.metadata import (
     QualifiedNameProvider,
     ScopeProvider,
 )
+from libcst.metadata.name_provider import QualifiedNameVisitor
+from libcst.metadata.parent_node_provider import ParentNodeVisitor
+
+from codemods.read_only_visit import children_of
 
 
 def _walks_itself(provider: type) -> bool:
@@ -52,6 +58,77 @@ _SELF_WALKING = frozenset(
 )
 
 
+def _own_hooks(visitor: type) -> set[str]:
+    return {n for n in vars(visitor) if n.startswith(("visit", "leave", "on_"))}
+
+
+# ParentNodeProvider and QualifiedNameProvider computed by a plain walk over each node's
+# children instead of a visitor walk (each is a third of a scope resolution's cost, for a
+# dict of one entry per node). Only while their libcst visitors are the ones mirrored below:
+# one hook each, `on_leave` and `on_visit`, neither skipping a subtree.
+_DIRECT = frozenset(
+    provider
+    for provider, visitor, hooks in (
+        (ParentNodeProvider, ParentNodeVisitor, {"on_leave"}),
+        (QualifiedNameProvider, QualifiedNameVisitor, {"on_visit"}),
+    )
+    if provider in _SELF_WALKING and _own_hooks(visitor) == hooks
+)
+
+
+def _walk(module: cst.Module) -> tuple[list[cst.CSTNode], dict[cst.CSTNode, cst.CSTNode]]:
+    """The tree's nodes in visit order (pre-order) and ParentNodeVisitor's mapping: in each
+    node's `on_leave` (post-order) every child of it gets it as parent. Set here in pre-order,
+    which gives the same mapping when no node occurs twice (each child has one parent); when
+    one does (not in the analysis' trees, see `unshared`), in post-order as there, so the last
+    leave wins."""
+    order: list[cst.CSTNode] = []
+    parents: dict[cst.CSTNode, cst.CSTNode] = {}
+    placed = 0
+    stack: list[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        children = children_of(node)
+        for child in children:
+            parents[child] = node
+        placed += len(children)
+        stack.extend(reversed(children))
+    if placed != len(parents):  # a node placed twice
+        parents = {}
+        for node in _postorder(module):
+            for child in children_of(node):
+                parents[child] = node
+    return order, parents
+
+
+def _postorder(module: cst.Module) -> Iterator[cst.CSTNode]:
+    stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
+    while stack:
+        node, left = stack.pop()
+        if left:
+            yield node
+            continue
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(children_of(node)))
+
+
+def _qualified_names(order: list[cst.CSTNode], scopes: Mapping) -> dict[cst.CSTNode, object]:
+    """QualifiedNameVisitor's mapping: every node, in `on_visit` order (`order`), gets a lazy
+    `scope.get_qualified_names_for(node)` when it has a scope, else an empty set."""
+    out: dict[cst.CSTNode, object] = {}
+    for node in order:
+        scope = scopes.get(node, None)
+        if isinstance(scope, LazyValue):  # what get_metadata does with a lazy value
+            scope = scope()
+        out[node] = _lazy_names(scope, node) if scope else set()
+    return out
+
+
+def _lazy_names(scope: object, node: cst.CSTNode) -> LazyValue:
+    return LazyValue(lambda: scope.get_qualified_names_for(node))  # type: ignore[attr-defined]
+
+
 def _dependencies(providers: Iterable[type], into: dict[type, None]) -> dict[type, None]:
     """`providers` and everything they depend on, dependencies first."""
     for provider in providers:
@@ -72,10 +149,20 @@ def resolve_providers(wrapper: MetadataWrapper, providers: Iterable[type]) -> No
         return
     if batched:
         wrapper.resolve_many(batched)  # libcst's rounds: one batched walk per round
+    order = None  # the tree's nodes in visit order, once walked (see _walk)
     for provider_type in needed:  # dependencies first
         if provider_type in wrapper._metadata:
             continue
-        if provider_type in _SELF_WALKING:
+        if provider_type is ParentNodeProvider and provider_type in _DIRECT:
+            order, parents = _walk(wrapper.module)
+            wrapper._metadata[provider_type] = MappingProxyType(parents)
+        elif provider_type is QualifiedNameProvider and provider_type in _DIRECT:
+            if order is None:
+                order = _walk(wrapper.module)[0]
+            scopes = wrapper._metadata[ScopeProvider]  # a dependency: resolved before
+            names = _qualified_names(order, scopes)
+            wrapper._metadata[provider_type] = MappingProxyType(names)
+        elif provider_type in _SELF_WALKING:
             provider = provider_type()
             with provider.resolve(wrapper):
                 provider.visit_Module(wrapper.module)

@@ -44,6 +44,7 @@ from libcst import (
 # node -> ((field, children), ...) while `read_only_visits` is active
 _Script = tuple[tuple[str, tuple[CSTNode, ...]], ...]
 _SCRIPTS: dict[CSTNode, _Script] | None = None
+_FLAT: dict[CSTNode, tuple[CSTNode, ...]] | None = None  # see children_of
 _DEPTH = 0
 
 _NODE_VISIT = CSTNode.visit
@@ -109,6 +110,16 @@ def _script(node: CSTNode) -> _Script:
         if scripts is not None:
             scripts[node] = script
     return script
+
+
+def children_of(node: CSTNode) -> tuple[CSTNode, ...]:
+    """`node.children` as a tuple, remembered while `read_only_visits` is active."""
+    flat = _FLAT.get(node) if _FLAT is not None else None
+    if flat is None:
+        flat = tuple(child for _field, children in _script(node) for child in children)
+        if _FLAT is not None:
+            _FLAT[node] = flat
+    return flat
 
 
 def _walk(node: CSTNode, visitor: CSTVisitor, attributes: bool) -> None:
@@ -208,9 +219,10 @@ def read_only_visits() -> Iterator[None]:
     """Read-only visits and `.children` without rebuilding, for the length of the block (the
     engine holds one around a file's migration). Re-entrant; the record is kept until the
     outermost block ends."""
-    global _SCRIPTS, _DEPTH
+    global _SCRIPTS, _FLAT, _DEPTH
     if _DEPTH == 0:
         _SCRIPTS = {}
+        _FLAT = {}
         CSTNode.visit = _node_visit  # type: ignore[method-assign]
         cst.Module.visit = _module_visit  # type: ignore[method-assign]
         CSTNode.children = property(_children)  # type: ignore[method-assign,assignment]
@@ -224,6 +236,7 @@ def read_only_visits() -> Iterator[None]:
             cst.Module.visit = _MODULE_VISIT  # type: ignore[method-assign]
             CSTNode.children = _CHILDREN  # type: ignore[method-assign]
             _SCRIPTS = None
+            _FLAT = None
 
 
 def unshared(module: cst.Module, old_parents: Mapping[CSTNode, object] | None = None) -> cst.Module:
