@@ -14,6 +14,8 @@ connection registry is still left in the module (a reported site), the original
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import libcst as cst
 
 from codemods.analysis import CONNECT_PARAMS, OrmModel, connect_alias, model_of
@@ -239,13 +241,7 @@ class _Transformer(cst.CSTTransformer):
         return updated
 
     def _has_connection_problem(self, call: cst.Call) -> str:
-        """Why has_connection() stays ORM ('' when `membership` rewrites it)."""
-        if self.model.call_name(call) != HAS_CONNECTION:
-            return "not has_connection()"
-        if not self.ctx.may_rewrite(self.model.line(call), CONNECT.code):
-            return "suppressed, or rule MM101 disabled"
-        test = membership(self.model, self.registry, call)
-        return test if isinstance(test, str) else ""
+        return has_connection_problem(self.model, self.ctx, self.registry, call)
 
     def _membership(self, node: cst.BaseExpression):
         """`(needle, haystack)` for a has_connection() call it rewrites, recording the change."""
@@ -479,10 +475,41 @@ def _connect_call(small: cst.BaseSmallStatement) -> cst.Call | None:
     return None
 
 
-def _orm_still_needed(model: OrmModel, has_connection_problem) -> bool:
+def has_connection_problem(
+    model: OrmModel, ctx: MigrationContext, registry: Registry | None, call: cst.Call
+) -> str:
+    """Why has_connection() stays ORM ('' when `membership` rewrites it)."""
+    if model.call_name(call) != HAS_CONNECTION:
+        return "not has_connection()"
+    if not ctx.may_rewrite(model.line(call), CONNECT.code):
+        return "suppressed, or rule MM101 disabled"
+    test = membership(model, registry, call)
+    return test if isinstance(test, str) else ""
+
+
+def orm_connection_kept(
+    model: OrmModel, ctx: MigrationContext, rewritten: Callable[[cst.CSTNode], bool]
+) -> bool:
+    """Will this module keep its ORM connects next to the clients (MM101's "ORM code that
+    needs this connection is left in the module")? For a rule that runs before Connections:
+    `rewritten(node)` says a name node is in a call that rule already rewrote, so it is not
+    left behind (the answer is then the one Connections computes on the rewritten tree)."""
+    registry = registry_of(model)
+    return _orm_still_needed(
+        model, lambda call: has_connection_problem(model, ctx, registry, call), rewritten
+    )
+
+
+def _orm_still_needed(
+    model: OrmModel,
+    has_connection_problem,
+    rewritten: Callable[[cst.CSTNode], bool] = lambda node: False,
+) -> bool:
     """Does ORM code that routes through `connections` remain (outside imports)? A
     has_connection() that the module's clients answer (codemods/has_connection.py) does not."""
     for node, name in model.canonical_of.items():
+        if rewritten(node):
+            continue
         if name in _REGISTRY_QUERIES and not _inside_import(model, node):
             call = model.parent(node)
             if isinstance(call, cst.Call) and not has_connection_problem(call):

@@ -15,6 +15,7 @@ import libcst as cst
 from codemods.analysis import OrmModel, model_of
 from codemods.base import Applicability, RuleInfo
 from codemods.connection_registry import Registry, registry_of, use_problem
+from codemods.connections import orm_connection_kept
 from codemods.context import MigrationContext
 from codemods.rewrite import (
     FStringTracker,
@@ -50,7 +51,10 @@ DB = RuleInfo(
         "`db.create_database`, `drop_database`, `list_database` (-> `list_databases`), "
         "`describe_database`, `set_properties` (-> `alter_database_properties`) and "
         "`using_database` (-> `use_database`, which validates the name) on the client of "
-        "their `using=` alias."
+        "their `using=` alias. When ORM code that needs the connection is left in the module "
+        "(MM101 keeps `connections.connect` next to the client), `db.using_database(d)` is "
+        "kept next to `client.use_database(db_name=d)`: the ORM switch is what moves that "
+        "code to the database; a `using_database` whose value is used stays ORM."
     ),
     applicability=Applicability.SAFE,
     before='db.create_database("archive")\n',
@@ -237,6 +241,11 @@ class _Transformer(FStringTracker, cst.CSTTransformer):
         self.ctx = ctx
         self._drop: set[cst.Call] = set()
         self.registry: Registry | None = registry_of(model)
+        # Original calls this pass rewrote or removed: not ORM code left behind.
+        self._rewritten: set[cst.Call] = set()
+        # `client.use_database(...)` expressions -> the ORM `db.using_database(...)` they
+        # replace, which goes back next to them if the ORM connection is kept (leave_Module).
+        self._switches: dict[cst.BaseExpression, tuple[cst.Call, cst.Call]] = {}
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         name = self.model.call_name(original)
@@ -279,6 +288,7 @@ class _Transformer(FStringTracker, cst.CSTTransformer):
             if not self.ctx.may_rewrite(line, code):
                 return updated
             self._drop.add(original)
+            self._rewritten.add(original)
             self.ctx.record_change(
                 line, code, f"removed {name}(): MilvusClient calls already block"
             )
@@ -292,6 +302,13 @@ class _Transformer(FStringTracker, cst.CSTTransformer):
                 'client.get_load_state(collection_name=..., partition_name=p)["state"]',
             )
             return updated
+        if name == "db.using_database" and not self.model.is_expr_statement(original):
+            # It may have to stay next to the client's switch (leave_Module), which needs a
+            # statement of its own; its value is None anyway.
+            self.ctx.report(
+                line, col, code, "`db.using_database()` left as ORM code: its value is used"
+            )
+            return updated
         if not self.ctx.may_rewrite(line, code):
             return updated
         args = [
@@ -301,7 +318,13 @@ class _Transformer(FStringTracker, cst.CSTTransformer):
         expr: cst.BaseExpression = client_call(client, spec.method, args, updated)
         if spec.key:
             expr = subscript(expr, spec.key)
+        if name == "db.using_database" and _already_followed_by(self.model, original, expr):
+            return updated  # an earlier run kept it next to the client's switch
         self.ctx.record_change(line, code, f"{name}() -> {client}.{spec.method}()")
+        self._rewritten.add(original)
+        if name == "db.using_database":
+            self._switches[expr] = (original, updated)
+            return expr
         return fit_in_fstring(expr, self.fquotes)
 
     def _progress(
@@ -341,6 +364,7 @@ class _Transformer(FStringTracker, cst.CSTTransformer):
             args.append(kwarg("timeout", bound.named["timeout"].value))
         call = code_of(client_call(client, method, args))
         expr = cst.parse_expression(template.format(call=call, keys=code_of_keys()))
+        self._rewritten.add(original)
         if self.fquotes:
             # `f"{ {...} }"`: a dict display right after `{` would read as an escaped brace.
             expr = expr.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
@@ -386,6 +410,22 @@ class _Transformer(FStringTracker, cst.CSTTransformer):
         bound = bind(original, params)
         return None if isinstance(bound, Refuse) else bound.named.get("using")
 
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        """`db.using_database(d)` switched the ORM alias, and `client.use_database(d)` only
+        switches the client: ORM code left in the module on that alias (a Collection kept
+        ORM, a utility call left as is) would stay in the old database. When Connections
+        will keep the ORM connect for such code (the same question, asked with the calls
+        this pass rewrote taken out), the ORM switch is kept right before the client's."""
+        if not self._switches:
+            return updated
+
+        def rewritten(node: cst.CSTNode) -> bool:
+            return self.model.parent(node) in self._rewritten
+
+        if not orm_connection_kept(self.model, self.ctx, rewritten):
+            return updated
+        return updated.visit(_KeepOrmSwitch(self))
+
     def leave_SimpleStatementLine(self, original, updated):
         if (
             len(original.body) == 1
@@ -398,6 +438,80 @@ class _Transformer(FStringTracker, cst.CSTTransformer):
                 return cst.RemovalSentinel.REMOVE
             return updated.with_changes(body=[cst.Pass()])
         return updated
+
+
+class _KeepOrmSwitch(cst.CSTTransformer):
+    """Puts `db.using_database(d)` back before each `client.use_database(db_name=d)` of
+    `owner._switches` (found in the visited tree's original nodes: the updated ones may be
+    rebuilt copies)."""
+
+    def __init__(self, owner: _Transformer) -> None:
+        super().__init__()
+        self.owner = owner
+
+    def _body(self, original_body, updated_body) -> list:
+        out = []
+        for before, small in zip(original_body, updated_body, strict=True):
+            value = before.value if isinstance(before, cst.Expr) else None
+            pair = self.owner._switches.get(value) if value is not None else None
+            if pair is None:
+                out.append(small)
+                continue
+            call, orm_call = pair
+            line, col = self.owner.model.position(call)
+            self.owner.ctx.report(
+                line,
+                col,
+                DB.code,
+                "ORM code that needs this connection is left in the module: "
+                "db.using_database() kept next to the client's use_database(), so both "
+                "switch databases",
+            )
+            semicolon = cst.Semicolon(whitespace_after=cst.SimpleWhitespace(" "))
+            out.append(cst.Expr(orm_call, semicolon=semicolon))
+            out.append(small)
+        return out
+
+    def _has_switch(self, original) -> bool:
+        return any(
+            isinstance(s, cst.Expr) and s.value in self.owner._switches for s in original.body
+        )
+
+    def leave_SimpleStatementLine(self, original, updated):
+        if not self._has_switch(original):
+            return updated
+        body = self._body(original.body, updated.body)
+        if len(body) == 2:
+            # One statement per line, as written.
+            first = cst.SimpleStatementLine(
+                body=[body[0].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)],
+                leading_lines=updated.leading_lines,
+            )
+            return cst.FlattenSentinel(
+                [first, updated.with_changes(leading_lines=[], body=[body[1]])]
+            )
+        return updated.with_changes(body=body)
+
+    def leave_SimpleStatementSuite(self, original, updated):
+        if not self._has_switch(original):
+            return updated
+        return updated.with_changes(body=self._body(original.body, updated.body))
+
+
+def _already_followed_by(model: OrmModel, call: cst.Call, switch: cst.BaseExpression) -> bool:
+    """Is the statement after `call`'s the client's `switch` (a second run of the tool)?"""
+    line = model.parent(model.parent(call))
+    block = model.parent(line)
+    body = list(getattr(block, "body", ()))
+    if line not in body or body.index(line) + 1 >= len(body):
+        return False
+    after = body[body.index(line) + 1]
+    return (
+        isinstance(after, cst.SimpleStatementLine)
+        and len(after.body) == 1
+        and isinstance(after.body[0], cst.Expr)
+        and code_of(after.body[0].value) == code_of(switch)
+    )
 
 
 def code_of_keys() -> str:

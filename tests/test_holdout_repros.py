@@ -21,7 +21,6 @@ PROGRAMS2 = sorted(REPROS2.glob("*/main.py"))
 OPEN_ON_HOLDOUT2 = {
     "disconnect_in_finally": "ho15: a failed first connect raises NameError from `finally`",
     "reused_connection_alias": "ho19: an alias found by list_connections() is not in the registry",
-    "using_database_orm_collection": "ho20: use_database() no longer moves the ORM alias",
 }
 
 
@@ -35,7 +34,13 @@ def test_the_four_reproducers_are_here() -> None:
 
 
 def test_the_holdout2_reproducers_are_here() -> None:
-    assert [p.parent.name for p in PROGRAMS2] == sorted(OPEN_ON_HOLDOUT2)
+    names = {p.parent.name for p in PROGRAMS2}
+    assert {
+        "disconnect_in_finally",
+        "reused_connection_alias",
+        "using_database_orm_collection",
+    } <= names
+    assert set(OPEN_ON_HOLDOUT2) <= names
 
 
 def _still_open(program: Path) -> list[pytest.MarkDecorator]:
