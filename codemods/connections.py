@@ -68,7 +68,10 @@ DISCONNECT = RuleInfo(
     description=(
         "`disconnect(alias)` and `remove_connection(alias)` close the alias's client. For a "
         "variable alias held in the registry (MM101) this is `if alias in milvus_clients: "
-        "milvus_clients.pop(alias).close()`: the ORM ignored an alias it did not know."
+        "milvus_clients.pop(alias).close()`: the ORM ignored an alias it did not know. For "
+        "the same reason a disconnect in an `except` or `finally` of a `try` whose body "
+        'connects the alias becomes `if "client" in globals(): client.close()`: it runs when '
+        "that connect raised, and the client may never have been bound."
     ),
     applicability=Applicability.SAFE,
     before='connections.disconnect("default")\n',
@@ -395,11 +398,19 @@ class _Transformer(cst.CSTTransformer):
             return updated
         if self.keep_orm and client in self.model.client_vars:
             return updated
-        close = cst.SimpleStatementLine(
+        close: cst.BaseStatement = cst.SimpleStatementLine(
             body=[cst.Expr(cst.parse_expression(f"{client}.close()"))],
             leading_lines=original.leading_lines,
             trailing_whitespace=original.trailing_whitespace,
         )
+        if self._may_run_before_connect(original, alias):
+            # The ORM ignored a disconnect of an alias it never connected; `client.close()`
+            # would raise NameError there (and from a `finally`, replace the exception).
+            close = cst.If(
+                test=cst.parse_expression(f'"{client}" in globals()'),
+                body=cst.IndentedBlock(body=[close.with_changes(leading_lines=[])]),
+                leading_lines=original.leading_lines,
+            )
         self.ctx.record_change(line, DISCONNECT.code, f"{name}() -> {client}.close()")
         if self.keep_orm:
             return cst.FlattenSentinel(
@@ -439,6 +450,32 @@ class _Transformer(cst.CSTTransformer):
         if self.keep_orm:
             return cst.FlattenSentinel([updated, close.with_changes(leading_lines=[])])
         return close
+
+    def _may_run_before_connect(self, statement: cst.CSTNode, alias: str | None) -> bool:
+        """Is `statement` in an `except` or `finally` of a `try` whose body connects `alias`?
+        It then runs when that connect raised, so the client it binds may not exist."""
+        connects = [
+            call
+            for call in self.model.connect_calls
+            if connect_alias(self.model.connect_view(call), self.model.literal) == alias
+        ]
+        child, current = statement, self.model.parent(statement)
+        while current is not None and not isinstance(current, (cst.FunctionDef, cst.Module)):
+            if isinstance(current, (cst.Try, cst.TryStar)) and child is not current.body:
+                if child is not current.orelse and any(
+                    self._inside(call, current.body) for call in connects
+                ):
+                    return True
+            child, current = current, self.model.parent(current)
+        return False
+
+    def _inside(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
+        current = self.model.parent(node)
+        while current is not None:
+            if current is ancestor:
+                return True
+            current = self.model.parent(current)
+        return False
 
     def _is_connect_statement(self, call: cst.Call | None) -> bool:
         return (

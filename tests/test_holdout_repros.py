@@ -19,7 +19,6 @@ REPROS2 = Path(__file__).parent / "fixtures" / "realworld_holdout2" / "repros"
 PROGRAMS2 = sorted(REPROS2.glob("*/main.py"))
 # Second holdout: behaviour changes still open at 4c488bb, with what the migrated run does.
 OPEN_ON_HOLDOUT2 = {
-    "disconnect_in_finally": "ho15: a failed first connect raises NameError from `finally`",
     "reused_connection_alias": "ho19: an alias found by list_connections() is not in the registry",
 }
 

@@ -137,3 +137,117 @@ def test_using_database_whose_value_is_used_stays_orm():
         codes=("MM161",),
     )
     assert any("its value is used" in f.message for f in findings)
+
+
+# ---- ho15: disconnect in the finally of the try that connects ----------------------------
+
+
+def test_disconnect_in_finally_of_the_connecting_try_closes_only_a_bound_client():
+    # When the connect raises, `client` was never bound: `client.close()` in the finally would
+    # raise NameError and replace the method's exception. The ORM's disconnect was a no-op.
+    check(
+        """
+        from pymilvus import connections, utility
+
+        def exists(uri, name):
+            try:
+                connections.connect(alias="default", uri=uri)
+                return utility.has_collection(name)
+            except Exception as e:
+                raise Exception(f"lookup failed: {type(e).__name__}")
+            finally:
+                connections.disconnect("default")  # always hang up
+        """,
+        """
+        from pymilvus import MilvusClient
+
+        def exists(uri, name):
+            try:
+                global client
+                client = MilvusClient(uri=uri, db_name="default")
+                return client.has_collection(collection_name=name)
+            except Exception as e:
+                raise Exception(f"lookup failed: {type(e).__name__}")
+            finally:
+                if "client" in globals():
+                    client.close()  # always hang up
+        """,
+    )
+
+
+def test_disconnect_in_an_except_of_the_connecting_try_closes_only_a_bound_client():
+    check(
+        """
+        from pymilvus import connections, utility
+
+        def names(uri):
+            try:
+                connections.connect(uri=uri)
+                return utility.list_collections()
+            except Exception:
+                if True:
+                    connections.disconnect("default")
+                raise
+        """,
+        """
+        from pymilvus import MilvusClient
+
+        def names(uri):
+            try:
+                global client
+                client = MilvusClient(uri=uri, db_name="default")
+                return client.list_collections()
+            except Exception:
+                if True:
+                    if "client" in globals():
+                        client.close()
+                raise
+        """,
+    )
+
+
+def test_disconnect_after_a_connect_that_dominates_it_stays_plain():
+    # Negative cases: the connect ran before the try (finally), or the disconnect is in the
+    # try's else (runs only when the body, and so the connect, completed).
+    check(
+        """
+        from pymilvus import connections, utility
+
+        def names(uri):
+            connections.connect(uri=uri)
+            try:
+                return utility.list_collections()
+            finally:
+                connections.disconnect("default")
+
+        def count(uri):
+            try:
+                connections.connect(uri=uri)
+            except Exception:
+                return None
+            else:
+                connections.disconnect("default")
+                return True
+        """,
+        """
+        from pymilvus import MilvusClient
+
+        def names(uri):
+            global client
+            client = MilvusClient(uri=uri, db_name="default")
+            try:
+                return client.list_collections()
+            finally:
+                client.close()
+
+        def count(uri):
+            try:
+                global client
+                client = MilvusClient(uri=uri, db_name="default")
+            except Exception:
+                return None
+            else:
+                client.close()
+                return True
+        """,
+    )
