@@ -20,7 +20,11 @@ uses can name, so it is used only when (`registry_of`):
 - the alias expressions are names or attribute chains (no side effects: the key is evaluated
   before the call's other arguments, while the ORM evaluated `using=` among them);
 - at least one utility/db call has a variable `using=`, or a `has_connection()` a variable
-  alias (otherwise nothing would use it).
+  alias (otherwise nothing would use it);
+- the module does not read the ORM's own registry (`list_connections()`,
+  `get_connection_addr()`): an alias found there may have been connected by other code, and
+  `milvus_clients[alias]` would raise KeyError where the ORM call worked (holdout2 ho19: a
+  store that reuses the application's connection, its KeyError swallowed by its own except).
 
 A module without any connect gets no registry: its aliases come from another module.
 
@@ -135,6 +139,22 @@ def _connects_fit(model: OrmModel) -> bool:
     return True
 
 
+# ORM calls that name aliases connected anywhere in the process, not only by this module.
+_ORM_REGISTRY_READS = ("connections.list_connections", "connections.get_connection_addr")
+
+
+def registry_problem(model: OrmModel) -> str:
+    """Why the module's aliases may be missing from a registry it fills ('' if none)."""
+    read = sorted({name for name in model.canonical_of.values() if name in _ORM_REGISTRY_READS})
+    if not read:
+        return ""
+    calls = "/".join(f"{name.split('.')[-1]}()" for name in read)
+    return (
+        f"the module reads the ORM's connections ({calls}): an alias found there may have "
+        "been connected by other code, which an alias registry of this module would not hold"
+    )
+
+
 def _has_variable_use(model: OrmModel) -> bool:
     for node, name in model.canonical_of.items():
         call = model.parent(node)
@@ -156,7 +176,7 @@ def _has_variable_use(model: OrmModel) -> bool:
 
 def registry_of(model: OrmModel) -> Registry | None:
     """The module's alias registry, or None when variable aliases stay ORM (see above)."""
-    if not _connects_fit(model):
+    if not _connects_fit(model) or registry_problem(model):
         return None
     name, declared = registry_name(model.ctx.source)
     # After the utility rule rewrote the uses, the tree only shows the registry's name.

@@ -26,6 +26,7 @@ from codemods.connection_registry import (
     insert_declaration,
     is_pure_alias,
     registry_of,
+    registry_problem,
     variable_connect_problem,
 )
 from codemods.context import MigrationContext
@@ -45,10 +46,12 @@ CONNECT = RuleInfo(
         "(a parameter, `self.alias`) stores its client in a module-level registry, "
         "`milvus_clients[alias] = MilvusClient(...)`, like the ORM's own global registry; "
         "only when every connect of the module has a variable alias (no named client could "
-        "be missed by a lookup) and a utility/db call uses one (see MM160). The differences "
-        "are on paths where the ORM raised: a use before its connect raises KeyError (uses "
-        "inside a try that catches narrower types than Exception are left alone), and "
-        "re-connecting a live alias with other arguments replaces the client. "
+        "be missed by a lookup), a utility/db call uses one (see MM160) and the module does "
+        "not read the ORM's registry (`list_connections()`, `get_connection_addr()`: an alias "
+        "found there may have been connected elsewhere, so the connects and uses stay ORM). "
+        "The differences are on paths where the ORM raised: a use before its connect raises "
+        "KeyError (uses inside a try that catches narrower types than Exception are left "
+        "alone), and re-connecting a live alias with other arguments replaces the client. "
         "`connect(**d)` is rewritten when `d` is a dict literal built just before the call in "
         'the same block (only `.update({...})` and `d["k"] = v` with literal keys in between, '
         'possibly under an if/else): each value is read from `d` (`d["k"]`, or '
@@ -269,7 +272,7 @@ class _Transformer(cst.CSTTransformer):
         if alias is None:
             if self.registry is not None:
                 return self._registry_connect(original, updated, call)
-            reason = variable_connect_problem(self.model, call)
+            reason = variable_connect_problem(self.model, call) or registry_problem(self.model)
             self.ctx.report(
                 line,
                 col,

@@ -14,7 +14,7 @@ import libcst as cst
 
 from codemods.analysis import OrmModel, model_of
 from codemods.base import Applicability, RuleInfo
-from codemods.connection_registry import Registry, registry_of, use_problem
+from codemods.connection_registry import Registry, registry_of, registry_problem, use_problem
 from codemods.connections import orm_connection_kept
 from codemods.context import MigrationContext
 from codemods.rewrite import (
@@ -387,12 +387,14 @@ class _Transformer(FStringTracker, cst.CSTTransformer):
             return None
         client = self.model.client_for(alias)
         if client is None and alias is None:
+            why = registry_problem(self.model)
             self.ctx.report(
                 line,
                 col,
                 code,
                 f"`{name}()` left as ORM code: the connection alias is not a literal and the "
-                "module's connects do not fill an alias registry (see MM101)",
+                "module's connects do not fill an alias registry "
+                + (f"({why})" if why else "(see MM101)"),
             )
         elif client is None:
             self.ctx.report(

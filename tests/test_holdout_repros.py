@@ -4,8 +4,9 @@ fresh milvus-lite server, exits the same way and prints the same lines. The migr
 leave a site ORM (with a finding) instead of rewriting it; what must not happen is a run
 that behaves differently.
 
-The three found on the second holdout (tests/fixtures/realworld_holdout2/repros/README.md) are not
-fixed yet: they are strict xfails, so a fix shows up as an XPASS and its entry must go."""
+Those found on the second holdout (tests/fixtures/realworld_holdout2/repros/README.md) are strict
+xfails while open (OPEN_ON_HOLDOUT2), so a fix shows up as an XPASS and its entry must go; the
+first three are fixed (see that README)."""
 
 from pathlib import Path
 
@@ -18,9 +19,7 @@ PROGRAMS = sorted(REPROS.glob("*/main.py"))
 REPROS2 = Path(__file__).parent / "fixtures" / "realworld_holdout2" / "repros"
 PROGRAMS2 = sorted(REPROS2.glob("*/main.py"))
 # Second holdout: behaviour changes still open at 4c488bb, with what the migrated run does.
-OPEN_ON_HOLDOUT2 = {
-    "reused_connection_alias": "ho19: an alias found by list_connections() is not in the registry",
-}
+OPEN_ON_HOLDOUT2: dict[str, str] = {}
 
 
 def test_the_four_reproducers_are_here() -> None:

@@ -251,3 +251,86 @@ def test_disconnect_after_a_connect_that_dominates_it_stays_plain():
                 return True
         """,
     )
+
+
+# ---- ho19: an alias found in the ORM's own registry --------------------------------------
+
+REUSING_STORE = """
+from uuid import uuid4
+
+from pymilvus import connections, utility
+
+
+class Store:
+    def __init__(self, host, port):
+        self.alias = ""
+        for entry in connections.list_connections():
+            if entry[1]:
+                self.alias = entry[0]
+                break
+        if not self.alias:
+            self.alias = uuid4().hex
+            connections.connect(alias=self.alias, host=host, port=port)
+
+    def names(self):
+        return utility.list_collections(using=self.alias)
+"""
+
+
+def test_alias_found_by_list_connections_keeps_connect_and_uses_orm():
+    # `self.alias` may name a connection the application opened: a registry filled by this
+    # module's connect would not hold it, and `milvus_clients[self.alias]` would raise KeyError.
+    findings = check(REUSING_STORE, REUSING_STORE, codes=("MM103", "MM160"))
+    reason = "the module reads the ORM's connections (list_connections())"
+    assert any(reason in f.message for f in findings if f.code == "MM103")
+    assert any(reason in f.message for f in findings if f.code == "MM160")
+
+
+def test_get_connection_addr_alone_also_keeps_the_registry_out():
+    source = """
+    from pymilvus import connections, utility
+
+    def connect(alias, uri):
+        connections.connect(alias=alias, uri=uri)
+
+    def describe(alias):
+        print(connections.get_connection_addr(alias))
+        return utility.list_collections(using=alias)
+    """
+    findings = check(source, source, codes=("MM103", "MM160"))
+    assert any("get_connection_addr()" in f.message for f in findings if f.code == "MM160")
+
+
+def test_same_store_without_registry_reads_uses_the_registry():
+    # Negative case: the aliases come only from this module's connect.
+    check(
+        """
+        from uuid import uuid4
+
+        from pymilvus import connections, utility
+
+
+        class Store:
+            def __init__(self, host, port):
+                self.alias = uuid4().hex
+                connections.connect(alias=self.alias, host=host, port=port)
+
+            def names(self):
+                return utility.list_collections(using=self.alias)
+        """,
+        """
+        from uuid import uuid4
+        from pymilvus import MilvusClient
+
+        milvus_clients: dict[str, "MilvusClient"] = {}
+
+
+        class Store:
+            def __init__(self, host, port):
+                self.alias = uuid4().hex
+                milvus_clients[self.alias] = MilvusClient(uri=f"http://{host}:{port}")
+
+            def names(self):
+                return milvus_clients[self.alias].list_collections()
+        """,
+    )
