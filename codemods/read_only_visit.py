@@ -135,11 +135,28 @@ def _walk(node: CSTNode, visitor: CSTVisitor, attributes: bool) -> None:
     visitor.on_leave(node)
 
 
+# Instance attribute names seen not to be attribute hooks: the check below runs for every node
+# a walk passes, and a visitor's attributes are the same few names over and over.
+_NOT_HOOKS: set[str] = set()
+
+
+def _instance_hooks(visitor: object) -> bool:
+    """Whether an attribute hook (`visit_<Node>_<field>` / `leave_...`) is set on the instance."""
+    names = getattr(visitor, "__dict__", ())
+    if _NOT_HOOKS.issuperset(names):
+        return False
+    for name in names:
+        if _ATTRIBUTE_HOOK.match(name):
+            return True
+        _NOT_HOOKS.add(name)
+    return False
+
+
 def _kind(visitor: object) -> int:
     kind = _KIND.get(type(visitor))
     if kind is None:
         kind = _KIND[type(visitor)] = _kind_of(type(visitor))
-    if kind == 1 and any(_ATTRIBUTE_HOOK.match(n) for n in getattr(visitor, "__dict__", ())):
+    if kind == 1 and _instance_hooks(visitor):
         return 2  # a hook set on the instance
     return kind
 
