@@ -644,6 +644,7 @@ class OrmModel:
                     "inline Collection() inside try/except: the code may rely on the ORM "
                     "raising for a missing collection (trap 2)"
                 )
+            refusal = refusal or self.client_unbound_problem(alias, expr)
             return CollectionRef(parts["name"].value, client, None, expr, refusal)
         binding = self._binding_of_node.get(expr)
         if binding is None:
@@ -1090,6 +1091,13 @@ class OrmModel:
             ):
                 return True
         return False
+
+    def client_unbound_problem(self, alias: str | None, node: cst.CSTNode) -> str:
+        """Why `node`, rewritten to use the client for `alias`, may run before the function
+        that binds that client ('' when it cannot; codemods/client_binding.py)."""
+        from codemods.client_binding import unbound_client_problem  # lazy: it imports this
+
+        return unbound_client_problem(self, alias, node)
 
     def _in_function(self, node: cst.CSTNode) -> bool:
         current = self.parents.get(node)
@@ -1546,7 +1554,7 @@ class OrmModel:
             return (
                 f"Collection() keyword(s) {', '.join(extra)} have no create_collection equivalent"
             )
-        return ""
+        return self.client_unbound_problem(self.alias_of_using(parts.get("using")), ctor)
 
     def _inside_exception_check(self, node: cst.CSTNode) -> bool:
         current = self.parents.get(node)
@@ -1986,6 +1994,9 @@ def _make_partition(self: OrmModel, label: str, ctor: cst.Call) -> PartitionBind
         binding.client = self.client_for("default")
     else:
         binding.blocked.append((ctor, "the collection argument is not a tracked collection"))
+    unbound = self.client_unbound_problem(coll.alias if coll is not None else "default", ctor)
+    if unbound:
+        binding.blocked.append((ctor, unbound))
     if self.statement_of(ctor) is None or not isinstance(self.parents.get(ctor), cst.Assign):
         binding.blocked.append((ctor, "Partition() is not a plain assignment"))
     return binding

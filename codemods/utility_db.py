@@ -386,6 +386,10 @@ class _Transformer(FStringTracker, cst.CSTTransformer):
             self.ctx.report(line, col, code, f"`{name}()` left as ORM code: {problem}")
             return None
         client = self.model.client_for(alias)
+        unbound = self.model.client_unbound_problem(alias, original) if client else ""
+        if unbound:
+            self.ctx.report(line, col, code, f"`{name}()` left as ORM code: {unbound}")
+            return None
         if client is None and alias is None:
             why = registry_problem(self.model)
             self.ctx.report(

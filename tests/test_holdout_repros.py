@@ -34,6 +34,7 @@ def test_the_four_reproducers_are_here() -> None:
 def test_the_holdout2_reproducers_are_here() -> None:
     names = {p.parent.name for p in PROGRAMS2}
     assert {
+        "connect_in_library_function",
         "disconnect_in_finally",
         "reused_connection_alias",
         "using_database_orm_collection",

@@ -383,6 +383,10 @@ def test_an_alias_held_by_self_and_set_once_in_init_is_a_literal():
 
             def names(self):
                 return utility.list_collections(using=self.alias)
+
+
+        if __name__ == "__main__":  # a script: the client is bound before names() runs
+            Store("http://h:1").open()
         """,
         """
         from pymilvus import MilvusClient
@@ -399,6 +403,10 @@ def test_an_alias_held_by_self_and_set_once_in_init_is_a_literal():
 
             def names(self):
                 return client.list_collections()
+
+
+        if __name__ == "__main__":  # a script: the client is bound before names() runs
+            Store("http://h:1").open()
         """,
     )
 
@@ -487,6 +495,10 @@ def test_a_registry_query_left_as_orm_code_keeps_the_connect():
 
         def close():
             connections.disconnect("default")
+
+
+        if __name__ == "__main__":  # a script (a library keeps list_collections ORM: an
+            print(names())  # importer's own connect would skip the guarded one)
         """,
         """
         from pymilvus import MilvusClient, connections
@@ -503,6 +515,10 @@ def test_a_registry_query_left_as_orm_code_keeps_the_connect():
         def close():
             connections.disconnect("default")
             client.close()
+
+
+        if __name__ == "__main__":  # a script (a library keeps list_collections ORM: an
+            print(names())  # importer's own connect would skip the guarded one)
         """,
         codes=("MM101", "MM103"),
     )
