@@ -62,17 +62,22 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 def _kind_of(visitor_type: type) -> int:
     if not issubclass(visitor_type, CSTVisitor):
         return 0
-    if (
-        visitor_type.on_visit_attribute is not CSTVisitor.on_visit_attribute
-        or visitor_type.on_leave_attribute is not CSTVisitor.on_leave_attribute
+    return 2 if _has_attribute_hooks(visitor_type, CSTVisitor) else 1
+
+
+def _has_attribute_hooks(visitor_type: type, base: type) -> bool:
+    """Whether `visitor_type` has an attribute hook of its own, beyond `base`'s (whose
+    `on_visit_attribute` only calls a `visit_<Node>_<field>` method, and whose own ones of
+    that shape do nothing)."""
+    return (
+        visitor_type.on_visit_attribute is not base.on_visit_attribute  # type: ignore[attr-defined]
+        or visitor_type.on_leave_attribute is not base.on_leave_attribute  # type: ignore[attr-defined]
         or any(
             _ATTRIBUTE_HOOK.match(name)
-            and getattr(visitor_type, name) is not getattr(CSTVisitor, name, None)
+            and getattr(visitor_type, name) is not getattr(base, name, None)
             for name in dir(visitor_type)
         )
-    ):
-        return 2
-    return 1
+    )
 
 
 class _Recorder(CSTVisitor):
@@ -187,15 +192,95 @@ def _same_children(node: CSTNode, rebuilt: CSTNode) -> bool:
     return True
 
 
+# transformer class -> whether it has attribute hooks of its own (see _has_attribute_hooks)
+_TRANSFORMER_HOOKS: dict[type, bool] = {}
+
+
+def _transformer_hooks(visitor: CSTTransformer) -> bool:
+    hooks = _TRANSFORMER_HOOKS.get(type(visitor))
+    if hooks is None:
+        hooks = _TRANSFORMER_HOOKS[type(visitor)] = _has_attribute_hooks(
+            type(visitor), CSTTransformer
+        )
+    return hooks or _instance_hooks(visitor)
+
+
+class _Replay:
+    """Stands in for the transformer while `_visit_and_replace_children` builds a node from its
+    children's results, which `_transform` already has: the first `len(results)` child visits
+    return those, and the first `visits` / `leaves` attribute callbacks were already made.
+    Anything after that (when `_transform` stopped early) goes to the transformer itself, so
+    it sees libcst's calls in libcst's order."""
+
+    __slots__ = ("visitor", "results", "visits", "leaves")
+
+    def __init__(
+        self, visitor: CSTTransformer, results: list[object], visits: int, leaves: int
+    ) -> None:
+        self.visitor = visitor
+        self.results = results[::-1]  # popped from the end
+        self.visits = visits
+        self.leaves = leaves
+
+    def on_visit_attribute(self, node: CSTNode, attribute: str) -> None:
+        if self.visits:
+            self.visits -= 1
+        else:
+            self.visitor.on_visit_attribute(node, attribute)
+
+    def on_leave_attribute(self, original_node: CSTNode, attribute: str) -> None:
+        if self.leaves:
+            self.leaves -= 1
+        else:
+            self.visitor.on_leave_attribute(original_node, attribute)
+
+    def child(self, node: CSTNode) -> object:
+        if self.results:
+            return self.results.pop()
+        return node.visit(self.visitor)
+
+
 def _transform(node: CSTNode, visitor: CSTTransformer):  # type: ignore[no-untyped-def]
     """libcst's `CSTNode.visit` for a transformer, except that a node whose children all came
     back unchanged is handed on as itself (`updated_node is original_node` in its `leave_`)
     instead of as an equal copy. So a rewrite keeps the untouched parts of the tree as the same
     objects, and what the next analysis records per node (`_script`, the children memo) is
-    already there for them."""
+    already there for them.
+
+    The children are visited here, field by field in `_visit_and_replace_children`'s order with
+    the same attribute callbacks (skipped when the transformer has no attribute hook: they would
+    do nothing), and the node is rebuilt by libcst only when a child came back as something
+    else (`_Replay` hands it the results). A removal or flattening ends the loop at once: in a
+    field that does not allow it libcst raises right there, before any later callback."""
     if visitor.on_visit(node):
-        updated = node._visit_and_replace_children(visitor)
-        if _same_children(node, updated):
+        hooks = _transformer_hooks(visitor)
+        results: list[object] = []
+        changed = False
+        visits = leaves = 0
+        for field, children in _script(node):
+            if hooks:
+                visitor.on_visit_attribute(node, field)
+            visits += 1
+            for child in children:
+                result = child.visit(visitor)
+                results.append(result)
+                if result is not child:
+                    changed = True
+                    if isinstance(result, (RemovalSentinel, FlattenSentinel)):
+                        break
+            else:
+                if hooks:
+                    visitor.on_leave_attribute(node, field)
+                leaves += 1
+                continue
+            break
+        if changed:
+            if not hooks:
+                visits = leaves = 1 << 62  # no callbacks to pass on
+            updated = node._visit_and_replace_children(_Replay(visitor, results, visits, leaves))  # type: ignore[arg-type]
+            if _same_children(node, updated):  # e.g. a statement flattened into itself alone
+                updated = node
+        else:
             updated = node
     else:
         updated = node
@@ -209,6 +294,8 @@ def _transform(node: CSTNode, visitor: CSTTransformer):  # type: ignore[no-untyp
 
 
 def _node_visit(self, visitor):  # type: ignore[no-untyped-def]
+    if type(visitor) is _Replay:
+        return visitor.child(self)
     kind = _kind(visitor)
     if kind == 0:
         if isinstance(visitor, CSTTransformer):
