@@ -362,6 +362,8 @@ def unshared(module: cst.Module, old_parents: Mapping[CSTNode, object] | None = 
     try:
         if old_parents is not None:
             return _unshared(module, set(), _Kept(old_parents))  # type: ignore[return-value]
+        if nodes_are_unique(module):  # a fresh parse: nothing to copy, and a cheaper walk
+            return module
         return _unshared(module, set())  # type: ignore[return-value]
     except _Unexpected:
         return module.deep_clone()  # what MetadataWrapper does
@@ -435,6 +437,5 @@ def nodes_are_unique(module: cst.Module) -> bool:
         if id(node) in seen:
             return False
         seen.add(id(node))
-        for _field, children in _script(node):
-            stack.extend(children)
+        stack.extend(children_of(node))
     return True
