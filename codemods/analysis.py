@@ -1075,11 +1075,16 @@ class OrmModel:
         name = self.client_for(alias)
         if name is None:
             return False
-        for call in self.connect_calls:
-            if connect_alias(
-                self.connect_view(call), self.literal
-            ) == alias and not self._in_function(call):
-                return True
+        return any(not self._in_function(c) for c in self.client_binding_calls(alias, name))
+
+    def client_binding_calls(self, alias: str | None, name: str) -> list[cst.Call]:
+        """The calls that bind `alias`'s client `name`: its connects (MM101 rewrites each in
+        place) and `name = MilvusClient(...)` (a module migrated before)."""
+        calls = [
+            c
+            for c in self.connect_calls
+            if connect_alias(self.connect_view(c), self.literal) == alias
+        ]
         for call in self.client_calls:
             assign = self.parents.get(call)
             if (
@@ -1087,10 +1092,9 @@ class OrmModel:
                 and len(assign.targets) == 1
                 and isinstance(assign.targets[0].target, cst.Name)
                 and assign.targets[0].target.value == name
-                and not self._in_function(call)
             ):
-                return True
-        return False
+                calls.append(call)
+        return calls
 
     def client_unbound_problem(self, alias: str | None, node: cst.CSTNode) -> str:
         """Why `node`, rewritten to use the client for `alias`, may run before the function

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from codemods.analysis import REGISTRY_KEY, OrmModel, _first_param, _walk, connect_alias
+from codemods.analysis import REGISTRY_KEY, OrmModel, _first_param, _walk
 
 # Per model: (alias, function) -> every call of it surely runs after the alias's client is bound.
 _SEEN: weakref.WeakKeyDictionary[OrmModel, dict[tuple[str, cst.FunctionDef], bool]] = (
@@ -72,22 +72,8 @@ def unbound_client_problem(model: OrmModel, alias: str | None, node: cst.CSTNode
 def _binders(model: OrmModel, alias: str, name: str) -> _Binders:
     """The statements that bind the client: its connects (MM101 rewrites each in place) and
     `name = MilvusClient(...)` (a module migrated before)."""
-    calls = [
-        c
-        for c in model.connect_calls
-        if connect_alias(model.connect_view(c), model.literal) == alias
-    ]
-    for call in model.client_calls:
-        assign = model.parents.get(call)
-        if (
-            isinstance(assign, cst.Assign)
-            and len(assign.targets) == 1
-            and isinstance(assign.targets[0].target, cst.Name)
-            and assign.targets[0].target.value == name
-        ):
-            calls.append(call)
     found = []
-    for call in calls:
+    for call in model.client_binding_calls(alias, name):
         line = model.parents.get(model.parents.get(call))  # call -> Expr/Assign -> line
         if isinstance(line, cst.SimpleStatementLine):
             found.append(line)
