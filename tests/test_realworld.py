@@ -1,14 +1,15 @@
-"""The codemods on real-world ORM code: the three corpora under tests/fixtures/realworld*.
+"""The codemods on real-world ORM code: the four corpora under tests/fixtures/realworld*.
 
 The corpora were collected from public projects after the codemods were written; the files are
 inputs only and are never run. The first (rw*) has since been used to choose rules; the second
 (ho01..ho14, tests/fixtures/realworld_holdout) was collected later and has since been read to fix
-bugs; the third (ho15.., tests/fixtures/realworld_holdout2) was collected after that and is the
-unseen figure. For every file of all three the full rewrite must not raise, its
-output must parse and compile, a second run must change nothing, and every comment of the input
-must still be in the output (the tool may add its own). The share of ORM call sites migrated is
-the acceptance figure of issue 3; `python -m tests.codemods.realworld_coverage [--dir DIR]`
-prints it per file.
+bugs; the third (ho15..ho27, tests/fixtures/realworld_holdout2) was collected after that and has
+since been read to fix bugs too; the fourth (ho28.., tests/fixtures/realworld_holdout3) was
+collected after that and is the unseen figure. For every file of all four the full rewrite must
+not raise, its output must parse and compile, a second run must change nothing, and every
+comment of the input must still be in the output (the tool may add its own). The share of ORM
+call sites migrated is the acceptance figure of issue 3;
+`python -m tests.codemods.realworld_coverage [--dir DIR]` prints it per file.
 """
 
 from __future__ import annotations
@@ -37,9 +38,11 @@ HOLDOUT = Path(__file__).parent / "fixtures" / "realworld_holdout"
 HOLDOUT_FILES = sorted(HOLDOUT.glob("*.py"))
 HOLDOUT2 = Path(__file__).parent / "fixtures" / "realworld_holdout2"
 HOLDOUT2_FILES = sorted(HOLDOUT2.glob("*.py"))
-HOLDOUTS = [HOLDOUT, HOLDOUT2]
+HOLDOUT3 = Path(__file__).parent / "fixtures" / "realworld_holdout3"
+HOLDOUT3_FILES = sorted(HOLDOUT3.glob("*.py"))
+HOLDOUTS = [HOLDOUT, HOLDOUT2, HOLDOUT3]
 # The per-file checks run on every corpus; the shares are measured on each separately.
-CHECKED = FILES + HOLDOUT_FILES + HOLDOUT2_FILES
+CHECKED = FILES + HOLDOUT_FILES + HOLDOUT2_FILES + HOLDOUT3_FILES
 NEGATIVE_CONTROL = "rw33_not_pymilvus_collection.py"  # anki's Collection, not pymilvus's
 
 # Issue 3's acceptance floor; the measured share is recorded in the strict xfail below.
@@ -61,15 +64,20 @@ def _comments(source: str) -> Counter[str]:
     return Counter(t.string for t in tokens if t.type == tokenize.COMMENT)
 
 
-by_file = pytest.mark.parametrize("path", CHECKED, ids=[p.name for p in CHECKED])
+def _case_id(path: Path) -> str:
+    """The corpus folder is in the id, so `-k realworld_holdout3` selects that corpus's checks."""
+    return f"{path.parent.name}/{path.name}"
+
+
+by_file = pytest.mark.parametrize("path", CHECKED, ids=[_case_id(p) for p in CHECKED])
 
 
 def _with_known_failures(known: dict[str, str]) -> pytest.MarkDecorator:
     """Parametrize over the corpus; files in `known` are strict xfails with their reason."""
     params = [
-        pytest.param(p, id=p.name, marks=pytest.mark.xfail(strict=True, reason=known[p.name]))
+        pytest.param(p, id=_case_id(p), marks=pytest.mark.xfail(strict=True, reason=known[p.name]))
         if p.name in known
-        else pytest.param(p, id=p.name)
+        else pytest.param(p, id=_case_id(p))
         for p in CHECKED
     ]
     return pytest.mark.parametrize("path", params)
@@ -304,4 +312,20 @@ def test_acceptance_share_on_the_unseen_holdout() -> None:
 )
 def test_acceptance_share_on_the_second_unseen_holdout() -> None:
     migrated, total = _share_migrated(HOLDOUT2_FILES)
+    assert migrated / total >= ACCEPTANCE_SHARE, f"{migrated}/{total} = {migrated / total:.1%}"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "acceptance not met on the third unseen holdout (ho28..ho40, 13 projects): 48 of 144 ORM "
+        "sites migrated (33.3%; 48 with --unsafe-fixes) when first measured at 8341eba; mostly "
+        "clients bound only inside functions of library modules (importers may reach an unbound "
+        "client), calls in try/except (trap 2), Collection objects returned from public methods "
+        "or passed to code the tool cannot see, and compact / get_connection() / "
+        "get_query_segment_info() without a MilvusClient rewrite"
+    ),
+)
+def test_acceptance_share_on_the_unseen_holdout3() -> None:
+    migrated, total = _share_migrated(HOLDOUT3_FILES)
     assert migrated / total >= ACCEPTANCE_SHARE, f"{migrated}/{total} = {migrated / total:.1%}"
