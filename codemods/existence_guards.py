@@ -442,7 +442,8 @@ def utility_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
         return False
     name = parts["name"].value
     alias = model.alias_of_using(parts.get("using"))
-    line = model.statement_of(ctor)
+    opened = model.statement_of(ctor)
+    line = _outside_leading_try(model, opened)
     block = model.parents.get(line) if line is not None else None
     if alias is None or not isinstance(block, (cst.IndentedBlock, cst.Module)):
         return False
@@ -458,7 +459,7 @@ def utility_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
         and isinstance(owner.test, cst.Call)
         and _checks(model, owner.test, name, alias)
     ):
-        return _one_value(model, name, owner, line)
+        return _one_value(model, name, owner, opened)
     guard_at = at - 1
     while guard_at >= 0 and _quiet_between(statements[guard_at]):
         guard_at -= 1
@@ -471,8 +472,28 @@ def utility_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
         and isinstance(guard.test.expression, cst.Call)
         and _checks(model, guard.test.expression, name, alias)
         and _never_falls_through(model, guard.body)
-        and _one_value(model, name, guard, line)
+        and _one_value(model, name, guard, opened)
     )
+
+
+def _outside_leading_try(model: OrmModel, line: cst.CSTNode | None) -> cst.CSTNode | None:
+    """The statement that stands for the open `line` in its guard's block: `line` itself,
+    or, while `line` opens the body of a `try:` (only quiet statements before it), that
+    `try` statement, so `if not has_collection(n): return` followed by `try: c =
+    Collection(n)` is read as the guard directly before the open. Nothing runs between the
+    check and the open then, and the handler can no longer be reached for a missing
+    collection on the ORM either."""
+    while line is not None:
+        block = model.parents.get(line)
+        owner = model.parents.get(block) if block is not None else None
+        if not (isinstance(owner, cst.Try) and owner.body is block):
+            return line
+        statements = list(block.body)
+        at = next((i for i, s in enumerate(statements) if s is line), None)
+        if at is None or not all(_quiet_between(s) for s in statements[:at]):
+            return line
+        line = owner
+    return line
 
 
 def _quiet_between(statement: cst.BaseStatement) -> bool:

@@ -264,7 +264,94 @@ if __name__ == "__main__":
     )
 
 
+def test_exit_guard_before_a_try_that_opens_first_migrates():
+    # The holdout3 ho33 shape: the guard sits before the `try:`, the open starts its body, so
+    # nothing runs between the check and the open and the handler cannot see a missing one.
+    check(
+        HEAD
+        + """
+
+def remove(name, doc):
+    if not utility.has_collection(name):
+        return True
+    try:
+        col = Collection(name)
+        col.delete(f"doc == {doc}")
+        return True
+    except Exception as e:
+        print("remove failed:", e)
+        return False
+
+
+if __name__ == "__main__":
+    remove("books", 1)
+""",
+        NEW_HEAD
+        + """
+
+def remove(name, doc):
+    if not client.has_collection(collection_name=name):
+        return True
+    try:
+        col = name
+        client.delete(collection_name=col, filter=f"doc == {doc}")
+        return True
+    except Exception as e:
+        print("remove failed:", e)
+        return False
+
+
+if __name__ == "__main__":
+    remove("books", 1)
+""",
+    )
+
+
 # ---- negative: the open stays ORM (trap 2) ----------------------------------------------
+
+
+def test_call_in_the_try_before_the_open_keeps_the_collection_orm():
+    _kept(
+        HEAD
+        + """
+
+def remove(name):
+    if not utility.has_collection(name):
+        return True
+    try:
+        print("opening", name)
+        col = Collection(name)
+        col.flush()
+    except Exception as e:
+        print("remove failed:", e)
+
+
+if __name__ == "__main__":
+    remove("books")
+"""
+    )
+
+
+def test_statement_between_the_guard_and_the_try_keeps_the_collection_orm():
+    _kept(
+        HEAD
+        + """
+
+def remove(name):
+    if not utility.has_collection(name):
+        return True
+    utility.drop_collection(name)
+    try:
+        col = Collection(name)
+        col.flush()
+    except Exception as e:
+        print("remove failed:", e)
+
+
+if __name__ == "__main__":
+    remove("books")
+"""
+    )
 
 
 def test_guard_with_else_keeps_the_collection_orm():
@@ -403,6 +490,18 @@ def size(name):
         return -1
 
 
+def rows(name):
+    if not utility.has_collection(name):
+        return []
+    try:
+        col = Collection(name)
+        col.load()
+        return [r["id"] for r in col.query(expr="id >= 0", output_fields=["id"])]
+    except Exception as e:
+        print("rows failed:", e)
+        return None
+
+
 def setup():
     col = Collection("books", SCHEMA)
     col.insert([{"id": 1, "v": [0.0, 1.0]}])
@@ -412,21 +511,21 @@ def setup():
 
 if __name__ == "__main__":
     setup()
-    print("books", count("books"), size("books"))
-    print("missing", count("missing"), size("missing"))
+    print("books", count("books"), size("books"), rows("books"))
+    print("missing", count("missing"), size("missing"), rows("missing"))
 """
 
 
 def test_exit_guard_shape_behaves_like_the_orm(milvus_factory, tmp_path: Path) -> None:
-    """Both opens migrate; on a present and on a missing collection the migrated program
+    """All three opens migrate; on a present and on a missing collection the migrated program
     prints what the ORM one does (the guard's own RuntimeError reaches the handler in both)."""
     original, migrated, outcome = write_pair(tmp_path, "books.py", LIVE)
     assert "Collection(name)" not in outcome.source, outcome.source
     before = run_program(original, milvus_factory(), mode="orm")
     after = run_program(migrated, milvus_factory(), mode="orm")
     assert before.returncode == 0, before.stderr
-    assert "books 1 1" in before.stdout
+    assert "books 1 1 [1]" in before.stdout
     assert "count failed: no collection 'missing'" in before.stdout
-    assert "missing -1 None" in before.stdout
+    assert "missing -1 None []" in before.stdout
     assert after.returncode == 0, after.stderr
     assert after.stdout == before.stdout
