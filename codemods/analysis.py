@@ -57,10 +57,14 @@ from codemods.rewrite import Env, Refuse, Rewrite, bind, code_of, string_value
 
 if TYPE_CHECKING:
     from codemods.connection_registry import Registry
+    from codemods.instance_client import InstanceClient
 
 # CollectionBinding.alias of a collection whose client is `milvus_clients[<expr>]`: this
 # prefix, then the code of <expr> (a connection alias never starts with a NUL character).
 REGISTRY_KEY = "\0registry:"
+# CollectionBinding.alias of a collection opened with `using=self.<attr>` in a class whose
+# instances get their own client, `self.client` (codemods/instance_client.py).
+INSTANCE_KEY = "\0instance:"
 
 _Located = TypeVar("_Located")  # a libcst Assignment or Access: both carry `.node`
 
@@ -469,6 +473,9 @@ class OrmModel:
         """The client variable that stands for connection `alias` (None: unknown)."""
         if alias is None:
             return None
+        if alias.startswith(INSTANCE_KEY):
+            ic = self.instance_client(alias)
+            return None if ic is None else ic.client
         if alias.startswith(REGISTRY_KEY):
             # A collection whose alias is a stable variable (see _registry_alias).
             registry = self.alias_registry
@@ -484,6 +491,32 @@ class OrmModel:
 
             self._registry = registry_of(self)
         return self._registry  # type: ignore[return-value]
+
+    def instance_client(self, key: str) -> InstanceClient | None:
+        """The per-instance client for alias key `key` (codemods/instance_client.py)."""
+        from codemods.instance_client import found  # lazy: it imports this module
+
+        return found(self).by_key.get(key)
+
+    def has_instance_clients(self) -> bool:
+        """Some class of the module gives each instance its own client (`self.client`)."""
+        from codemods.instance_client import found  # lazy: it imports this module
+
+        return bool(found(self).by_key)
+
+    def instance_connect(self, call: cst.Call) -> tuple[InstanceClient | None, str]:
+        """The instance client that connect `call` binds, or why it binds none ('' when the
+        connect is not `connect(alias=self.<attr>)` in a class at all)."""
+        from codemods.instance_client import found  # lazy: it imports this module
+
+        facts = found(self)
+        return facts.by_connect.get(call), facts.problems.get(call, "")
+
+    def instance_key(self, expr: cst.BaseExpression) -> str | None:
+        """The alias key of `self.<attr>` when the class gives each instance its client."""
+        from codemods.instance_client import key_of  # lazy: it imports this module
+
+        return key_of(self, expr)
 
     def _registry_alias(self, binding: CollectionBinding) -> str | None:
         """The alias of a variable holding `Collection(..., using=<variable>)`, when its client
@@ -538,7 +571,8 @@ class OrmModel:
     def alias_of_using(self, arg: cst.Arg | None) -> str | None:
         if arg is None:
             return "default"
-        return self.literal(arg.value)
+        literal = self.literal(arg.value)
+        return literal if literal is not None else self.instance_key(arg.value)
 
     def literal(self, expr: cst.BaseExpression) -> str | None:
         """A string literal, or a name assigned exactly once to one (`ALIAS = "app"`)."""
@@ -1101,6 +1135,10 @@ class OrmModel:
         that binds that client ('' when it cannot; codemods/client_binding.py)."""
         from codemods.client_binding import unbound_client_problem  # lazy: it imports this
 
+        if alias is not None and alias.startswith(INSTANCE_KEY):
+            from codemods.instance_client import use_problem  # lazy: it imports this
+
+            return use_problem(self, alias, node)
         return unbound_client_problem(self, alias, node)
 
     def _in_function(self, node: cst.CSTNode) -> bool:
@@ -1660,8 +1698,10 @@ class OrmModel:
             if isinstance(call, cst.Call):
                 if self.is_client_call(call) and parent.keyword is not None:
                     return ""  # already migrated: client.x(collection_name=<this>)
-                if self._passes_to_collection_param(call, parent):
-                    return ""
+                if self._passes_to_collection_param(call, parent) and not (
+                    binding.alias or ""
+                ).startswith(INSTANCE_KEY):
+                    return ""  # (a helper's parameter has the module's client, not self's)
                 if self.call_name(call) == "Partition" and call.args and call.args[0] is parent:
                     return ""  # checked with the Partition binding (_partition_bindings)
                 if self.call_name(call) == "Index" and call.args and call.args[0] is parent:
@@ -1731,6 +1771,10 @@ class OrmModel:
                 and self.alias_registry is not None
                 and registry.value == self.alias_registry.name
             )
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Attribute):
+            from codemods.instance_client import is_instance_client_expr  # lazy: imports this
+
+            return is_instance_client_expr(self, func.value)
         return (
             isinstance(func, cst.Attribute)
             and isinstance(func.value, cst.Name)

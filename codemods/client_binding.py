@@ -127,9 +127,11 @@ def _binds(
     binders: _Binders,
     seen: frozenset[cst.FunctionDef],
     me: str | None = None,
+    stored: frozenset[str] = frozenset(),
 ) -> bool:
     """Once `statement` completes normally, the client is bound: it is a binder; a `try`
-    whose body holds one (_binds_on_entry) and whose handlers all raise or exit; or a call
+    whose body holds one (_binds_on_entry) and whose handlers all raise or exit; an
+    if/elif/else each of whose branches binds it; or a call
     statement (`f(...)`, `self._open()`, `x = f(...)`) of a module function that binds it
     on every normal return (call_targets.call_target)."""
     from codemods.call_targets import call_target  # lazy: it imports this module's imports
@@ -142,13 +144,22 @@ def _binds(
             bool(statement.handlers)
             and all(never_completes_normally(model, h.body) for h in statement.handlers)
             and (statement.finalbody is None or not _leaves(statement.finalbody))
-            and _binds_in(model, statement.body, binders, seen, me)
+            and _binds_in(model, statement.body, binders, seen, me, stored)
         )
     if isinstance(statement, cst.If):
+        if statement.orelse is None:
+            return _asks_unbound(model, statement.test, binders.alias) and _binds_in(
+                model, statement.body, binders, seen, me, stored
+            )
+        # if/elif/else whose every branch binds: one of them runs (its test quiet first).
         return (
-            statement.orelse is None
-            and _asks_unbound(model, statement.test, binders.alias)
-            and _binds_in(model, statement.body, binders, seen, me)
+            _quiet(model, statement.test, me, stored)
+            and _binds_in(model, statement.body, binders, seen, me, stored)
+            and (
+                _binds_in(model, statement.orelse.body, binders, seen, me, stored)
+                if isinstance(statement.orelse, cst.Else)
+                else _binds(model, statement.orelse, binders, seen, me, stored)
+            )
         )
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
         return False
@@ -170,17 +181,49 @@ def _binds_in(
     binders: _Binders,
     seen: frozenset[cst.FunctionDef],
     me: str | None,
+    stored: frozenset[str] = frozenset(),
 ) -> bool:
     """A top-level statement of `body` binds the client (_binds), and nothing before it may
-    leave early (return, yield) or reach a method of the instance `me` (see _quiet)."""
+    leave early (return, yield) or reach a method of the instance `me` (see _quiet).
+    `stored`: attributes of `me` surely stored by earlier statements (_stored_attributes)."""
     if not isinstance(body, cst.IndentedBlock):
         return False
     for statement in body.body:
-        if _binds(model, statement, binders, seen, me):
+        if _binds(model, statement, binders, seen, me, stored):
             return True
-        if _leaves(statement) or not _quiet(model, statement, me):
+        if _leaves(statement) or not _quiet(model, statement, me, stored):
             return False
+        stored |= _stored_attributes(model, statement, me)
     return False
+
+
+def _stored_attributes(model: OrmModel, statement: cst.CSTNode, me: str | None) -> frozenset[str]:
+    """`x` for each `me.x = ...` target of `statement`, a plain assignment line, when no class
+    body of the module binds `x` (a property there would run code on a read)."""
+    from codemods.call_targets import _class_body_names, _classes  # lazy: imports us
+
+    if me is None or not isinstance(statement, cst.SimpleStatementLine):
+        return frozenset()
+    found = set()
+    for small in statement.body:
+        targets = (
+            [t.target for t in small.targets]
+            if isinstance(small, cst.Assign)
+            else [small.target]
+            if isinstance(small, cst.AnnAssign) and small.value is not None
+            else []
+        )
+        for target in targets:
+            if (
+                isinstance(target, cst.Attribute)
+                and isinstance(target.value, cst.Name)
+                and target.value.value == me
+            ):
+                found.add(target.attr.value)
+    if found:
+        for cls in _classes(model).values():
+            found -= set(_class_body_names(model, cls))
+    return frozenset(found)
 
 
 def _asks_unbound(model: OrmModel, test: cst.BaseExpression, alias: str) -> bool:
@@ -206,14 +249,30 @@ def _leaves(node: cst.CSTNode) -> bool:
     )
 
 
-def _quiet(model: OrmModel, statement: cst.CSTNode, me: str | None) -> bool:
-    """`statement` uses `me` (self) only as a `self.attr = ...` target and never `super`."""
+def _quiet(
+    model: OrmModel, statement: cst.CSTNode, me: str | None, stored: frozenset[str] = frozenset()
+) -> bool:
+    """`statement` uses `me` (self) only as a `self.attr = ...` target or to read an attribute
+    an earlier statement surely stored (`stored`: a plain instance attribute, so reading it
+    runs no code of the class), and never `super`."""
     for name in _walk(statement, cst.Name):
         if name.value == "super":
             return False
         if me is not None and name.value == me and not _assigned_attribute(model, name):
-            return False
+            attr = model.parents.get(name)
+            if not (
+                isinstance(attr, cst.Attribute)
+                and attr.value is name
+                and attr.attr.value in stored
+                and not _called(model, attr)
+            ):
+                return False
     return True
+
+
+def _called(model: OrmModel, attr: cst.Attribute) -> bool:
+    call = model.parents.get(attr)
+    return isinstance(call, cst.Call) and call.func is attr
 
 
 def _function_of(model: OrmModel, node: cst.CSTNode) -> cst.FunctionDef | None:

@@ -13,7 +13,8 @@ translation is a registry of our own, keyed by the same runtime alias value:
 This is only equivalent when the registry holds every alias that the module's variable-alias
 uses can name, so it is used only when (`registry_of`):
 
-- every `connections.connect` in the module has a non-literal alias (a literal-alias connect
+- every `connections.connect` in the module (other than those giving each instance its own
+  client, codemods/instance_client.py) has a non-literal alias (a literal-alias connect
   binds a named client instead, and a variable use could name that alias), is a statement of
   its own with arguments MM101 can map (no `**kwargs`, no grpc:// URI) and is not in an
   `async def`;
@@ -129,9 +130,12 @@ def variable_connect_problem(model: OrmModel, call: cst.Call) -> str:
 
 
 def _connects_fit(model: OrmModel) -> bool:
-    if not model.connect_calls:
+    # A connect that gives each instance its own client (codemods/instance_client.py) is no
+    # registry connect, and the aliases it names are never read elsewhere.
+    calls = [c for c in model.connect_calls if model.instance_connect(c)[0] is None]
+    if not calls:
         return False
-    for call in model.connect_calls:
+    for call in calls:
         if connect_alias(model.connect_view(call), model.literal) is not None:
             return False
         if variable_connect_problem(model, call):
@@ -161,7 +165,7 @@ def _has_variable_use(model: OrmModel) -> bool:
         if name == "connections.has_connection" and isinstance(call, cst.Call):
             # `if not connections.has_connection(alias):` asks the registry too
             key = alias_expr(call)
-            if key is not None and model.literal(key) is None and is_pure_alias(key):
+            if key is not None and _registry_key(model, key):
                 return True
         if not name.startswith(("utility.", "db.")):
             continue
@@ -169,9 +173,14 @@ def _has_variable_use(model: OrmModel) -> bool:
             continue
         for arg in call.args:
             if arg.keyword is not None and arg.keyword.value == "using":
-                if model.literal(arg.value) is None and is_pure_alias(arg.value):
+                if _registry_key(model, arg.value):
                     return True
     return False
+
+
+def _registry_key(model: OrmModel, key: cst.BaseExpression) -> bool:
+    """A variable alias the registry would answer (not one of an instance client)."""
+    return model.literal(key) is None and is_pure_alias(key) and model.instance_key(key) is None
 
 
 def registry_of(model: OrmModel) -> Registry | None:

@@ -31,6 +31,7 @@ from codemods.connection_registry import (
 )
 from codemods.context import MigrationContext
 from codemods.has_connection import HAS_CONNECTION, membership, membership_test
+from codemods.instance_client import InstanceClient, client_used
 from codemods.rewrite import Refuse, bind, code_of, kwarg, string_value
 
 CONNECT = RuleInfo(
@@ -42,7 +43,20 @@ CONNECT = RuleInfo(
         '`MILVUS_URI`, so the rewrite does too: `MilvusClient(uri=os.getenv("MILVUS_URI", '
         '"http://localhost:19530"))`. When the URI is not a literal (or has a path) and no '
         'db_name was given, `db_name="default"` is emitted: the ORM ignores a database in '
-        "the URI path, MilvusClient honours it. A connect whose alias is a variable "
+        "the URI path, MilvusClient honours it. A class whose `__init__` surely connects "
+        "with an alias kept on the instance (`connect(alias=self.alias, ...)`, `self.alias` "
+        "stored only there, before the connect, and read only as `using=`, the connect's or a "
+        "disconnect's alias, in an f-string or a comparison) gives each instance its own "
+        "client, `self.client = MilvusClient(...)`; its `using=self.alias` uses and the "
+        "collections opened with them go to `self.client` where the instance surely has it "
+        "(methods other than `__init__` of a class with no `__new__` and no module subclass "
+        "with its own `__init__`; `__init__` after the connect), and the module must not read "
+        "the ORM's registry. Assumed: no importer subclasses the class skipping its "
+        "`__init__` or hands an instance's alias to the ORM, and no base class elsewhere uses "
+        "the attribute `client` (`milvus_client` when the module does). Two instances given "
+        "the same alias shared one ORM connection (the ORM raised after one disconnected); "
+        "each has its own client now; when every use of the alias stays ORM, the connect "
+        "stays as it is (no unused client). Any other connect whose alias is a variable "
         "(a parameter, `self.alias`) stores its client in a module-level registry, "
         "`milvus_clients[alias] = MilvusClient(...)`, like the ORM's own global registry; "
         "only when every connect of the module has a variable alias (no named client could "
@@ -74,7 +88,9 @@ DISCONNECT = RuleInfo(
         "milvus_clients.pop(alias).close()`: the ORM ignored an alias it did not know. For "
         "the same reason a disconnect in an `except` or `finally` of a `try` whose body "
         'connects the alias becomes `if "client" in globals(): client.close()`: it runs when '
-        "that connect raised, and the client may never have been bound."
+        "that connect raised, and the client may never have been bound. `disconnect("
+        "self.alias)` of a per-instance client (MM101) becomes `self.client.close()` where the "
+        "instance surely has its client, and stays ORM elsewhere (an `except` of `__init__`)."
     ),
     applicability=Applicability.SAFE,
     before='connections.disconnect("default")\n',
@@ -86,7 +102,8 @@ OTHER = RuleInfo(
     description=(
         "`list_connections`, `get_connection_addr`, `add_connection`, a `has_connection` that "
         "the module's own clients cannot answer (see MM101), a connect whose alias is not a "
-        "literal (unless it goes into the alias registry, MM101) and `connect(**d)` whose keys "
+        "literal (unless it gives each instance its own client or goes into the alias "
+        "registry, MM101; the finding says why not) and `connect(**d)` whose keys "
         "are not visible are reported."
     ),
     applicability=Applicability.REPORT_ONLY,
@@ -270,9 +287,16 @@ class _Transformer(cst.CSTTransformer):
         alias = connect_alias(self.model.connect_view(call), self.model.literal)
         problem = self.model.connect_problem(call)
         if alias is None:
+            instance, why_not = self.model.instance_connect(call)
+            if instance is not None:
+                return self._instance_connect(original, updated, call, instance)
             if self.registry is not None:
                 return self._registry_connect(original, updated, call)
-            reason = variable_connect_problem(self.model, call) or registry_problem(self.model)
+            reason = (
+                (f"no client per instance: {why_not}" if why_not else "")
+                or variable_connect_problem(self.model, call)
+                or registry_problem(self.model)
+            )
             self.ctx.report(
                 line,
                 col,
@@ -299,6 +323,28 @@ class _Transformer(cst.CSTTransformer):
         if self.keep_orm and client in self.model.client_vars:
             return updated  # an earlier run already added the client next to the kept connect
         return self._client_statements(original, updated, call, cst.Name(client), client)
+
+    def _instance_connect(self, original, updated, call: cst.Call, instance: InstanceClient):
+        """`self.client = MilvusClient(...)`: each instance owned its ORM alias
+        (codemods/instance_client.py)."""
+        if self.keep_orm and any(
+            self.model._enclosing(c, cst.FunctionDef) is instance.init
+            and _assigned_to(self.model, c) == instance.client
+            for c in self.model.client_calls
+        ):
+            return updated  # an earlier run already added the client next to the kept connect
+        if self.keep_orm and not client_used(self.model, instance):
+            line, col = self.model.position(call)
+            self.ctx.report(
+                line,
+                col,
+                CONNECT.code,
+                "connect() left as ORM code: every use of its alias stays ORM, so a client "
+                f"per instance (`{instance.client}`) would go unused",
+            )
+            return updated
+        target = cst.parse_expression(instance.client)
+        return self._client_statements(original, updated, call, target, None)
 
     def _registry_connect(self, original, updated, call: cst.Call):
         """`milvus_clients[alias] = MilvusClient(...)`: the ORM's registry, kept by value."""
@@ -358,7 +404,7 @@ class _Transformer(cst.CSTTransformer):
                 "ORM code that needs this connection is left in the module: "
                 "connections.connect() kept next to the new client",
             )
-        if client is not None and self._in_function(original):
+        if client is not None and self._in_function(original) and self._first_in_function(call):
             glob = cst.SimpleStatementLine(
                 body=[cst.Global(names=[cst.NameItem(cst.Name(client))])]
             )
@@ -389,6 +435,10 @@ class _Transformer(cst.CSTTransformer):
         alias: str | None = "default"
         if call.args:
             alias = self.model.literal(call.args[0].value)
+        if alias is None and call.args:
+            alias = self.model.instance_key(call.args[0].value)
+            if alias is not None:
+                return self._instance_disconnect(original, updated, call, name, alias)
         if alias is None and self.registry is not None:
             return self._registry_disconnect(original, updated, call, name)
         client = self.model.client_for(alias)
@@ -423,6 +473,46 @@ class _Transformer(cst.CSTTransformer):
                 ]
             )
         return close
+
+    def _instance_disconnect(self, original, updated, call: cst.Call, name: str, key: str):
+        """`self.client.close()`, where the instance surely has its client by then."""
+        line, col = self.model.position(call)
+        client = self.model.client_for(key)
+        assert client is not None
+        problem = self.model.client_unbound_problem(key, call)
+        instance = self.model.instance_client(key)
+        if not problem and self.keep_orm and instance and not client_used(self.model, instance):
+            return updated  # the connect stays ORM without a client (_instance_connect)
+        if problem:
+            self.ctx.report(line, col, DISCONNECT.code, f"{name}() left as ORM code: {problem}")
+            return updated
+        if not self.ctx.may_rewrite(line, DISCONNECT.code):
+            return updated
+        close = cst.SimpleStatementLine(
+            body=[cst.Expr(cst.parse_expression(f"{client}.close()"))],
+            leading_lines=original.leading_lines,
+            trailing_whitespace=original.trailing_whitespace,
+        )
+        if self.keep_orm and self._next_is(original, f"{client}.close()"):
+            return updated  # an earlier run kept the disconnect next to the close
+        self.ctx.record_change(line, DISCONNECT.code, f"{name}() -> {client}.close()")
+        if self.keep_orm:
+            return cst.FlattenSentinel(
+                [
+                    updated.with_changes(trailing_whitespace=cst.TrailingWhitespace()),
+                    close.with_changes(leading_lines=[]),
+                ]
+            )
+        return close
+
+    def _next_is(self, statement: cst.CSTNode, code: str) -> bool:
+        """The statement after `statement` in its block is `code` (an earlier run's output)."""
+        block = self.model.parent(statement)
+        body = list(getattr(block, "body", ()))
+        if statement not in body or body.index(statement) + 1 >= len(body):
+            return False
+        following = body[body.index(statement) + 1]
+        return isinstance(following, cst.SimpleStatementLine) and code_of(following).strip() == code
 
     def _registry_disconnect(self, original, updated, call: cst.Call, name: str):
         """`if alias in milvus_clients: milvus_clients.pop(alias).close()`: the ORM's
@@ -487,6 +577,19 @@ class _Transformer(cst.CSTTransformer):
             and self.model.connect_statement(call) is not None
         )
 
+    def _first_in_function(self, call: cst.Call) -> bool:
+        """No connect for the same client comes earlier in `call`'s function: a second
+        `global client` after the first branch's `client = ...` is a SyntaxError."""
+        func = self.model._enclosing(call, cst.FunctionDef)
+        alias = connect_alias(self.model.connect_view(call), self.model.literal)
+        return not any(
+            other is not call
+            and self.model._enclosing(other, cst.FunctionDef) is func
+            and self.model.position(other) < self.model.position(call)
+            and connect_alias(self.model.connect_view(other), self.model.literal) == alias
+            for other in self.model.connect_calls
+        )
+
     def _in_function(self, node: cst.CSTNode) -> bool:
         current = self.model.parent(node)
         while current is not None:
@@ -504,6 +607,14 @@ _REGISTRY_QUERIES = {
     "connections.list_connections",
     "connections.get_connection_addr",
 }
+
+
+def _assigned_to(model: OrmModel, call: cst.Call) -> str | None:
+    """The code of `target` in `target = call`."""
+    assign = model.parent(call)
+    if isinstance(assign, cst.Assign) and len(assign.targets) == 1:
+        return code_of(assign.targets[0].target)
+    return None
 
 
 def _connect_call(small: cst.BaseSmallStatement) -> cst.Call | None:

@@ -308,6 +308,6 @@ class MutationResults:
         if not ctx.mentions(*_KEYS, *_LOST):
             return module  # every site is an attribute spelled in the source
         model = model_of(module, ctx)
-        if not model.client_names and not model.client_vars:
+        if not model.client_names and not model.client_vars and not model.has_instance_clients():
             return module
         return model.module.visit(_Transformer(model, ctx))

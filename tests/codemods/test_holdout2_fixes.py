@@ -302,7 +302,8 @@ def test_get_connection_addr_alone_also_keeps_the_registry_out():
 
 
 def test_same_store_without_registry_reads_uses_the_registry():
-    # Negative case: the aliases come only from this module's connect.
+    # Negative case: the aliases come only from this module's connect. The class keeps its
+    # alias on the instance, so each instance gets its own client (instance_client.py).
     check(
         """
         from uuid import uuid4
@@ -322,15 +323,13 @@ def test_same_store_without_registry_reads_uses_the_registry():
         from uuid import uuid4
         from pymilvus import MilvusClient
 
-        milvus_clients: dict[str, "MilvusClient"] = {}
-
 
         class Store:
             def __init__(self, host, port):
                 self.alias = uuid4().hex
-                milvus_clients[self.alias] = MilvusClient(uri=f"http://{host}:{port}")
+                self.client = MilvusClient(uri=f"http://{host}:{port}")
 
             def names(self):
-                return milvus_clients[self.alias].list_collections()
+                return self.client.list_collections()
         """,
     )
