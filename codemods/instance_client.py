@@ -115,8 +115,9 @@ def _find(model: OrmModel) -> _Found:
         if not isinstance(cls, cst.ClassDef) or alias.value.value != _first_param(method):
             continue
         groups.setdefault((cls, alias.attr.value), []).append(call)
+    classes = frozenset(cls for cls, _ in groups)
     for (cls, attr), connects in groups.items():
-        problem, ic = _check(model, cls, attr, connects, len(result.by_key))
+        problem, ic = _check(model, cls, attr, connects, len(result.by_key), classes)
         for call in connects:
             if ic is None:
                 result.problems[call] = problem
@@ -128,7 +129,12 @@ def _find(model: OrmModel) -> _Found:
 
 
 def _check(
-    model: OrmModel, cls: cst.ClassDef, attr: str, connects: list[cst.Call], index: int
+    model: OrmModel,
+    cls: cst.ClassDef,
+    attr: str,
+    connects: list[cst.Call],
+    index: int,
+    classes: frozenset[cst.ClassDef],
 ) -> tuple[str, InstanceClient | None]:
     from codemods.call_targets import _class_body_names, _overridden_below  # lazy: imports us
     from codemods.client_binding import _Binders, _binds_in
@@ -172,7 +178,7 @@ def _check(
     problem = _read_problem(model, cls, attr, connects)
     if problem:
         return problem, None
-    client_attr = _client_attr(model, cls)
+    client_attr = _client_attr(model, classes)
     if client_attr is None:
         return "no free attribute name for the client", None
     key = f"{INSTANCE_KEY}{index}:{attr}"
@@ -273,9 +279,11 @@ def _orm_alias_argument(model: OrmModel, node: cst.Attribute) -> bool:
     return arg.keyword is not None and arg.keyword.value == "using"
 
 
-def _client_attr(model: OrmModel, cls: cst.ClassDef) -> str | None:
-    """`client`, or the first free name: every `.name` in the module is this class's own
-    `self.name = MilvusClient(...)` (an earlier run) or a read of it in the class."""
+def _client_attr(model: OrmModel, classes: frozenset[cst.ClassDef]) -> str | None:
+    """`client`, or the first free name: every `.name` in the module is a class's own
+    `self.name = MilvusClient(...)` (an earlier run) or a read of it, in one of the `classes`
+    that connect with an alias on the instance (the same name for all, so a second run, which
+    sees the others' clients, picks it again)."""
     from codemods.call_targets import _class_body_names, _classes  # lazy: imports us
 
     bodies = [_class_body_names(model, c) for c in _classes(model).values()]
@@ -283,7 +291,7 @@ def _client_attr(model: OrmModel, cls: cst.ClassDef) -> str | None:
         if any(candidate in names for names in bodies):
             continue
         if all(
-            _ours(model, cls, node)
+            any(_ours(model, cls, node) for cls in classes)
             for node in _walk(model.module, cst.Attribute)
             if node.attr.value == candidate
         ):

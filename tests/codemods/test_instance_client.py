@@ -260,6 +260,70 @@ class Store:
         self.client.close()
 """,
     ),
+    # two classes, each with its own alias attribute, both kept next to ORM code: the same
+    # attribute name for both, on this run and the next
+    "two_classes_kept": (
+        """\
+from pymilvus import Collection, connections, utility
+
+
+class A:
+    def __init__(self, name):
+        self.alias = "a" + name
+        connections.connect(alias=self.alias, uri="http://localhost:19530")
+        self.col = Collection(name, using=self.alias)
+
+    def names(self):
+        return utility.list_collections(using=self.alias)
+
+    def stats(self):
+        return self.col.get_replicas()
+
+
+class B:
+    def __init__(self, name):
+        self._alias = "b" + name
+        connections.connect(alias=self._alias, uri="http://localhost:19530")
+        self.col = Collection(name, using=self._alias)
+
+    def names(self):
+        return utility.list_collections(using=self._alias)
+
+    def stats(self):
+        return self.col.get_replicas()
+""",
+        """\
+from pymilvus import MilvusClient, Collection, connections
+
+
+class A:
+    def __init__(self, name):
+        self.alias = "a" + name
+        connections.connect(alias=self.alias, uri="http://localhost:19530")
+        self.client = MilvusClient(uri="http://localhost:19530")
+        self.col = Collection(name, using=self.alias)
+
+    def names(self):
+        return self.client.list_collections()
+
+    def stats(self):
+        return self.col.get_replicas()
+
+
+class B:
+    def __init__(self, name):
+        self._alias = "b" + name
+        connections.connect(alias=self._alias, uri="http://localhost:19530")
+        self.client = MilvusClient(uri="http://localhost:19530")
+        self.col = Collection(name, using=self._alias)
+
+    def names(self):
+        return self.client.list_collections()
+
+    def stats(self):
+        return self.col.get_replicas()
+""",
+    ),
 }
 
 
