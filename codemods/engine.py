@@ -8,6 +8,7 @@ from codemods.analysis import children_memo
 from codemods.base import Options, Outcome
 from codemods.collection_calls import fuse_collection_calls
 from codemods.context import MigrationContext
+from codemods.incremental_positions import position_memo
 from codemods.read_only_visit import read_only_visits
 from codemods.registry import enabled_codemods
 from codemods.suppress import find_suppressions
@@ -25,8 +26,9 @@ def migrate_source(source: str, options: Options | None = None) -> Outcome:
     if suppressions.ignore_file:  # `# milvus-migrate: ignore-file`: no rewrite, no report
         return Outcome(source=source, changes=[], findings=[])
     ctx = MigrationContext(options, suppressed_lines=dict(suppressions.lines), source=source)
-    # the analysis' walks over `.children`, and read-only visits without rebuilds: see there
-    with children_memo(), read_only_visits():
+    # the analysis' walks over `.children`, read-only visits without rebuilds, and positions
+    # without generating the statements a rewrite kept: see there
+    with children_memo(), read_only_visits(), position_memo():
         for codemod in fuse_collection_calls(enabled_codemods(options)):
             edits = ctx.edits
             result = codemod.apply(module, ctx)

@@ -23,12 +23,14 @@ from libcst.metadata import (
     ExpressionContextProvider,
     MetadataWrapper,
     ParentNodeProvider,
+    PositionProvider,
     QualifiedNameProvider,
     ScopeProvider,
 )
 from libcst.metadata.name_provider import QualifiedNameVisitor
 from libcst.metadata.parent_node_provider import ParentNodeVisitor
 
+from codemods import incremental_positions
 from codemods.read_only_visit import children_of
 
 
@@ -167,6 +169,10 @@ def resolve_providers(wrapper: MetadataWrapper, providers: Iterable[type]) -> No
             with provider.resolve(wrapper):
                 provider.visit_Module(wrapper.module)
             wrapper._metadata[provider_type] = MappingProxyType(dict(provider._computed))
+        elif provider_type is PositionProvider and incremental_positions.active():
+            # the same ranges, without generating the statements kept from the last tree
+            positions = incremental_positions.positions(wrapper.module)
+            wrapper._metadata[provider_type] = MappingProxyType(positions)
         elif provider_type.gen_cache is None:
             # what libcst does for a provider that is not batchable (PositionProvider), minus
             # the empty batched walk that `resolve_many` runs after it
