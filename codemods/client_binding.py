@@ -22,7 +22,11 @@ function, a use of it is rewritten only where that binding has surely run first:
   calls only, not public in a library) and each call surely runs after the binding, by these
   same rules (a cycle proves nothing).
 
-Otherwise the use stays ORM code, and so the connect stays next to the client (MM101).
+Otherwise the use stays ORM code, and so the connect stays next to the client (MM101), and
+the finding says MM104 needs an unsafe fix: with `--unsafe-fixes` (MM104 selected, not
+suppressed on the use's line) the use is rewritten anyway, on the assumption that importers
+call the binding function before they reach it, as a module with a `connect()` helper is
+written to be used.
 """
 
 from __future__ import annotations
@@ -33,6 +37,30 @@ from dataclasses import dataclass
 import libcst as cst
 
 from codemods.analysis import REGISTRY_KEY, OrmModel, _first_param, _walk
+from codemods.base import UNSAFE_FIX, Applicability, RuleInfo
+
+UNBOUND_CLIENT = RuleInfo(
+    code="MM104",
+    title="Client bound only inside a library function: migrate its uses anyway",
+    description=(
+        'In a module read as a library (no `if __name__ == "__main__":` block that runs '
+        "its own functions), a connect inside a function (MM101) binds the module's client "
+        "only when that function runs. A use of the alias elsewhere in the module is "
+        "migrated by default only where the binding surely ran first (the same block, "
+        "after the connect; a method of the class whose `__init__` connects; a function "
+        "whose callers are all in view and all run after it). With `--unsafe-fixes` the "
+        "other uses are migrated too; without it each is reported as needing this unsafe "
+        "fix and stays ORM. Behaviour differs only when an importer reaches such a use "
+        "without calling the module's connecting function first (for instance after "
+        "connecting the alias with its own `connections.connect()`): the ORM code used that "
+        "connection, the migrated code raises `NameError` for the unbound client."
+    ),
+    applicability=Applicability.UNSAFE,
+    before="def open_connection():\n    connections.connect(uri=URI)\n\n"
+    "def drop(name):\n    utility.drop_collection(name)",
+    after="def open_connection():\n    global client\n    client = MilvusClient(uri=URI)\n\n"
+    "def drop(name):\n    client.drop_collection(collection_name=name)",
+)
 
 # Per model: (alias, function) -> every call of it surely runs after the alias's client is bound.
 _SEEN: weakref.WeakKeyDictionary[OrmModel, dict[tuple[str, cst.FunctionDef], bool]] = (
@@ -61,11 +89,16 @@ def unbound_client_problem(model: OrmModel, alias: str | None, node: cst.CSTNode
     binders = _binders(model, alias, name)
     if not binders.statements or _runs_after(model, alias, node, binders, frozenset()):
         return ""
+    if model.ctx.options.unsafe_fixes and model.ctx.may_rewrite(
+        model.line(node), UNBOUND_CLIENT.code
+    ):
+        return ""
     line = min(model.line(b) for b in binders.statements)
     return (
-        f"its MilvusClient `{name}` would be bound only inside a function (line {line}) that "
-        "may not have run by then: in a library module, importers that connect "
-        f"{alias!r} on their own would reach an unbound `{name}` (NameError)"
+        f"{UNBOUND_CLIENT.code} {UNSAFE_FIX}: its MilvusClient `{name}` would be bound only "
+        f"inside a function (line {line}) that may not have run by then: in a library module, "
+        f"importers that connect {alias!r} on their own would reach an unbound `{name}` "
+        "(NameError)"
     )
 
 

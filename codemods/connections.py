@@ -20,6 +20,7 @@ import libcst as cst
 
 from codemods.analysis import CONNECT_PARAMS, OrmModel, connect_alias, model_of
 from codemods.base import Applicability, RuleInfo
+from codemods.client_binding import UNBOUND_CLIENT
 from codemods.connection_registry import (
     Registry,
     alias_expr,
@@ -688,7 +689,7 @@ def _inside_import(model: OrmModel, node: cst.CSTNode) -> bool:
 
 
 class Connections:
-    rules = (CONNECT, DISCONNECT, OTHER)
+    rules = (CONNECT, DISCONNECT, OTHER, UNBOUND_CLIENT)  # MM104 lifts one obstacle of uses
 
     def apply(self, module: cst.Module, ctx: MigrationContext) -> cst.Module:
         model = model_of(module, ctx)

@@ -560,3 +560,113 @@ def test_ho16_shape_keeps_the_public_function() -> None:
     assert 'present = client.has_collection(collection_name="faces")' in outcome.source
     (finding,) = [f for f in outcome.findings if f.code == "MM160"]
     assert finding.line == 19 and UNBOUND in finding.message
+
+
+def test_maybe_unbound_use_names_the_unsafe_fix() -> None:
+    """Without --unsafe-fixes the finding says which unsafe fix would lift it (MM104), so
+    the report counts it among the fixes a rerun with the flag would apply."""
+    before, _ = NEGATIVES["public_connect_function"]
+    outcome = migrate_source(before, Options())
+    (finding,) = [f for f in outcome.findings if UNBOUND in f.message]
+    assert "MM104 needs an unsafe fix" in finding.message, finding.message
+
+
+def test_unsafe_fixes_migrate_a_use_that_may_run_before_the_binding() -> None:
+    """MM104 (unsafe): with --unsafe-fixes the use migrates, on the assumption that importers
+    call the connecting function first; the connect then needs no ORM connection beside it."""
+    before, _ = NEGATIVES["public_connect_function"]
+    findings = check(
+        before,
+        """\
+from pymilvus import MilvusClient
+
+
+def connect():
+    global client
+    client = MilvusClient(uri="http://h:1")
+
+
+def names():
+    return client.list_collections()
+""",
+        unsafe_fixes=True,
+    )
+    assert not [f for f in findings if UNBOUND in f.message], findings
+
+
+def test_unsafe_fixes_do_not_apply_mm104_when_it_is_ignored() -> None:
+    before, after = NEGATIVES["public_connect_function"]
+    findings = check(before, after, unsafe_fixes=True, ignore=("MM104",))
+    assert [f for f in findings if UNBOUND in f.message], findings
+
+
+@pytest.mark.parametrize("case", sorted(NEGATIVES))
+def test_unsafe_fixes_lift_only_the_unbound_client_reason(case: str) -> None:
+    """With --unsafe-fixes no use is kept for the unbound-client reason; every output still
+    parses and a second run changes nothing (check)."""
+    before, _ = NEGATIVES[case]
+    outcome = migrate_source(before, Options(unsafe_fixes=True))
+    assert not [f for f in outcome.findings if UNBOUND in f.message], outcome.findings
+    again = migrate_source(outcome.source, Options(unsafe_fixes=True))
+    assert again.source == outcome.source
+
+
+LIB = """\
+import os
+
+from pymilvus import CollectionSchema, DataType, FieldSchema, Collection, connections, utility
+
+
+def open_connection():
+    connections.connect(uri=os.environ["MILVUS_URI"])
+
+
+def create(name):
+    schema = CollectionSchema(
+        [FieldSchema("id", DataType.INT64, is_primary=True), FieldSchema("v", DataType.FLOAT_VECTOR, dim=2)]
+    )
+    Collection(name, schema)
+
+
+def names():
+    return sorted(utility.list_collections())
+
+
+def drop(name):
+    utility.drop_collection(name)
+"""
+MAIN = """\
+import steps
+
+steps.open_connection()
+steps.create("a")
+steps.create("b")
+print(steps.names())
+steps.drop("a")
+print(steps.names())
+"""
+
+
+def test_unsafe_fix_behaves_like_the_orm_when_the_connect_helper_runs_first(
+    milvus_factory, tmp_path
+) -> None:
+    """The ho28 shape (a step module whose connect is a public helper) migrated with
+    --unsafe-fixes, driven by a script that calls the helper first as it is meant to be: the
+    same output and server state as on the ORM, with deprecation warnings as errors."""
+    from tests.rig.programs import run_program
+
+    outcome = migrate_source(LIB, Options(unsafe_fixes=True))
+    assert "connections" not in outcome.source and "utility" not in outcome.source, outcome.source
+    runs = []
+    for label, lib in (("orm", LIB), ("migrated", outcome.source)):
+        folder = tmp_path / label
+        folder.mkdir()
+        (folder / "steps.py").write_text(lib, encoding="utf-8")
+        (folder / "main.py").write_text(MAIN, encoding="utf-8")
+        mode = "orm" if label == "orm" else "strict"
+        runs.append(run_program(folder / "main.py", milvus_factory(), mode=mode))
+    before, after = runs
+    assert before.returncode == 0, before.stderr
+    assert "['a', 'b']\n['b']" in before.stdout
+    assert after.returncode == 0, after.stderr
+    assert (after.stdout, after.state) == (before.stdout, before.state)
