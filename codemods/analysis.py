@@ -48,6 +48,7 @@ from libcst.metadata import (
 )
 
 from codemods.base import UNSAFE_FIX
+from codemods.client_import import bound_by_anchor, client_class_name, imports_pymilvus_up_front
 from codemods.connect_kwargs import dict_connect_view
 from codemods.context import MigrationContext
 from codemods.metadata_resolve import resolve_providers
@@ -82,11 +83,7 @@ _ORM_SUBMODULE_PREFIX = {
     "pymilvus.": "",
 }
 _CANONICAL_ROOTS = {"Collection", "Partition", "Index", "Role", "connections", "utility", "db"}
-MILVUS_CLIENT_NAMES = (
-    "pymilvus.MilvusClient",
-    "pymilvus.milvus_client.MilvusClient",
-    "MilvusClient",
-)
+MILVUS_CLIENT_NAMES = ("pymilvus.MilvusClient", "pymilvus.milvus_client.MilvusClient")
 # connections.connect's parameters by position (MM101 binds the call against them).
 CONNECT_PARAMS = ("alias", "user", "password", "db_name", "token")
 COLLECTION_PARAM_NAMES = re.compile(r"^(col|coll|collection|\w+_col|\w+_coll|\w+_collection)$")
@@ -270,6 +267,8 @@ class OrmModel:
         self._attr_copies: set[cst.CSTNode] = set()
         # `self.x: Optional[Collection] = ...` stores of tracked attributes (held_collections).
         self.attr_annotations: dict[cst.AnnAssign, CollectionBinding] = {}
+        # What the rewrite calls pymilvus.MilvusClient here (codemods/client_import.py).
+        self.client_class = client_class_name(self.scopes)
         _Collector(self).collect()
         self.aliases = self._aliases()
         self.client_names = self._client_names()
@@ -431,7 +430,21 @@ class OrmModel:
                     return "MilvusClient rejects grpc:// URIs"
         if not self.ctx.may_rewrite(self.line(call), "MM101"):
             return "suppressed, or rule MM101 disabled"
-        return ""
+        return self.client_import_problem(call)
+
+    def client_import_problem(self, call: cst.Call) -> str:
+        """Why no `MilvusClient` import can bind the new client class where connect `call`
+        is ('' when one can; codemods/client_import.py): a module that imports pymilvus only
+        inside a function or a guarded block must still import without pymilvus."""
+        if imports_pymilvus_up_front(self.module) or bound_by_anchor(
+            self.scopes, self.module, call.func
+        ):
+            return ""
+        return (
+            "the module imports pymilvus only where it needs it (in a function or a guarded "
+            "block), and the `MilvusClient` import could not join the import this connect's "
+            f"`{code_of(call.func)}` comes from"
+        )
 
     def connect_statement(self, call: cst.Call) -> cst.BaseSmallStatement | None:
         """The small statement `connections.connect(...)` or `x = connections.connect(...)`
@@ -2264,7 +2277,14 @@ class _Collector(cst.CSTVisitor):
                     self.model.client_vars.add(target.value)
 
     def _is_milvus_client(self, func: cst.BaseExpression) -> bool:
-        return any(q.name in MILVUS_CLIENT_NAMES for q in self._qualified(func))
+        qualified = self._qualified(func)
+        if any(q.name in MILVUS_CLIENT_NAMES for q in qualified):
+            return True
+        # The rewrite's own `MilvusClient(...)` before MM180 imports it: the module's name
+        # for pymilvus's class, bound to nothing (never a project class of that name).
+        return (
+            isinstance(func, cst.Name) and func.value == self.model.client_class and not qualified
+        )
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         parent = self.model.parents.get(node)

@@ -386,7 +386,7 @@ class _Transformer(cst.CSTTransformer):
             if arg.keyword is not None and arg.keyword.value in _DROPPED | {"uri"}:
                 continue
             args.append(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT))
-        new_call = cst.Call(func=cst.Name("MilvusClient"), args=args)
+        new_call = cst.Call(func=cst.Name(self.model.client_class), args=args)
         leading = getattr(original, "leading_lines", [])
         assign = cst.SimpleStatementLine(
             body=[cst.Assign(targets=[cst.AssignTarget(target)], value=new_call)],

@@ -4,6 +4,10 @@ ORM names that are no longer referenced are removed from `from pymilvus import .
 `pymilvus.orm.*`) imports; names still used (a reported ORM site, `FieldSchema`, `DataType`)
 stay. `MilvusClient`, `CollectionSchema` and `os`, when the rewrite introduced a reference
 to them that nothing binds, are imported. Runs last.
+
+The name pymilvus's class goes by (`PyMilvusClient` where the module binds `MilvusClient`
+itself) and where a pymilvus import goes in a module that imports pymilvus only lazily or
+guarded are decided in codemods/client_import.py, which MM101 asks too.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from libcst.metadata import ScopeProvider
 
 from codemods.analysis import canonical_name, wrapper_of
 from codemods.base import Applicability, RuleInfo
+from codemods.client_import import client_class_name, import_anchor, imports_pymilvus_up_front
 from codemods.context import MigrationContext
 from codemods.rewrite import code_of
 
@@ -22,7 +27,13 @@ RULE = RuleInfo(
     description=(
         "Removes ORM names (`Collection`, `connections`, `utility`, ...) that the rewrite left "
         "unused and adds `from pymilvus import MilvusClient` (and `os`, `CollectionSchema`) "
-        "where new code needs them. Names still in use are kept."
+        "where new code needs them. Names still in use are kept. When the module binds "
+        "`MilvusClient` to anything else (its own class, a parameter, another library's), the "
+        "new code calls pymilvus's class `PyMilvusClient`, imported as `from pymilvus import "
+        "MilvusClient as PyMilvusClient`. A module that imports pymilvus only inside a function "
+        "or a guarded block (`try: ... except ImportError`) keeps importing without it: the new "
+        "name joins that import (or goes right after it), and a connect whose ORM name does "
+        "not come from the import it would join stays ORM (MM101 finding)."
     ),
     applicability=Applicability.SAFE,
     before="from pymilvus import Collection, DataType, connections\n",
@@ -48,11 +59,29 @@ class UpdateImports:
         wrapper = wrapper_of(module, ctx, (ScopeProvider,))
         scopes = wrapper.resolve(ScopeProvider)
         global_scope = scopes[wrapper.module]
+        # The rewrite's name for pymilvus.MilvusClient (`PyMilvusClient` when the module binds
+        # `MilvusClient` to something else), chosen as the codemods that wrote it chose it.
+        client_class = client_class_name(scopes)
+        needed = {**_NEEDED, client_class: ("pymilvus", "MilvusClient")}
+        if client_class != "MilvusClient":
+            del needed["MilvusClient"]
+        # A module that imports pymilvus only where it needs it keeps doing so: a pymilvus name
+        # goes into the import its use would be bound by (codemods/client_import.py).
+        up_front = imports_pymilvus_up_front(wrapper.module)
         unbound: set[str] = set()
+        anchored: dict[int, tuple[cst.CSTNode, set[str]]] = {}
         for scope in {s for s in scopes.values() if s is not None}:
             for access in scope.accesses:
-                if access.node.value in _NEEDED and not access.referents:
-                    unbound.add(access.node.value)
+                name = access.node.value
+                if name not in needed or access.referents:
+                    continue
+                anchor = None
+                if not up_front and needed[name][0] == "pymilvus":
+                    anchor = import_anchor(scope, wrapper.module)
+                if anchor is None:
+                    unbound.add(name)
+                else:
+                    anchored.setdefault(id(anchor), (anchor, set()))[1].add(name)
         unused: list[tuple[str, str, str | None, int]] = []
         # MM190 replaces CollectionSchema/FieldSchema (and may drop a Function's last use).
         schema_rewritten = any(c.code == "MM190" for c in ctx.changes)
@@ -80,7 +109,7 @@ class UpdateImports:
                             unused.append(
                                 (mod, name, code_of(alias.asname.name) if alias.asname else None, 0)
                             )
-        if not unused and not unbound:
+        if not unused and not unbound and not anchored:
             return module
         exported = _dunder_all(wrapper.module)
         unused = [u for u in unused if (u[2] or u[1]) not in exported]
@@ -88,20 +117,107 @@ class UpdateImports:
         for _mod, name, _asname, _ in unused:
             ctx.record_change(line, RULE.code, f"removed unused import {name}")
         new = wrapper.module
+        if anchored:
+            specs = {
+                key: sorted(_spec(name, needed[name][1]) for name in names)
+                for key, (_anchor, names) in anchored.items()
+            }
+            for _anchor, names in anchored.values():
+                for name in sorted(names):
+                    ctx.record_change(line, RULE.code, f"import {name} next to the module's own")
+            new = new.visit(_JoinAnchors(specs))
         if unused:
             new = _remove_aliases(new, {(mod, name, asname) for mod, name, asname, _ in unused})
         plain: set[str] = set()
         objects: dict[str, set[str]] = {}
         for name in sorted(unbound):
-            mod, obj = _NEEDED[name]
+            mod, obj = needed[name]
             if obj is None:
                 plain.add(mod)
             else:
-                objects.setdefault(mod, set()).add(obj)
+                objects.setdefault(mod, set()).add(_spec(name, obj))
             ctx.record_change(line, RULE.code, f"import {name}")
         if plain or objects:
             new = add_imports(new, plain, objects)
         return new
+
+
+def _spec(name: str, obj: str | None) -> str:
+    """What goes after `import`: `MilvusClient`, or `MilvusClient as PyMilvusClient`."""
+    return name if obj is None or obj == name else f"{obj} as {name}"
+
+
+def _alias_of(spec: str) -> cst.ImportAlias:
+    name, _, asname = spec.partition(" as ")
+    if not asname:
+        return cst.ImportAlias(name=cst.Name(name))
+    return cst.ImportAlias(name=cst.Name(name), asname=cst.AsName(name=cst.Name(asname)))
+
+
+def _spec_of(alias: cst.ImportAlias) -> str:
+    return _spec(alias.evaluated_alias or alias.evaluated_name, alias.evaluated_name)
+
+
+def _joins(node: cst.CSTNode) -> bool:
+    """`from pymilvus import a, b` can take one more name (a submodule or `import pymilvus`
+    gets a statement of its own right after it)."""
+    return (
+        isinstance(node, cst.ImportFrom)
+        and not node.relative
+        and node.module is not None
+        and _dotted(node.module) == "pymilvus"
+        and not isinstance(node.names, cst.ImportStar)
+    )
+
+
+class _JoinAnchors(cst.CSTTransformer):
+    """Puts each import spec into its anchor (`id(import node) -> specs`): into the anchor's
+    own `from pymilvus import ...` (before its names, as add_imports does), or as
+    `from pymilvus import ...` right after the anchor's statement, in the same block."""
+
+    def __init__(self, specs: dict[int, list[str]]) -> None:
+        super().__init__()
+        self.specs = specs
+
+    def leave_ImportFrom(
+        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
+    ) -> cst.ImportFrom:
+        specs = self.specs.get(id(original_node))
+        if not specs or not _joins(original_node):
+            return updated_node
+        assert not isinstance(updated_node.names, cst.ImportStar)
+        have = {_spec_of(a) for a in updated_node.names}
+        names = [_alias_of(spec) for spec in specs if spec not in have]
+        return updated_node.with_changes(names=[*names, *updated_node.names])
+
+    def _after(self, original: cst.SimpleStatementLine | cst.SimpleStatementSuite) -> list[str]:
+        specs: set[str] = set()
+        for small in original.body:
+            if not _joins(small):
+                specs.update(self.specs.get(id(small), ()))
+        return sorted(specs)
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+        specs = self._after(original_node)
+        if not specs:
+            return updated_node
+        added = cst.parse_statement("from pymilvus import " + ", ".join(specs))
+        return cst.FlattenSentinel([updated_node, added])
+
+    def leave_SimpleStatementSuite(
+        self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite
+    ) -> cst.SimpleStatementSuite:
+        specs = self._after(original_node)
+        if not specs:
+            return updated_node
+        added = cst.ImportFrom(module=cst.Name("pymilvus"), names=list(map(_alias_of, specs)))
+        body = list(updated_node.body)
+        body[-1] = body[-1].with_changes(
+            semicolon=cst.Semicolon(whitespace_after=cst.SimpleWhitespace(" "))
+        )
+        return updated_node.with_changes(body=[*body, added])
 
 
 # ---- adding imports ---------------------------------------------------------------------
@@ -133,9 +249,10 @@ def add_imports(module: cst.Module, plain: set[str], objects: dict[str, set[str]
         if mod is None or mod not in wanted:
             continue
         if isinstance(small.names, cst.ImportStar):
-            del wanted[mod]
-            continue
-        wanted[mod] -= {alias.evaluated_name for alias in small.names if alias.asname is None}
+            # `*` binds every name as itself, not `MilvusClient as PyMilvusClient`.
+            wanted[mod] = {obj for obj in wanted[mod] if " as " in obj}
+        else:
+            wanted[mod] -= {_spec_of(alias) for alias in small.names}
         if not wanted[mod]:
             del wanted[mod]
     for i in range(start, end):  # the first `from M import names` of the block takes them
@@ -145,7 +262,7 @@ def add_imports(module: cst.Module, plain: set[str], objects: dict[str, set[str]
         mod = _absolute_module(small)
         if mod is None or mod not in wanted:
             continue
-        names = [cst.ImportAlias(name=cst.Name(obj)) for obj in sorted(wanted.pop(mod))]
+        names = [_alias_of(obj) for obj in sorted(wanted.pop(mod))]
         stmt = body[i]
         assert isinstance(stmt, cst.SimpleStatementLine)
         body[i] = stmt.with_changes(body=[small.with_changes(names=[*names, *small.names])])

@@ -49,6 +49,7 @@ from libcst.metadata import (
 
 from codemods.analysis import ANALYSIS_PROVIDERS, wrapper_of
 from codemods.base import Applicability, RuleInfo
+from codemods.client_import import CLIENT_CLASS, client_class_name
 from codemods.context import MigrationContext
 
 RULE = RuleInfo(
@@ -101,8 +102,13 @@ class SchemaBuild:
     def apply(self, module: cst.Module, ctx: MigrationContext) -> cst.Module:
         if not ctx.mentions("CollectionSchema"):
             return module  # cheap pre-filter: every spelling of the class names it
-        facts = _Facts(wrapper_of(module, ctx, ANALYSIS_PROVIDERS))
+        wrapper = wrapper_of(module, ctx, ANALYSIS_PROVIDERS)
+        facts = _Facts(wrapper)
+        # `MilvusClient.create_schema` is written under that name: only where it is
+        # pymilvus's (the connects' own name for it then is too, codemods/client_import.py).
         if not facts.client_name_is_pymilvus:
+            return module
+        if client_class_name(wrapper.resolve(ScopeProvider)) != CLIENT_CLASS:
             return module
         planner = _Planner(facts, ctx)
         plans = [p for p in map(planner.plan, facts.schema_calls) if p is not None]
