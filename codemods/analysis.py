@@ -240,6 +240,10 @@ class OrmModel:
         # rule proposes them per `.partitions` node in `pending_strip`; `strip_name` keeps
         # those whose collection is really converted, decided once the analysis is complete.
         self.pending_strip: dict[cst.CSTNode, list[cst.CSTNode]] = {}
+        # Open-only Collection() calls a handler may catch the missing-collection error of:
+        # MM110 writes the ORM's check before them (codemods.open_check).
+        # (open -> the trap-2 reason the check answers)
+        self.checked_opens: dict[cst.Call, str] = {}
         self._strip_name: set[cst.CSTNode] | None = None
         # MM122: uses of ORM Index objects read from `col.index()` / `col.indexes` that become
         # dict reads of describe_index (node -> key to subscript, None: drop `.params`);
@@ -989,6 +993,7 @@ class OrmModel:
         a create-if-missing guard's create (codemods.existence_guards), raises neither on the
         ORM, so it is not reported."""
         from codemods.existence_guards import factory_collections_exist  # lazy: imports this
+        from codemods.open_check import open_check_problem  # lazy: imports this
 
         child: cst.CSTNode = call
         current = self.parents.get(call)
@@ -1001,13 +1006,21 @@ class OrmModel:
                 if factory_collections_exist(self, func):
                     return ""
                 opens = [c for c in ctors if not is_create(c)] or ctors
-                return (
+                reason = (
                     f"`{func.name.value}()` is called inside try/except (line "
                     f"{self.line(call)}): its ORM Collection() (line {self.line(opens[0])}) "
                     "raises for a missing collection or a different schema, the migrated "
                     "factory returns the name and does not, and the handler may rely on it "
                     "(trap 2)"
                 )
+                # Opens that can carry the ORM's own existence check raise as it did
+                # (codemods.open_check); a create or any other open keeps the reason.
+                cannot = [open_check_problem(self, c) for c in ctors]
+                if any(cannot):
+                    return f"{reason}, and {next(c for c in cannot if c)}"
+                for ctor in ctors:
+                    self.checked_opens.setdefault(ctor, reason)
+                return ""
             child, current = current, self.parents.get(current)
         return ""
 
@@ -1590,19 +1603,30 @@ class OrmModel:
             # method) can prove there is no existence or schema check left to fail
             # (codemods.existence_guards).
             from codemods.existence_guards import guard_proves  # lazy: imports this
+            from codemods.open_check import open_check_problem  # lazy: imports this
 
             if not guard_proves(self, ctor):
-                return (
+                # An open can carry the ORM's own existence check instead (MM110 writes it,
+                # codemods.open_check); anything else stays ORM.
+                reason = (
                     "inside try/except: the code relies on the ORM's existence and schema "
                     "checks (trap 2)"
                 )
+                cannot = open_check_problem(self, ctor)
+                if cannot:
+                    return f"{reason}, and {cannot}"
+                self.checked_opens[ctor] = reason
         else:
             # The try/except may be one or more same-module calls up (codemods.caller_try).
             from codemods.caller_try import caller_try_problem  # lazy: imports this
+            from codemods.open_check import open_check_problem  # lazy: imports this
 
             reached = caller_try_problem(self, ctor)
             if reached:
-                return reached
+                cannot = open_check_problem(self, ctor)
+                if cannot:
+                    return f"{reached}, and {cannot}"
+                self.checked_opens[ctor] = reached
         allowed = {"name", "schema", "using", *CREATE_KWARGS}
         extra = [k for k in parts if k not in allowed]
         if extra:

@@ -31,6 +31,13 @@ from codemods.base import UNSAFE_SUGGESTION, Applicability, RuleInfo
 from codemods.collection_calls import CollectionCallCodemod, flatten_statements
 from codemods.context import MigrationContext
 from codemods.held_collections import MAY_BE_NONE, annotation_for_name, unsafe_only
+from codemods.imports import add_imports
+from codemods.open_check import (
+    EXCEPTION_NAMES,
+    EXCEPTIONS_MODULE,
+    check_statement,
+    exception_binding,
+)
 from codemods.rewrite import (
     Env,
     Refuse,
@@ -63,9 +70,10 @@ CONSTRUCTOR = RuleInfo(
         "even when the module calls it too. Stated assumption: a module with that block, or "
         "that runs its own functions at import (`main()`, `asyncio.run(main())`), is a "
         "script nobody imports, so its own calls are all the callers), "
-        "one constructed inside try/except or returned by a function called "
+        "a create or an open with other arguments than the name and `using=` constructed "
+        "inside try/except or returned by a function called "
         "inside one (trap 2: the handler may be there for the ORM's error on a missing "
-        "collection), and an open-only `Collection(n)` in a function reached from a call "
+        "collection), and such a `Collection(...)` in a function reached from a call "
         "inside a try with an except handler through same-module calls (`f(...)`, "
         "`Klass(...)` through its `__init__`, methods on `self`, on `super()`, and on "
         "variables, parameters or attributes proven to hold an instance of a module class, "
@@ -93,6 +101,14 @@ CONSTRUCTOR = RuleInfo(
         "stays ORM (its schema check can still fire). Like the ORM code itself, these proofs "
         "accept the race of another process dropping the collection between the check and "
         "the open. "
+        "Any other open-only `x = Collection(n)` (`using=` aside, a plain one-target "
+        "assignment) inside try/except, reached from a call inside one or returned by a "
+        "factory called inside one re-creates the ORM's own check before `x = n`: `if not "
+        "client.has_collection(collection_name=n): raise SchemaNotReadyException(message="
+        "ExceptionsMessage.CollectionNotExistNoSchema % n)`, both names imported from "
+        "`pymilvus.exceptions` (not ORM), so the handler sees the same exception type and "
+        "text; `n` must be a name, a string literal or an attribute chain (it is read again), "
+        "and a module that binds either name to anything else keeps the collection ORM. "
         "An attribute a class fills with such a collection "
         "(`self.x = coll`, "
         "`self.x = self.make()`) holds the name too, also after a `self.x = None` placeholder "
@@ -419,6 +435,8 @@ class _ConstructorTransformer(cst.CSTTransformer):
             for ctor in binding.constructors:
                 self.ctor_binding[ctor] = binding
         self.reported: set[int] = set()
+        # Some open got the ORM's existence check (its exception names need importing).
+        self.checked = False
 
     def leave_SimpleStatementLine(
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
@@ -459,6 +477,19 @@ class _ConstructorTransformer(cst.CSTTransformer):
         client = self.model.client_for(binding.alias) or self.ctx.options.client_name
         assign = updated.with_changes(body=[updated.body[0].with_changes(value=name_expr)])
         if not is_create(value):
+            if value in self.model.checked_opens:
+                # A handler may catch the ORM's error on a missing collection: raise it here
+                # as the ORM did (codemods.open_check).
+                self.checked = True
+                self.ctx.record_change(
+                    line,
+                    CONSTRUCTOR.code,
+                    f"Collection({code_of(name_expr)}) -> the collection name, after the "
+                    f"ORM's existence check ({self.model.checked_opens[value]})",
+                )
+                # The statement's leading comments go above the check (flatten_statements).
+                assign = assign.with_changes(leading_lines=[])
+                return flatten_statements(updated, [check_statement(client, name_expr), assign])
             self.ctx.record_change(
                 line, CONSTRUCTOR.code, f"Collection({code_of(name_expr)}) -> the collection name"
             )
@@ -672,4 +703,13 @@ class CollectionConstructor:
         model = model_of(module, ctx)
         if "Collection" not in model.canonical_of.values():
             return module
-        return model.module.visit(_ConstructorTransformer(model, ctx))
+        transformer = _ConstructorTransformer(model, ctx)
+        new = model.module.visit(transformer)
+        if not transformer.checked:
+            return new
+        # open_check_problem made sure each name is pymilvus's or free in the module.
+        missing = {n for n in EXCEPTION_NAMES if not exception_binding(model, n)}
+        if not missing:
+            return new
+        ctx.record_change(1, CONSTRUCTOR.code, f"import {', '.join(sorted(missing))}")
+        return add_imports(new, set(), {EXCEPTIONS_MODULE: missing})

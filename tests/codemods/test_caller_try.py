@@ -62,18 +62,26 @@ NEW_ADD = """    def add(self, rows):
 """
 
 
-def _migrate(source: str):
-    outcome = migrate_source(source, Options())
+def _migrate(source: str, **options):
+    outcome = migrate_source(source, Options(**options))
     return outcome, "\n".join(f.message for f in outcome.findings)
 
 
-def _kept(source: str, reason: str) -> None:
-    """`source` keeps its open `self.col = Collection(name)`, reported under MM110 with
-    `reason`."""
-    outcome, reasons = _migrate(source)
-    assert "self.col = Collection(name)" in outcome.source
-    assert any(f.code == "MM110" and reason in f.message for f in outcome.findings), reasons
-    assert "(trap 2)" in reasons
+CHECK = "raise SchemaNotReadyException(message=ExceptionsMessage.CollectionNotExistNoSchema % name)"
+
+
+def _kept(source: str, reason: str, **options) -> None:
+    """A call inside try/except reaches the open `self.col = Collection(name)` in `source`,
+    for `reason`: the open migrates after the ORM's own existence check (codemods/open_check.py;
+    before that check existed, it kept the collection ORM with `reason` as its MM110 finding)."""
+    outcome, reasons = _migrate(source, **options)
+    assert "self.col = Collection(name)" not in outcome.source, outcome.source
+    assert CHECK + "\n" in outcome.source and "self.col = name" in outcome.source, outcome.source
+    assert any(
+        c.code == "MM110" and "existence check" in c.summary and reason in c.summary
+        for c in outcome.changes
+    ), outcome.changes
+    assert "(trap 2)" not in reasons
 
 
 # ---- before/after: the shapes the property helper found ----------------------------------
@@ -153,9 +161,11 @@ def test_open_two_calls_up_from_the_try_keeps_the_collection_orm():
         + "        return\n"
         + '    store.add([{"id": 1}])\n'
     )
+    # `self.col` may still be None at the insert (MM113): only --unsafe-fixes migrates it.
     _kept(
         source,
         "`make_store()` is called inside try/except (line 25) and reaches the ORM Collection() at line 13",
+        unsafe_fixes=True,
     )
 
 
@@ -723,9 +733,11 @@ LIVE_VARIABLE = LIVE_STORE + textwrap.dedent(
 
 
 def _runs_alike(milvus_factory, tmp_path: Path, program: str) -> None:
-    """The collection stays ORM, and original and migrated both create it and count a row."""
+    """The open migrates after the ORM's existence check (it kept the collection ORM before
+    that check existed), and original and migrated both create it and count a row."""
     original, migrated, outcome = write_pair(tmp_path, "store.py", program)
-    assert "self.col = Collection(name)" in outcome.source
+    assert "self.col = Collection(name)" not in outcome.source, outcome.source
+    assert CHECK + "\n" in outcome.source, outcome.source
     before = run_program(original, milvus_factory(), mode="orm")
     after = run_program(migrated, milvus_factory(), mode="orm")
     assert before.returncode == 0, before.stderr

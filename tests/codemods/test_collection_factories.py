@@ -372,10 +372,12 @@ def test_receiver_stays_inline_with_a_module_level_connect_of_a_dict():
 def test_factory_called_inside_try_except_stays_orm():
     # The ORM's Collection("a") in open_books raises for a missing collection, and the
     # caller's handler may be there for that; the migrated factory returns the name and
-    # raises nothing, so the collection stays ORM and the call site is named.
+    # raises nothing, so the collection stays ORM and the call site is named. (A name read
+    # without side effects gets the ORM's own check instead: tests/codemods/test_trap2_check.py;
+    # `name.strip()` cannot be evaluated again for it.)
     body = (
         "def open_books(name):\n"
-        + "    coll = Collection(name)\n"
+        + "    coll = Collection(name.strip())\n"
         + "    return coll\n"
         + "try:\n"
         + '    a = open_books("a")\n'
@@ -386,11 +388,13 @@ def test_factory_called_inside_try_except_stays_orm():
     findings = check(HEAD + body, KEPT_HEAD + body)
     assert "`open_books()` is called inside try/except (line 10)" in _reasons(findings)
     assert "(trap 2)" in _reasons(findings)
+    assert "is not a plain name, string literal or attribute" in _reasons(findings)
     assert any(f.code == "MM111" and "a.flush" in f.message for f in findings)
 
 
 def test_method_factory_called_inside_try_except_keeps_the_attribute_orm():
-    # rw04's shape: `self.qa = self._open(...)` inside try/except in another method.
+    # rw04's shape: `self.qa = self._open(...)` inside try/except in another method (with a
+    # consistency_level the ORM compares, which the migrated existence check would not).
     body = (
         "class Store:\n"
         + "    def __init__(self, name):\n"
@@ -399,7 +403,7 @@ def test_method_factory_called_inside_try_except_keeps_the_attribute_orm():
         + "        except Exception:\n"
         + "            raise SystemExit(1)\n"
         + "    def _open(self, name) -> Collection:\n"
-        + "        coll = Collection(name)\n"
+        + '        coll = Collection(name, consistency_level="Strong")\n'
         + "        return coll\n"
         + "    def add(self, rows):\n"
         + "        self.qa.insert(rows)\n"

@@ -55,12 +55,22 @@ if __name__ == "__main__":
 EXIT = 'if not utility.has_collection(name):\n        raise RuntimeError(f"no collection {name}")'
 
 
+CHECK = "raise SchemaNotReadyException(message=ExceptionsMessage.CollectionNotExistNoSchema % name)"
+
+
 def _kept(source: str, opened: str = "col = Collection(name)") -> None:
-    """`source` keeps its open ORM, reported under MM110 as trap 2."""
+    """No guard proves the open in `source`: a create keeps its collection ORM, reported under
+    MM110 as trap 2; an open-only `col = Collection(name)` migrates after the ORM's own
+    existence check (codemods/open_check.py; before that check existed, it stayed ORM too)."""
     outcome = migrate_source(textwrap.dedent(source), Options())
     reasons = "\n".join(f.message for f in outcome.findings)
-    assert opened in outcome.source, outcome.source
-    assert any(f.code == "MM110" and "(trap 2)" in f.message for f in outcome.findings), reasons
+    if opened != "col = Collection(name)":
+        assert opened in outcome.source, outcome.source
+        assert any(f.code == "MM110" and "(trap 2)" in f.message for f in outcome.findings), reasons
+        return
+    assert opened not in outcome.source, outcome.source
+    assert CHECK + "\n" in outcome.source and "col = name\n" in outcome.source, outcome.source
+    assert "(trap 2)" not in reasons, reasons
 
 
 # ---- positive: the open migrates --------------------------------------------------------

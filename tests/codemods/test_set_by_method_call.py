@@ -303,4 +303,14 @@ def test_guard_on_another_name_or_the_wrong_polarity_proves_nothing():
         "            if self.has_collection(name):\n",
         "            if not self.has_collection(name):\n",
     )
-    _stays_orm(flipped, TRAP_2, ORM_CTORS[0])
+    # The flipped guard proves nothing for the open, which so gets the ORM's own existence
+    # check (codemods/open_check.py; it stayed ORM before that check existed).
+    outcome = migrate_source(HEAD + flipped, Options())
+    assert ORM_CTORS[0] not in outcome.source, outcome.source
+    assert (
+        "                if not client.has_collection(collection_name=name):\n"
+        "                    raise SchemaNotReadyException(message=ExceptionsMessage."
+        "CollectionNotExistNoSchema % name)\n"
+        "                self.collection = name\n"
+    ) in outcome.source, outcome.source
+    assert TRAP_2 not in _reasons(outcome.findings)

@@ -1,0 +1,133 @@
+"""Trap 2 re-created: the ORM's own existence check in front of a migrated open.
+
+pymilvus's `Collection(name)` (open-only: no schema) asks the server `has_collection(name)`
+and, for a missing collection, raises (orm/collection.py, Collection.__init__)
+
+    SchemaNotReadyException(message=ExceptionsMessage.CollectionNotExistNoSchema % name)
+
+Both names live in `pymilvus.exceptions`, which is not ORM. So where a handler may be there
+for that error (the open inside try/except, or reached from a call inside one), MM110 writes
+the same check before the migrated binding,
+
+    if not client.has_collection(collection_name=name):
+        raise SchemaNotReadyException(message=ExceptionsMessage.CollectionNotExistNoSchema % name)
+    x = name
+
+and the handler sees the same exception type and text as on the ORM. Only where that is the
+whole of what the ORM checked: the open has no argument but the name and `using=` (a
+`consistency_level=` is compared with the server's, a schema with the existing one: those
+stay ORM), it is a plain one-target assignment, and the name is read without side effects
+(a name, a string literal or an attribute chain), since the check reads it twice more.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+from libcst.metadata import ImportAssignment
+
+from codemods.analysis import OrmModel, constructor_parts, is_create
+from codemods.rewrite import code_of
+
+EXCEPTIONS_MODULE = "pymilvus.exceptions"
+# The names the check uses, each importable from pymilvus.exceptions.
+EXCEPTION_NAMES = ("ExceptionsMessage", "SchemaNotReadyException")
+
+
+def open_check_problem(model: OrmModel, ctor: cst.Call) -> str:
+    """Why the open `ctor` cannot carry the ORM's existence check ('' when it can)."""
+    parts = constructor_parts(ctor)
+    if parts is None or is_create(ctor):
+        return "the create form also compares the schema with the existing collection"
+    extra = sorted(set(parts) - {"name", "using"})
+    if extra:
+        return (
+            f"with {', '.join(extra)} the ORM checks more than that the collection exists "
+            "(it compares them with the server's)"
+        )
+    line = model.statement_of(ctor)
+    small = line.body[0] if line is not None else None
+    if not (
+        (isinstance(small, cst.Assign) and len(small.targets) == 1)
+        or (isinstance(small, cst.AnnAssign) and small.value is ctor)
+    ):
+        return "the Collection() is not the value of a plain one-target assignment"
+    name = parts["name"].value
+    if not _repeatable(name):
+        return (
+            f"its name `{code_of(name)}` is not a plain name, string literal or attribute, "
+            "and the check would evaluate it again"
+        )
+    for exc in EXCEPTION_NAMES:
+        if exception_binding(model, exc) is None:
+            return f"the module binds `{exc}` to something else than pymilvus's"
+    return ""
+
+
+def exception_binding(model: OrmModel, name: str) -> bool | None:
+    """Whether the module's global scope already imports pymilvus.exceptions' `name` (True:
+    reuse it), binds it nowhere (False: import it), or binds it to something else, or only
+    in some scopes (None: the check cannot name it)."""
+    if not model.is_name_used(name):
+        return False
+    imported = False
+    for scope in {s for s in model.scopes.values() if s is not None}:
+        if name not in scope.assignments:
+            continue
+        for assignment in scope.assignments[name]:
+            if assignment.scope is not scope:
+                continue
+            if not (_imports_exception(assignment, name) and scope is model.scopes[model.module]):
+                return None
+            imported = True
+    return imported
+
+
+def _imports_exception(assignment: object, name: str) -> bool:
+    """`from pymilvus.exceptions import name` (no `as`; pymilvus itself exports
+    ExceptionsMessage too)."""
+    if not isinstance(assignment, ImportAssignment):
+        return False
+    node = assignment.node
+    if not isinstance(node, cst.ImportFrom) or node.relative or node.module is None:
+        return False
+    module = code_of(node.module)
+    if isinstance(node.names, cst.ImportStar) or not (
+        module == EXCEPTIONS_MODULE or (module == "pymilvus" and name == "ExceptionsMessage")
+    ):
+        return False
+    return any(a.asname is None and code_of(a.name) == name for a in node.names)
+
+
+def _repeatable(expr: cst.BaseExpression) -> bool:
+    """Reading `expr` again gives the same value and runs no code of the module's (attribute
+    chains are taken as plain reads, as the rest of the rewrite takes them)."""
+    if isinstance(expr, (cst.Name, cst.SimpleString)):
+        return True
+    if isinstance(expr, cst.ConcatenatedString):
+        return all(
+            isinstance(part, (cst.SimpleString, cst.ConcatenatedString)) and _repeatable(part)
+            for part in (expr.left, expr.right)
+        )
+    if isinstance(expr, cst.Attribute):
+        return _repeatable(expr.value) and not isinstance(expr.value, cst.BaseString)
+    return False
+
+
+def check_statement(client: str, name: cst.BaseExpression) -> cst.If:
+    """`if not client.has_collection(collection_name=name): raise <the ORM's exception>`."""
+    code = code_of(name)
+    message = f"ExceptionsMessage.CollectionNotExistNoSchema % {code}"
+    return cst.If(
+        test=cst.parse_expression(f"not {client}.has_collection(collection_name={code})"),
+        body=cst.IndentedBlock(
+            body=[
+                cst.SimpleStatementLine(
+                    body=[
+                        cst.Raise(
+                            exc=cst.parse_expression(f"SchemaNotReadyException(message={message})")
+                        )
+                    ]
+                )
+            ]
+        ),
+    )
