@@ -26,6 +26,7 @@ import libcst as cst
 from libcst.metadata import ImportAssignment
 
 from codemods.analysis import OrmModel, constructor_parts, is_create
+from codemods.client_import import imports_pymilvus_up_front
 from codemods.rewrite import code_of
 
 EXCEPTIONS_MODULE = "pymilvus.exceptions"
@@ -56,6 +57,13 @@ def open_check_problem(model: OrmModel, ctor: cst.Call) -> str:
         return (
             f"its name `{code_of(name)}` is not a plain name, string literal or attribute, "
             "and the check would evaluate it again"
+        )
+    if not imports_pymilvus_up_front(model.module):
+        # The exceptions' import goes to the top of the module (MM110): a module that
+        # imports pymilvus only in a function or a guarded block must still import without.
+        return (
+            "the module imports pymilvus only where it needs it, and the check's "
+            "`pymilvus.exceptions` import would go to its top"
         )
     for exc in EXCEPTION_NAMES:
         if exception_binding(model, exc) is None:

@@ -341,6 +341,20 @@ def test_module_binding_the_exception_name_otherwise_stays_orm():
     )
 
 
+def test_module_importing_pymilvus_only_in_a_function_stays_orm():
+    source = """def count(name):
+    from pymilvus import Collection, connections
+
+    connections.connect(uri="http://h:1")
+    try:
+        col = Collection(name)
+    except Exception:
+        return -1
+    return col.num_entities
+"""
+    _kept(source, "col = Collection(name)", "the module imports pymilvus only where it needs it")
+
+
 def test_guard_that_proves_the_open_keeps_the_plain_form():
     source = HEAD.replace("import Collection", "import Collection, utility") + (
         """
