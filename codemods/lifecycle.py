@@ -32,12 +32,7 @@ from codemods.collection_calls import CollectionCallCodemod, flatten_statements
 from codemods.context import MigrationContext
 from codemods.held_collections import MAY_BE_NONE, annotation_for_name, unsafe_only
 from codemods.imports import add_imports
-from codemods.open_check import (
-    EXCEPTION_NAMES,
-    EXCEPTIONS_MODULE,
-    check_statement,
-    exception_binding,
-)
+from codemods.open_check import EXCEPTIONS_MODULE, check_statement, exception_names
 from codemods.rewrite import (
     Env,
     Refuse,
@@ -108,8 +103,9 @@ CONSTRUCTOR = RuleInfo(
         "ExceptionsMessage.CollectionNotExistNoSchema % n)`, both names imported from "
         "`pymilvus.exceptions` (not ORM), so the handler sees the same exception type and "
         "text; `n` must be a name, a string literal or an attribute chain (it is read again), "
-        "and a module that binds either name to anything else, or imports pymilvus only "
-        "inside a function or a guarded block, keeps the collection ORM. "
+        "a module that uses either name for anything else imports it under a fresh name "
+        "(`SchemaNotReadyException_2`), and one that imports pymilvus only inside a function "
+        "or a guarded block keeps the collection ORM. "
         "An attribute a class fills with such a collection "
         "(`self.x = coll`, "
         "`self.x = self.make()`) holds the name too, also after a `self.x = None` placeholder "
@@ -490,7 +486,8 @@ class _ConstructorTransformer(cst.CSTTransformer):
                 )
                 # The statement's leading comments go above the check (flatten_statements).
                 assign = assign.with_changes(leading_lines=[])
-                return flatten_statements(updated, [check_statement(client, name_expr), assign])
+                check = check_statement(client, name_expr, self.model)
+                return flatten_statements(updated, [check, assign])
             self.ctx.record_change(
                 line, CONSTRUCTOR.code, f"Collection({code_of(name_expr)}) -> the collection name"
             )
@@ -708,9 +705,8 @@ class CollectionConstructor:
         new = model.module.visit(transformer)
         if not transformer.checked:
             return new
-        # open_check_problem made sure each name is pymilvus's or free in the module.
-        missing = {n for n in EXCEPTION_NAMES if not exception_binding(model, n)}
-        if not missing:
+        specs = {spec for _, spec in exception_names(model).values() if spec is not None}
+        if not specs:
             return new
-        ctx.record_change(1, CONSTRUCTOR.code, f"import {', '.join(sorted(missing))}")
-        return add_imports(new, set(), {EXCEPTIONS_MODULE: missing})
+        ctx.record_change(1, CONSTRUCTOR.code, f"import {', '.join(sorted(specs))}")
+        return add_imports(new, set(), {EXCEPTIONS_MODULE: specs})

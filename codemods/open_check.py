@@ -17,10 +17,14 @@ and the handler sees the same exception type and text as on the ORM. Only where 
 whole of what the ORM checked: the open has no argument but the name and `using=` (a
 `consistency_level=` is compared with the server's, a schema with the existing one: those
 stay ORM), it is a plain one-target assignment, and the name is read without side effects
-(a name, a string literal or an attribute chain), since the check reads it twice more.
+(a name, a string literal or an attribute chain), since the check reads it twice more. A
+module that uses either exception name for something else gets a fresh name for it
+(`SchemaNotReadyException_2`, imported `as` that).
 """
 
 from __future__ import annotations
+
+import weakref
 
 import libcst as cst
 from libcst.metadata import ImportAssignment
@@ -30,6 +34,10 @@ from codemods.client_import import imports_pymilvus_up_front
 from codemods.rewrite import code_of
 
 EXCEPTIONS_MODULE = "pymilvus.exceptions"
+# Per model: the names the check uses (exception_names), chosen once.
+_NAMES: weakref.WeakKeyDictionary[OrmModel, dict[str, tuple[str, str | None]]] = (
+    weakref.WeakKeyDictionary()
+)
 # The names the check uses, each importable from pymilvus.exceptions.
 EXCEPTION_NAMES = ("ExceptionsMessage", "SchemaNotReadyException")
 
@@ -65,19 +73,37 @@ def open_check_problem(model: OrmModel, ctor: cst.Call) -> str:
             "the module imports pymilvus only where it needs it, and the check's "
             "`pymilvus.exceptions` import would go to its top"
         )
-    for exc in EXCEPTION_NAMES:
-        if exception_binding(model, exc) is None:
-            return f"the module binds `{exc}` to something else than pymilvus's"
     return ""
+
+
+def exception_names(model: OrmModel) -> dict[str, tuple[str, str | None]]:
+    """For each name the check uses: (what the module calls it, the import spec MM110 adds
+    or None). The module's own `from pymilvus.exceptions import X` is reused; a name the
+    module does not use is imported as itself; any other gets a fresh name
+    (`SchemaNotReadyException_2`, OrmModel.fresh_name) imported as `X as X_2`."""
+    names = _NAMES.get(model)
+    if names is None:
+        names = {}
+        for base in EXCEPTION_NAMES:
+            bound = exception_binding(model, base)
+            if bound:
+                names[base] = (base, None)
+            elif bound is False:
+                names[base] = (base, base)
+            else:
+                fresh = model.fresh_name(base)
+                names[base] = (fresh, f"{base} as {fresh}")
+        _NAMES[model] = names
+    return names
 
 
 def exception_binding(model: OrmModel, name: str) -> bool | None:
     """Whether the module's global scope already imports pymilvus.exceptions' `name` (True:
-    reuse it), binds it nowhere (False: import it), or binds it to something else, or only
-    in some scopes (None: the check cannot name it)."""
+    reuse it), the module does not use the name (False: import it), or it binds it to
+    something else, only in some scopes, or reads it unbound (None: take a fresh name)."""
     if not model.is_name_used(name):
         return False
-    imported = False
+    imported: bool | None = None
     for scope in {s for s in model.scopes.values() if s is not None}:
         if name not in scope.assignments:
             continue
@@ -121,20 +147,19 @@ def _repeatable(expr: cst.BaseExpression) -> bool:
     return False
 
 
-def check_statement(client: str, name: cst.BaseExpression) -> cst.If:
-    """`if not client.has_collection(collection_name=name): raise <the ORM's exception>`."""
+def check_statement(client: str, name: cst.BaseExpression, model: OrmModel) -> cst.If:
+    """`if not client.has_collection(collection_name=name): raise <the ORM's exception>`,
+    with the exception names `exception_names` chose."""
     code = code_of(name)
-    message = f"ExceptionsMessage.CollectionNotExistNoSchema % {code}"
+    names = exception_names(model)
+    error = names["SchemaNotReadyException"][0]
+    message = f"{names['ExceptionsMessage'][0]}.CollectionNotExistNoSchema % {code}"
     return cst.If(
         test=cst.parse_expression(f"not {client}.has_collection(collection_name={code})"),
         body=cst.IndentedBlock(
             body=[
                 cst.SimpleStatementLine(
-                    body=[
-                        cst.Raise(
-                            exc=cst.parse_expression(f"SchemaNotReadyException(message={message})")
-                        )
-                    ]
+                    body=[cst.Raise(exc=cst.parse_expression(f"{error}(message={message})"))]
                 )
             ]
         ),

@@ -8,9 +8,10 @@ inside one, or returned by a factory called inside one) migrates to the ORM's ow
     x = name
 
 with the two names imported from pymilvus.exceptions, so the handler sees what it saw on the
-ORM. A create, an open with `consistency_level=` or other arguments (the ORM compares more
-than existence), a name that is not read without side effects, or a module binding one of
-the names to something else keeps the collection ORM with its trap-2 finding; an open a
+ORM (a module using one of the names for something else imports it under a fresh name). A
+create, an open with `consistency_level=` or other arguments (the ORM compares more than
+existence), a name that is not read without side effects, or a module importing pymilvus
+only inside a function keeps the collection ORM with its trap-2 finding; an open a
 has_collection guard already proves gets the plain `x = name`."""
 
 import textwrap
@@ -330,14 +331,43 @@ def test_name_subscript_stays_orm():
     )
 
 
-def test_module_binding_the_exception_name_otherwise_stays_orm():
-    _kept(
-        TRY.replace("OPEN", "col = Collection(name)").replace(
-            "SCHEMA = None",
-            "SCHEMA = None\n\n\nclass SchemaNotReadyException(Exception):\n    pass",
-        ),
-        "col = Collection(name)",
-        "the module binds `SchemaNotReadyException` to something else",
+def test_module_binding_the_exception_name_otherwise_gets_a_fresh_name():
+    check(
+        """from pymilvus import Collection, connections
+
+connections.connect(uri="http://h:1")
+
+
+class SchemaNotReadyException(Exception):
+    pass
+
+
+def count(name):
+    try:
+        col = Collection(name)
+    except Exception:
+        return -1
+    return col.num_entities
+""",
+        """from pymilvus.exceptions import ExceptionsMessage, SchemaNotReadyException as SchemaNotReadyException_2
+from pymilvus import MilvusClient
+
+client = MilvusClient(uri="http://h:1")
+
+
+class SchemaNotReadyException(Exception):
+    pass
+
+
+def count(name):
+    try:
+        if not client.has_collection(collection_name=name):
+            raise SchemaNotReadyException_2(message=ExceptionsMessage.CollectionNotExistNoSchema % name)
+        col = name
+    except Exception:
+        return -1
+    return client.get_collection_stats(collection_name=col)["row_count"]
+""",
     )
 
 
