@@ -49,10 +49,8 @@ def open_check_problem(model: OrmModel, ctor: cst.Call) -> str:
         return "the create form also compares the schema with the existing collection"
     extra = sorted(set(parts) - {"name", "using"})
     if extra:
-        return (
-            f"with {', '.join(extra)} the ORM checks more than that the collection exists "
-            "(it compares them with the server's)"
-        )
+        # consistency_level is compared with the server's; anything else reaches its RPCs.
+        return f"with {', '.join(extra)} the ORM does more than check that the collection exists"
     line = model.statement_of(ctor)
     small = line.body[0] if line is not None else None
     if not (

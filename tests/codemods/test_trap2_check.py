@@ -309,7 +309,7 @@ def test_consistency_level_in_try_stays_orm():
     _kept(
         TRY.replace("OPEN", 'col = Collection(name, consistency_level="Strong")'),
         'col = Collection(name, consistency_level="Strong")',
-        "with consistency_level the ORM checks more than that the collection exists",
+        "with consistency_level the ORM does more than check that the collection exists",
     )
 
 
