@@ -128,6 +128,11 @@ def children_of(node: CSTNode) -> tuple[CSTNode, ...]:
 
 
 def _walk(node: CSTNode, visitor: CSTVisitor, attributes: bool) -> None:
+    if not attributes:
+        hooks = _plain_hooks(visitor)
+        if hooks is not None:
+            _walk_plain(node, visitor, hooks, type(visitor).on_leave is _ON_LEAVE)
+            return
     if visitor.on_visit(node):
         for field, children in _script(node):
             if attributes:
@@ -138,6 +143,67 @@ def _walk(node: CSTNode, visitor: CSTVisitor, attributes: bool) -> None:
             if attributes:
                 visitor.on_leave_attribute(node, field)
     visitor.on_leave(node)
+
+
+_ON_VISIT = CSTVisitor.on_visit
+_ON_LEAVE = CSTVisitor.on_leave
+# visitor class -> node type -> the names of its `visit_<Node>` and `leave_<Node>` hooks (None:
+# the class has none), for visitors whose `on_visit` (and maybe `on_leave`) are CSTVisitor's
+_HOOK_NAMES: dict[type, dict[type, tuple[str | None, str | None]]] = {}
+# Instance attribute names seen not to be node hooks (like _NOT_HOOKS)
+_NOT_NODE_HOOKS: set[str] = set()
+
+
+def _plain_hooks(visitor: CSTVisitor) -> dict[type, tuple[str | None, str | None]] | None:
+    """The hook names of `visitor`'s class when CSTVisitor's own `on_visit` would find them
+    (getattr of `visit_<Node>`): no `on_visit` or attribute lookup of its own, and no node hook
+    set on the instance. Looked up once per class and node type instead of once per node."""
+    klass = type(visitor)
+    if (
+        klass.on_visit is not _ON_VISIT
+        or klass.__getattribute__ is not object.__getattribute__
+        or hasattr(klass, "__getattr__")
+    ):
+        return None
+    names = getattr(visitor, "__dict__", ())
+    if not _NOT_NODE_HOOKS.issuperset(names):
+        for name in names:
+            if name.startswith(("visit_", "leave_")):
+                return None
+            _NOT_NODE_HOOKS.add(name)
+    hooks = _HOOK_NAMES.get(klass)
+    if hooks is None:
+        hooks = _HOOK_NAMES[klass] = {}
+    return hooks
+
+
+def _walk_plain(
+    node: CSTNode,
+    visitor: CSTVisitor,
+    hooks: dict[type, tuple[str | None, str | None]],
+    plain_leave: bool,
+) -> None:
+    """`_walk` without attribute callbacks for a visitor `_plain_hooks` accepts: CSTVisitor's
+    `on_visit`/`on_leave` call `visit_<Node>`/`leave_<Node>` when the visitor has one, and a
+    visit hook returning False skips the children, as here."""
+    names = hooks.get(type(node))
+    if names is None:
+        klass = type(visitor)
+        visit_name = f"visit_{type(node).__name__}"
+        leave_name = f"leave_{type(node).__name__}"
+        names = hooks[type(node)] = (
+            visit_name if getattr(klass, visit_name, None) is not None else None,
+            leave_name if getattr(klass, leave_name, None) is not None else None,
+        )
+    visit_name, leave_name = names
+    if visit_name is None or getattr(visitor, visit_name)(node) is not False:
+        for _field, children in _script(node):
+            for child in children:
+                _walk_plain(child, visitor, hooks, plain_leave)
+    if not plain_leave:
+        visitor.on_leave(node)
+    elif leave_name is not None:
+        getattr(visitor, leave_name)(node)
 
 
 # Instance attribute names seen not to be attribute hooks: the check below runs for every node
@@ -262,7 +328,12 @@ def _transform(node: CSTNode, visitor: CSTTransformer):  # type: ignore[no-untyp
                 visitor.on_visit_attribute(node, field)
             visits += 1
             for child in children:
-                result = child.visit(visitor)
+                # `child.visit(visitor)` is `_node_visit`, which for a transformer comes back
+                # here (its kind is 0 whatever its instance holds): called directly
+                if type(child).visit is _node_visit:
+                    result = _transform(child, visitor)
+                else:
+                    result = child.visit(visitor)
                 results.append(result)
                 if result is not child:
                     changed = True
