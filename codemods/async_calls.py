@@ -40,7 +40,15 @@ from libcst.metadata import (
 from codemods.analysis import ANALYSIS_PROVIDERS, wrapper_of
 from codemods.async_client_api import MethodKind, classify
 from codemods.base import Applicability, RuleInfo
+from codemods.client_import import (
+    ASYNC_CLIENT_CLASS,
+    bound_by_anchor,
+    client_class_name,
+    import_anchor,
+    imports_pymilvus_up_front,
+)
 from codemods.context import MigrationContext
+from codemods.imports import _JoinAnchors, add_imports
 
 AWAIT_CALLS = RuleInfo(
     code="MM201",
@@ -197,6 +205,9 @@ class _Binding:
     target: cst.Name | None = None
     stateful: bool = False  # sync code switches its database
     declared_global: bool = False  # assigned in a function under `global <name>`
+    # Why no AsyncMilvusClient import can bind the twin's class where it goes ('' if one can).
+    import_problem: str = ""
+    anchor: cst.CSTNode | None = None  # the pymilvus import the twin's class import joins
 
 
 @dataclass(eq=False)
@@ -216,6 +227,8 @@ class _Plan:
     replace_sync: set[int] = field(default_factory=set)  # statement ids whose sync client goes
     close_keep_sync: set[int] = field(default_factory=set)  # close sites' client-call ids
     needs_import: bool = False
+    async_class: str = ASYNC_CLIENT_CLASS  # the module's name for pymilvus.AsyncMilvusClient
+    anchors: dict[int, cst.CSTNode] = field(default_factory=dict)  # joined imports, by id
     needs_asyncio: bool = False
     awaited_futures: set[int] = field(default_factory=set)  # `fut.result()` calls -> `await fut`
 
@@ -246,6 +259,12 @@ class _BindingCollector(cst.CSTVisitor):
         self.test_module = False
         self.names: set[str] = set()  # variable names in use
         self.attrs: set[str] = set()  # attribute names in use
+
+    def all_bindings(self) -> list[_Binding]:
+        """Every client binding found, once each."""
+        found = [*self.by_target.values()]
+        found += [b for group in self.attr_bindings.values() for b in group]
+        return list({id(b): b for b in found}.values())
 
     def _qualified(self, node: cst.CSTNode) -> set[str]:
         return {q.name for q in self.get_metadata(QualifiedNameProvider, node, set())}
@@ -539,6 +558,7 @@ def _plan(wrapper: cst.MetadataWrapper, ctx: MigrationContext) -> _Plan:
     sites = _SiteCollector(bindings)
     wrapper.visit(sites)
     plan = _Plan()
+    _place_imports(wrapper, bindings, plan)
     several_loops = bindings.loop_entries > 1 or bindings.loop_in_loop or bindings.test_module
     check_loops = ctx.options.async_mode != "always"
 
@@ -580,14 +600,40 @@ def _plan(wrapper: cst.MetadataWrapper, ctx: MigrationContext) -> _Plan:
         plan.twins.setdefault(id(binding.statement), []).append(binding)
         if _all_references_rewritten(binding, rewritten_names):
             plan.replace_sync.add(id(binding.statement))
-        if binding.call.func is not None and isinstance(binding.call.func, cst.Name):
-            plan.needs_import = True
+        if isinstance(binding.call.func, cst.Name):
+            if binding.anchor is None:
+                plan.needs_import = True
+            else:
+                plan.anchors[id(binding.anchor)] = binding.anchor
     for site in plan.sites.values():
         if site.code == AWAIT_CLOSE.code and not all(
             id(b.statement) in plan.replace_sync for b in site.bindings
         ):
             plan.close_keep_sync.add(id(site.client_call))
     return plan
+
+
+def _place_imports(wrapper: cst.MetadataWrapper, bindings: _BindingCollector, plan: _Plan) -> None:
+    """The name of the twins' class and where its import goes, as codemods/client_import.py
+    decides them for MilvusClient: a module that imports pymilvus only lazily or guarded keeps
+    importing without it, so a twin `AsyncMilvusClient(...)` is made only where the sync
+    `MilvusClient` it copies comes from exactly the import the new name joins."""
+    scopes = wrapper.resolve(ScopeProvider)
+    plan.async_class = client_class_name(scopes, ASYNC_CLIENT_CLASS)
+    if imports_pymilvus_up_front(wrapper.module):
+        return
+    for binding in bindings.all_bindings():
+        func = binding.call.func
+        if not isinstance(func, cst.Name):  # `pymilvus.AsyncMilvusClient(...)`: no import
+            continue
+        if bound_by_anchor(scopes, wrapper.module, func):
+            binding.anchor = import_anchor(scopes.get(func), wrapper.module)
+        else:
+            binding.import_problem = (
+                "the module imports pymilvus only where it needs it (in a function or a "
+                "guarded block), and the `AsyncMilvusClient` import could not join the import "
+                f"this client's `{func.value}` comes from"
+            )
 
 
 def _decide(cand: _Candidate, ctx: MigrationContext, loop_gate: bool) -> _Site | None:
@@ -642,6 +688,9 @@ def _decide(cand: _Candidate, ctx: MigrationContext, loop_gate: bool) -> _Site |
 def _unproven_reason(cand: _Candidate, loop_gate: bool, is_future: bool) -> str:
     if cand.bindings is None:
         return "the receiver is not provably one MilvusClient"
+    problem = next((b.import_problem for b in cand.bindings or [] if b.import_problem), "")
+    if problem:
+        return problem
     if cand.context == "deferred":
         return "it sits in a lambda or generator expression, where `await` is not possible"
     if any(b.stateful for b in cand.bindings):
@@ -699,9 +748,20 @@ def _parenthesized(expr: cst.BaseExpression) -> cst.BaseExpression:
     return expr
 
 
-class _AsyncRewriter(cst.CSTTransformer):
+def _class_spec(plan: _Plan) -> str:
+    """`AsyncMilvusClient`, or `AsyncMilvusClient as PyAsyncMilvusClient` when that is taken."""
+    if plan.async_class == ASYNC_CLIENT_CLASS:
+        return ASYNC_CLIENT_CLASS
+    return f"{ASYNC_CLIENT_CLASS} as {plan.async_class}"
+
+
+class _AsyncRewriter(_JoinAnchors):
+    """The awaits and twins; as MM180's _JoinAnchors, it also puts the twins' class import
+    into the module's own lazy/guarded pymilvus imports (plan.anchors), in the same pass so
+    that the plan's node ids still name the nodes."""
+
     def __init__(self, plan: _Plan) -> None:
-        super().__init__()
+        super().__init__({key: [_class_spec(plan)] for key in plan.anchors})
         self.plan = plan
 
     def _receiver(self, site: _Site, receiver: cst.BaseExpression) -> cst.BaseExpression:
@@ -742,6 +802,9 @@ class _AsyncRewriter(cst.CSTTransformer):
     def leave_SimpleStatementLine(
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
     ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
+        joined = super().leave_SimpleStatementLine(original, updated)
+        if joined is not updated:  # an anchor import: a new import line after it
+            return joined
         out: list[cst.BaseStatement] = [updated]
         if (
             len(original.body) == 1
@@ -763,9 +826,9 @@ class _AsyncRewriter(cst.CSTTransformer):
         name = self.plan.async_names[binding.group]
         ctor = binding.call.func
         if isinstance(ctor, cst.Attribute):
-            ctor = ctor.with_changes(attr=cst.Name("AsyncMilvusClient"))
+            ctor = ctor.with_changes(attr=cst.Name(ASYNC_CLIENT_CLASS))
         else:
-            ctor = cst.Name("AsyncMilvusClient")
+            ctor = cst.Name(self.plan.async_class)
         target: cst.BaseAssignTargetExpression = (
             cst.Attribute(cst.Name(binding.self_name), cst.Name(name))
             if binding.kind == "attr"
@@ -803,15 +866,14 @@ class AsyncCalls:
         # libcst.codemod pulls in libcst.matchers (about 40% of the CLI's start-up): only
         # files that reach this point pay for it.
         from libcst.codemod import CodemodContext
-        from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+        from libcst.codemod.visitors import RemoveImportsVisitor
 
         context = CodemodContext()
-        if plan.needs_import:
-            AddImportsVisitor.add_needed_import(context, "pymilvus", "AsyncMilvusClient")
-        if plan.needs_asyncio:
-            AddImportsVisitor.add_needed_import(context, "asyncio")
         if plan.needs_import or plan.needs_asyncio:
-            new = AddImportsVisitor(context).transform_module(new)
+            # codemods/imports.py's add_imports places them as AddImportsVisitor would, and
+            # takes the `AsyncMilvusClient as PyAsyncMilvusClient` form
+            objects = {"pymilvus": {_class_spec(plan)}} if plan.needs_import else {}
+            new = add_imports(new, {"asyncio"} if plan.needs_asyncio else set(), objects)
         if plan.replace_sync:
             RemoveImportsVisitor.remove_unused_import(context, "pymilvus", "MilvusClient")
             new = RemoveImportsVisitor(context).transform_module(new)

@@ -17,6 +17,10 @@ the same way, from scope analysis alone, on the original tree and on the rewritt
    innermost scope, seen from the use, that has one. A connect is rewritten only when the
    ORM name it calls comes from exactly that import, so the new name is bound exactly where
    the old one was (OrmModel.client_import_problem).
+
+The async rewrite (codemods/async_calls.py) asks the same two questions for
+`AsyncMilvusClient` (`PyAsyncMilvusClient` when taken); its twin client is made only where
+the sync client's `MilvusClient` name comes from exactly the import the new one would join.
 """
 
 from __future__ import annotations
@@ -27,11 +31,22 @@ import libcst as cst
 from libcst.metadata import ClassScope, GlobalScope, Scope
 
 CLIENT_CLASS = "MilvusClient"
-_FRESH = ("PyMilvusClient", *(f"PyMilvusClient_{i}" for i in range(2, 100)))
-# Modules whose `MilvusClient` is pymilvus's class.
+ASYNC_CLIENT_CLASS = "AsyncMilvusClient"  # the async rewrite (codemods/async_calls.py) asks too
+# Modules whose `MilvusClient` / `AsyncMilvusClient` is pymilvus's class.
 _CLIENT_MODULES = frozenset(
-    {"pymilvus", "pymilvus.milvus_client", "pymilvus.milvus_client.milvus_client"}
+    {
+        "pymilvus",
+        "pymilvus.milvus_client",
+        "pymilvus.milvus_client.milvus_client",
+        "pymilvus.milvus_client.async_milvus_client",
+    }
 )
+
+
+def _fresh(cls: str) -> tuple[str, ...]:
+    """`PyMilvusClient`, `PyMilvusClient_2`, ... for `cls` `MilvusClient`."""
+    return (f"Py{cls}", *(f"Py{cls}_{i}" for i in range(2, 100)))
+
 
 Import = cst.Import | cst.ImportFrom
 
@@ -55,14 +70,14 @@ def is_pymilvus_import(node: cst.CSTNode) -> bool:
     return False
 
 
-def _imports_client_as(node: cst.CSTNode, name: str) -> bool:
-    """`node` is `from pymilvus import MilvusClient` binding it to `name`."""
+def _imports_client_as(node: cst.CSTNode, name: str, cls: str) -> bool:
+    """`node` is `from pymilvus import <cls>` binding it to `name`."""
     if not isinstance(node, cst.ImportFrom) or node.relative:
         return False
     if _dotted(node.module) not in _CLIENT_MODULES or isinstance(node.names, cst.ImportStar):
         return False
     return any(
-        a.evaluated_name == CLIENT_CLASS and (a.evaluated_alias or a.evaluated_name) == name
+        a.evaluated_name == cls and (a.evaluated_alias or a.evaluated_name) == name
         for a in node.names
     )
 
@@ -77,23 +92,24 @@ def _star_from_elsewhere(scopes: Mapping[cst.CSTNode, Scope | None]) -> bool:
     )
 
 
-def client_class_name(scopes: Mapping[cst.CSTNode, Scope | None]) -> str:
-    """The name a rewrite of this module calls pymilvus.MilvusClient by (see the module
-    docstring): the first candidate that every binding of it, in every scope, imports from
-    pymilvus (or that nothing binds)."""
+def client_class_name(scopes: Mapping[cst.CSTNode, Scope | None], cls: str = CLIENT_CLASS) -> str:
+    """The name a rewrite of this module calls pymilvus's class `cls` (MilvusClient or
+    AsyncMilvusClient) by (see the module docstring): the first candidate that every binding
+    of it, in every scope, imports from pymilvus (or that nothing binds)."""
     unique = {id(s): s for s in scopes.values() if s is not None}.values()
-    candidates: Iterable[str] = _FRESH
+    fresh = _fresh(cls)
+    candidates: Iterable[str] = fresh
     if not _star_from_elsewhere(scopes):
-        candidates = (CLIENT_CLASS, *_FRESH)
+        candidates = (cls, *fresh)
     for name in candidates:
         if all(
-            _imports_client_as(assignment.node, name)
+            _imports_client_as(assignment.node, name, cls)
             for scope in unique
             if name in scope.assignments
             for assignment in scope.assignments[name]
         ):
             return name
-    return _FRESH[-1]  # pragma: no cover - a hundred names taken
+    return fresh[-1]  # pragma: no cover - a hundred names taken
 
 
 def imports_pymilvus_up_front(module: cst.Module) -> bool:

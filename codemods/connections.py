@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import libcst as cst
+from libcst.metadata import QualifiedNameProvider
+from libcst.metadata.base_provider import LazyValue
 
 from codemods.analysis import CONNECT_PARAMS, OrmModel, connect_alias, model_of
 from codemods.base import Applicability, RuleInfo
@@ -33,6 +35,7 @@ from codemods.connection_registry import (
 from codemods.context import MigrationContext
 from codemods.has_connection import HAS_CONNECTION, membership, membership_test
 from codemods.instance_client import InstanceClient, client_used
+from codemods.orm_names import CONNECTIONS_METHODS, CONNECTIONS_MODULE
 from codemods.rewrite import Refuse, bind, code_of, kwarg, string_value
 
 CONNECT = RuleInfo(
@@ -232,7 +235,10 @@ class _Transformer(cst.CSTTransformer):
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         name = self.model.call_name(original)
-        if name is None or not name.startswith("connections."):
+        if name is None:
+            self._module_call(original)
+            return updated
+        if not name.startswith("connections."):
             return updated
         if name == HAS_CONNECTION:
             parent = self.model.parent(original)
@@ -263,6 +269,53 @@ class _Transformer(cst.CSTTransformer):
             line, col, OTHER.code, reason, "keep your own {alias: MilvusClient} mapping"
         )
         return updated
+
+    def _module_call(self, call: cst.Call) -> None:
+        """Report a connection method called on what is not the `connections` object: the
+        module pymilvus.orm.connections (orm_names.CONNECTIONS_MODULE; AttributeError as
+        written), or a `Connections()` instance (the ORM's registry singleton, which MM101
+        does not rewrite). Both stay as they are, never silently."""
+        func = call.func
+        if not isinstance(func, cst.Attribute) or func.attr.value not in CONNECTIONS_METHODS:
+            return
+        receiver = func.value
+        if isinstance(receiver, cst.Call) and not receiver.args:
+            if "Connections" in self._qualified_tails(receiver.func):
+                reason = (
+                    f"`{code_of(func)}()` goes through the ORM's connection registry "
+                    "(`Connections()` is its singleton), which has no MilvusClient rewrite"
+                )
+                self._report_left(call, reason, "use `from pymilvus import connections`, rerun")
+            return
+        if CONNECTIONS_MODULE in self._qualified_names(receiver):
+            reason = (
+                f"`{code_of(func)}()`: `{code_of(receiver)}` is the module {CONNECTIONS_MODULE}, "
+                "not its `connections` object, so this call raises AttributeError as written "
+                "(left as is)"
+            )
+            self._report_left(
+                call, reason, "import the object (`from pymilvus import connections`) and rerun"
+            )
+
+    def _qualified_names(self, node: cst.CSTNode) -> set[str]:
+        names = self.model.wrapper.resolve(QualifiedNameProvider).get(node, set())
+        if isinstance(names, LazyValue):  # the resolved mapping holds them lazily
+            names = names()
+        return {q.name for q in names}
+
+    def _qualified_tails(self, node: cst.CSTNode) -> set[str]:
+        """ORM names among `node`'s qualified names (`Connections` for
+        `pymilvus.orm.connections.Connections` and `pymilvus.Connections`)."""
+        return {
+            q[len(prefix) :]
+            for q in self._qualified_names(node)
+            for prefix in (CONNECTIONS_MODULE + ".", "pymilvus.")
+            if q.startswith(prefix)
+        }
+
+    def _report_left(self, call: cst.Call, reason: str, suggestion: str) -> None:
+        line, col = self.model.position(call)
+        self.ctx.report(line, col, OTHER.code, reason, suggestion)
 
     def _has_connection_problem(self, call: cst.Call) -> str:
         return has_connection_problem(self.model, self.ctx, self.registry, call)
@@ -693,6 +746,8 @@ class Connections:
 
     def apply(self, module: cst.Module, ctx: MigrationContext) -> cst.Module:
         model = model_of(module, ctx)
-        if not any(n.startswith("connections") for n in model.canonical_of.values()):
+        if not any(n.startswith("connections") for n in model.canonical_of.values()) and (
+            "Connections" not in (ctx.source or "")  # `Connections().connect()` (reported)
+        ):
             return module
         return model.module.visit(_Transformer(model, ctx))

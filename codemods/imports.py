@@ -19,6 +19,7 @@ from codemods.analysis import canonical_name, wrapper_of
 from codemods.base import Applicability, RuleInfo
 from codemods.client_import import client_class_name, import_anchor, imports_pymilvus_up_front
 from codemods.context import MigrationContext
+from codemods.orm_names import is_orm_module
 from codemods.rewrite import code_of
 
 RULE = RuleInfo(
@@ -98,8 +99,10 @@ class UpdateImports:
                     continue
                 for alias in small.names:
                     name = code_of(alias.name)
-                    if canonical_name(f"{mod}.{name}") is None and not (
-                        schema_rewritten and name in _SCHEMA_NAMES
+                    if (
+                        canonical_name(f"{mod}.{name}") is None
+                        and not is_orm_module(f"{mod}.{name}")
+                        and not (schema_rewritten and name in _SCHEMA_NAMES)
                     ):
                         continue
                     bound = code_of(alias.asname.name) if alias.asname else name

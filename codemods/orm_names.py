@@ -63,3 +63,30 @@ ORM_MODULES: dict[str, str] = {
     "pymilvus.orm.mutation": "compat_shim.mutation",
     "pymilvus.orm.future": "compat_shim.future",
 }
+
+# `from pymilvus.orm import connections` (or `import pymilvus.orm.connections as c`) binds the
+# module pymilvus.orm.connections, not the `connections` object it defines: none of the
+# object's methods exist on the module, so `connections.connect(...)` raises AttributeError as
+# written. QualifiedNameProvider names such a call `pymilvus.orm.connections.connect`; it is
+# reported, never rewritten into a working connect (pymilvus 2.x and 3.0 alike: its
+# `pymilvus/orm/__init__.py` re-exports nothing).
+CONNECTIONS_MODULE = "pymilvus.orm.connections"
+CONNECTIONS_METHODS: frozenset[str] = frozenset(
+    {
+        "add_connection",
+        "async_disconnect",
+        "async_remove_connection",
+        "connect",
+        "disconnect",
+        "get_connection_addr",
+        "has_connection",
+        "list_connections",
+        "remove_connection",
+    }
+)
+
+
+def is_orm_module(qualified: str) -> bool:
+    """`pymilvus.orm` or one of its deprecated submodules (`from pymilvus.orm import utility`
+    binds a module: once its uses are rewritten, the import goes like any ORM name's)."""
+    return qualified == "pymilvus.orm" or qualified in ORM_MODULES
