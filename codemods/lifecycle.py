@@ -106,6 +106,8 @@ CONSTRUCTOR = RuleInfo(
         "a module that uses either name for anything else imports it under a fresh name "
         "(`SchemaNotReadyException_2`), and one that imports pymilvus only inside a function "
         "or a guarded block keeps the collection ORM. "
+        "A bare open-only `Collection(n)` statement (an existence check and nothing more) "
+        "under the same conditions becomes that check alone. "
         "An attribute a class fills with such a collection "
         "(`self.x = coll`, "
         "`self.x = self.make()`) holds the name too, also after a `self.x = None` placeholder "
@@ -449,6 +451,10 @@ class _ConstructorTransformer(cst.CSTTransformer):
         if binding is None:
             if isinstance(stmt, cst.Expr) and is_create(value):
                 return self._bare_create(original, value, line, col)
+            if isinstance(stmt, cst.Expr):
+                checked = self._bare_open(original, value, line)
+                if checked is not None:
+                    return checked
             self.ctx.report(
                 line,
                 col,
@@ -578,6 +584,40 @@ class _ConstructorTransformer(cst.CSTTransformer):
             body=guard.body.with_changes(header=original.trailing_whitespace)
         )
         return flatten_statements(original, [guard])
+
+    def _bare_open(
+        self, original: cst.SimpleStatementLine, value: cst.Call, line: int
+    ) -> cst.FlattenSentinel[cst.BaseStatement] | None:
+        """A bare open-only `Collection(n)` a handler may catch the missing-collection error
+        of (the same conditions as a bound open, _ctor_problem / open_check) becomes the
+        ORM's existence check alone; None leaves it to the untracked report."""
+        parts = constructor_parts(value)
+        if parts is None:
+            return None
+        client = self.model.client_for(self.model.alias_of_using(parts.get("using")))
+        # _ctor_problem records the open in checked_opens only when it can carry the check.
+        if (
+            client is None
+            or self.model._ctor_problem(value)
+            or value not in self.model.checked_opens
+        ):
+            return None
+        if not self.ctx.may_rewrite(line, CONSTRUCTOR.code):
+            return None
+        name_expr = parts["name"].value
+        self.checked = True
+        self.ctx.record_change(
+            line,
+            CONSTRUCTOR.code,
+            f"Collection({code_of(name_expr)}) -> the ORM's existence check "
+            f"({self.model.checked_opens[value]})",
+        )
+        check = check_statement(client, name_expr, self.model)
+        # A block has no line end of its own: the statement's comment goes on the `if` line.
+        check = check.with_changes(
+            body=check.body.with_changes(header=original.trailing_whitespace)
+        )
+        return flatten_statements(original, [check])
 
     def _report_binding(self, binding: CollectionBinding, line: int, col: int) -> None:
         if id(binding) in self.reported:

@@ -16,7 +16,8 @@ the same check before the migrated binding,
 and the handler sees the same exception type and text as on the ORM. Only where that is the
 whole of what the ORM checked: the open has no argument but the name and `using=` (a
 `consistency_level=` is compared with the server's, a schema with the existing one: those
-stay ORM), it is a plain one-target assignment, and the name is read without side effects
+stay ORM), it is a plain one-target assignment or a bare `Collection(n)` statement (which
+becomes the check alone: all it did on the ORM), and the name is read without side effects
 (a name, a string literal or an attribute chain), since the check reads it twice more. A
 module that uses either exception name for something else gets a fresh name for it
 (`SchemaNotReadyException_2`, imported `as` that).
@@ -56,8 +57,13 @@ def open_check_problem(model: OrmModel, ctor: cst.Call) -> str:
     if not (
         (isinstance(small, cst.Assign) and len(small.targets) == 1)
         or (isinstance(small, cst.AnnAssign) and small.value is ctor)
+        # A bare `Collection(n)` statement is only the existence check: it becomes the check.
+        or (isinstance(small, cst.Expr) and small.value is ctor)
     ):
-        return "the Collection() is not the value of a plain one-target assignment"
+        return (
+            "the Collection() is neither the value of a plain one-target assignment "
+            "nor a statement of its own"
+        )
     name = parts["name"].value
     if not _repeatable(name):
         return (

@@ -276,6 +276,82 @@ if __name__ == "__main__":
     )
 
 
+def test_bare_open_in_try_becomes_the_check_alone():
+    check(
+        HEAD
+        + """
+
+def exists(name):
+    try:
+        Collection(name)  # only checks that it exists
+    except Exception as e:
+        print("no collection:", e)
+        return False
+    return True
+
+
+if __name__ == "__main__":
+    print(exists("books"))
+""",
+        NEW_HEAD
+        + """
+
+def exists(name):
+    try:
+        if not client.has_collection(collection_name=name):  # only checks that it exists
+            raise SchemaNotReadyException(message=ExceptionsMessage.CollectionNotExistNoSchema % name)
+    except Exception as e:
+        print("no collection:", e)
+        return False
+    return True
+
+
+if __name__ == "__main__":
+    print(exists("books"))
+""",
+    )
+
+
+def test_bare_open_in_a_helper_called_inside_a_callers_try_becomes_the_check():
+    check(
+        HEAD
+        + """
+
+def require(name):
+    Collection(name)
+
+
+def main():
+    try:
+        require("books")
+    except Exception as e:
+        print(e)
+
+
+if __name__ == "__main__":
+    main()
+""",
+        NEW_HEAD
+        + """
+
+def require(name):
+    if not client.has_collection(collection_name=name):
+        raise SchemaNotReadyException(message=ExceptionsMessage.CollectionNotExistNoSchema % name)
+
+
+def main():
+    try:
+        require("books")
+    except Exception as e:
+        print(e)
+
+
+if __name__ == "__main__":
+    main()
+""",
+    )
+
+
 # ---- negative: the ORM checks more, or the check cannot be written ----------------------
 
 TRY = (
@@ -328,6 +404,42 @@ def test_name_subscript_stays_orm():
         ),
         "col = Collection(NAMES[name])",
         "is not a plain name, string literal or attribute",
+    )
+
+
+def _bare_kept(source: str, opened: str) -> None:
+    """`source` keeps the bare `opened` ORM with the untracked-result finding."""
+    outcome = migrate_source(textwrap.dedent(source), Options())
+    assert opened in outcome.source, outcome.source
+    assert "SchemaNotReadyException(message=" not in outcome.source, outcome.source
+    assert any(
+        f.code == "MM110" and "a bare open-only Collection()" in f.message for f in outcome.findings
+    ), [f.message for f in outcome.findings]
+
+
+def test_bare_open_with_consistency_level_in_try_stays_orm():
+    _bare_kept(
+        TRY.replace("OPEN", 'Collection(name, consistency_level="Strong")').replace(
+            "return col.num_entities", "return 0"
+        ),
+        'Collection(name, consistency_level="Strong")',
+    )
+
+
+def test_bare_open_with_a_called_name_in_try_stays_orm():
+    _bare_kept(
+        TRY.replace("OPEN", "Collection(name.strip())").replace(
+            "return col.num_entities", "return 0"
+        ),
+        "Collection(name.strip())",
+    )
+
+
+def test_bare_open_outside_any_try_keeps_the_finding():
+    # No handler can be there for the ORM's error: nothing asks for the check.
+    _bare_kept(
+        HEAD + '\n\ndef touch(name):\n    Collection(name)\n\n\ntouch("books")\n',
+        "Collection(name)",
     )
 
 
@@ -480,6 +592,11 @@ def run(name):
     except Exception as e:
         show("flush", e)
         done = None
+    try:
+        Collection(name)
+        print(name, "exists")
+    except SchemaNotReadyException as e:
+        show("exists", e)
     print(name, count(name), Store(name).size(), done, rows(name))
 
 
@@ -491,18 +608,19 @@ if __name__ == "__main__":
 
 
 def test_missing_collection_raises_as_on_the_orm(milvus_factory, tmp_path: Path) -> None:
-    """Every open migrates with the check; on a present and on a missing collection the
+    """Every open (a bare one in run's try too) migrates with the check; on a present and on a missing collection the
     migrated program prints what the ORM one does: the exception's module, type, str(),
     repr(), code and message in each handler, and the same results."""
     original, migrated, outcome = write_pair(tmp_path, "books.py", LIVE)
     assert "Collection(name)" not in outcome.source, outcome.source
     assert "Collection(self.name)" not in outcome.source, outcome.source
-    assert outcome.source.count("raise SchemaNotReadyException(") == 4, outcome.source
+    assert outcome.source.count("raise SchemaNotReadyException(") == 5, outcome.source
     before = run_program(original, milvus_factory(), mode="orm")
     after = run_program(migrated, milvus_factory(), mode="strict")
     assert before.returncode == 0, before.stderr
     assert "books 1 1 flushed [1]" in before.stdout
-    assert before.stdout.count("pymilvus.exceptions SchemaNotReadyException") == 4, before.stdout
+    assert before.stdout.count("pymilvus.exceptions SchemaNotReadyException") == 5, before.stdout
+    assert "books exists" in before.stdout
     assert (
         "<SchemaNotReadyException: (code=1, message=Collection 'missing' not exist, or you can "
         "pass in schema to create one.)>"
