@@ -51,11 +51,12 @@ def _fresh(cls: str) -> tuple[str, ...]:
 Import = cst.Import | cst.ImportFrom
 
 
-def _dotted(node: cst.BaseExpression | None) -> str | None:
+def dotted_name(node: cst.BaseExpression | None) -> str | None:
+    """`a.b.c` for a Name/Attribute chain; None for anything else."""
     if isinstance(node, cst.Name):
         return node.value
     if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
+        base = dotted_name(node.value)
         return None if base is None else f"{base}.{node.attr.value}"
     return None
 
@@ -63,10 +64,10 @@ def _dotted(node: cst.BaseExpression | None) -> str | None:
 def is_pymilvus_import(node: cst.CSTNode) -> bool:
     """`import pymilvus[.x]` or `from pymilvus[.x] import ...` (absolute)."""
     if isinstance(node, cst.ImportFrom):
-        mod = None if node.relative else _dotted(node.module)
+        mod = None if node.relative else dotted_name(node.module)
         return mod is not None and (mod == "pymilvus" or mod.startswith("pymilvus."))
     if isinstance(node, cst.Import):
-        return any((_dotted(a.name) or "").split(".")[0] == "pymilvus" for a in node.names)
+        return any((dotted_name(a.name) or "").split(".")[0] == "pymilvus" for a in node.names)
     return False
 
 
@@ -74,7 +75,7 @@ def _imports_client_as(node: cst.CSTNode, name: str, cls: str) -> bool:
     """`node` is `from pymilvus import <cls>` binding it to `name`."""
     if not isinstance(node, cst.ImportFrom) or node.relative:
         return False
-    if _dotted(node.module) not in _CLIENT_MODULES or isinstance(node.names, cst.ImportStar):
+    if dotted_name(node.module) not in _CLIENT_MODULES or isinstance(node.names, cst.ImportStar):
         return False
     return any(
         a.evaluated_name == cls and (a.evaluated_alias or a.evaluated_name) == name
@@ -87,7 +88,7 @@ def _star_from_elsewhere(scopes: Mapping[cst.CSTNode, Scope | None]) -> bool:
     return any(
         isinstance(node, cst.ImportFrom)
         and isinstance(node.names, cst.ImportStar)
-        and (node.relative or _dotted(node.module) not in _CLIENT_MODULES)
+        and (node.relative or dotted_name(node.module) not in _CLIENT_MODULES)
         for node in scopes
     )
 

@@ -519,14 +519,7 @@ class _Transformer(cst.CSTTransformer):
                 leading_lines=original.leading_lines,
             )
         self.ctx.record_change(line, DISCONNECT.code, f"{name}() -> {client}.close()")
-        if self.keep_orm:
-            return cst.FlattenSentinel(
-                [
-                    updated.with_changes(trailing_whitespace=cst.TrailingWhitespace()),
-                    close.with_changes(leading_lines=[]),
-                ]
-            )
-        return close
+        return self._close_in_place(updated, close)
 
     def _instance_disconnect(self, original, updated, call: cst.Call, name: str, key: str):
         """`self.client.close()`, where the instance surely has its client by then."""
@@ -550,6 +543,11 @@ class _Transformer(cst.CSTTransformer):
         if self.keep_orm and self._next_is(original, f"{client}.close()"):
             return updated  # an earlier run kept the disconnect next to the close
         self.ctx.record_change(line, DISCONNECT.code, f"{name}() -> {client}.close()")
+        return self._close_in_place(updated, close)
+
+    def _close_in_place(self, updated: cst.SimpleStatementLine, close: cst.BaseStatement):
+        """`close` where the disconnect was; after the kept disconnect when ORM code that
+        needs the connection stays in the module (MM101)."""
         if self.keep_orm:
             return cst.FlattenSentinel(
                 [

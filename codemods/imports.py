@@ -17,7 +17,12 @@ from libcst.metadata import ScopeProvider
 
 from codemods.analysis import canonical_name, wrapper_of
 from codemods.base import Applicability, RuleInfo
-from codemods.client_import import client_class_name, import_anchor, imports_pymilvus_up_front
+from codemods.client_import import (
+    client_class_name,
+    dotted_name,
+    import_anchor,
+    imports_pymilvus_up_front,
+)
 from codemods.context import MigrationContext
 from codemods.orm_names import is_orm_module
 from codemods.rewrite import code_of
@@ -168,7 +173,7 @@ def _joins(node: cst.CSTNode) -> bool:
         isinstance(node, cst.ImportFrom)
         and not node.relative
         and node.module is not None
-        and _dotted(node.module) == "pymilvus"
+        and dotted_name(node.module) == "pymilvus"
         and not isinstance(node.names, cst.ImportStar)
     )
 
@@ -318,16 +323,7 @@ def _absolute_module(node: cst.ImportFrom) -> str | None:
     """The dotted module of an absolute `from M import ...`; None for a relative one."""
     if node.relative or node.module is None:
         return None
-    return _dotted(node.module)
-
-
-def _dotted(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = _dotted(node.value)
-        return None if base is None else f"{base}.{node.attr.value}"
-    return None
+    return dotted_name(node.module)
 
 
 # ---- removing import aliases --------------------------------------------------------------
