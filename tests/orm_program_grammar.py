@@ -278,7 +278,7 @@ def _factory(
     """A function or method that returns the Collection (MM110 collection factories), maybe
     creating it first behind an `if not has_collection(name):` guard (trap 2), called maybe
     inside try/except: unguarded there, the ORM's error on a missing collection could be
-    what the handler is for, so the collection stays ORM and is reported."""
+    what the handler is for, so the open becomes the ORM's own existence check."""
     method = choose("factory kind", ("function", "method")) == "method"
     guarded = choose("factory guard", (False, True))
     in_try = choose("factory call in try", (False, True))
@@ -286,7 +286,9 @@ def _factory(
     # only a local variable assigned Collection() and returned makes a factory (analysis
     # OrmModel._factory): `return Collection(...)` keeps the object ORM, reported
     direct = not guarded and choose("factory body", ("return", "local")) == "return"
-    expect = "reported" if direct or (in_try and not guarded) else "migrated"
+    # unguarded inside try (trap 2), the open becomes the ORM's own existence check
+    # (codemods/open_check.py) and migrates like the rest
+    expect = "reported" if direct else "migrated"
     pad = 1 if method else 0
     self_ = "self, " if method else ""
     returns = f" -> {col_cls}" if annotated else ""
@@ -341,9 +343,10 @@ def _held(
     """A helper class holding its collection in an attribute that is None until a method
     sets it (MM110 held collections): uses after a same-class setter call, after a None
     guard, or through a read-only property that checks it; a use none of these proves set
-    stays ORM and is reported, as does an unguarded set_collection called inside the try
-    (trap 2). Optionally the bootcamp shape: set_collection/create_collection guarded by a
-    has_collection wrapper method, all in try/except that exits."""
+    stays ORM and is reported; an unguarded set_collection called inside the try (trap 2)
+    gets the ORM's own existence check. Optionally the bootcamp shape:
+    set_collection/create_collection guarded by a has_collection wrapper method, all in
+    try/except that exits."""
     prop = choose("held property", (False, True))
     attr = f"_{var}" if prop else var
     wrapper = choose("has_collection wrapper", (False, True))
@@ -439,10 +442,9 @@ def _held(
         _try_exit(w, 2, "run", body)
     else:
         body(2)
-    if use == "setter" and in_try and not setter_first and not wrapper:
-        # the unguarded open in set_collection, called inside the try, raised on the ORM for a
-        # missing collection and the handler may rely on it: trap 2 (codemods/caller_try.py)
-        expect = "reported"
+    # An unguarded open in set_collection called inside the try (trap 2) migrates too: it
+    # becomes the ORM's own existence check (codemods/open_check.py), so the handler still
+    # sees the ORM's SchemaNotReadyException for a missing collection.
     w.lines.append("")
     w.line(0, "store = Store()")
     w.line(0, "store.create(NAME)")
