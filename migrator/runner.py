@@ -39,27 +39,53 @@ class Terminated(KeyboardInterrupt):
     exit_code = 128 + 15  # 128 + SIGTERM, as shells report a run ended by it
 
 
+# The interrupts received during the current run (sigterm_as_interrupt), oldest first.
+_received: list[type[KeyboardInterrupt]] = []
+
+
 @contextlib.contextmanager
 def sigterm_as_interrupt() -> Iterator[None]:
-    """Within the block, SIGTERM raises `Terminated` in the main thread.
+    """Within the block, SIGTERM raises `Terminated` and Ctrl-C KeyboardInterrupt in the main
+    thread, and each is remembered until the block ends (`raise_if_interrupted`).
 
     Python's default for SIGTERM ends the process at once: the pool's workers are left
     running, orphaned, holding the caller's stdout and stderr open. As an exception it takes
     the Ctrl-C path instead (stop the workers, wait for them, report). A write in progress
     still completes first (`source_file._signals_deferred` holds the signal back).
     """
-    if _SIGTERM is None or threading.current_thread() is not threading.main_thread():
+    if threading.current_thread() is not threading.main_thread():
         yield  # signal handlers can only be set from the main thread
         return
 
     def terminate(_signum: int, _frame: object) -> None:
+        _received.append(Terminated)
         raise Terminated
 
-    previous = signal.signal(_SIGTERM, terminate)
+    def interrupt(_signum: int, _frame: object) -> None:
+        _received.append(KeyboardInterrupt)
+        raise KeyboardInterrupt
+
+    previous = {}
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when ignored
+        previous[signal.SIGINT] = signal.signal(signal.SIGINT, interrupt)
+    if _SIGTERM is not None:
+        previous[_SIGTERM] = signal.signal(_SIGTERM, terminate)
+    _received.clear()
     try:
         yield
     finally:
-        signal.signal(_SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        _received.clear()
+
+
+def raise_if_interrupted() -> None:
+    """Raise the first interrupt of the run again. Python runs signal handlers between any
+    two bytecodes, also inside a finalizer or a weakref callback (libcst and the analysis
+    drop many objects per file), and an exception raised there is only printed ("Exception
+    ignored in ...") and lost: the run would go on to the end. Checked between files."""
+    if _received:
+        raise _received[0]
 
 
 def _worker_init(stop: Any) -> None:
@@ -154,11 +180,15 @@ def run(
 def _stored(
     results: Iterator[FileResult], keys: list[str], cache: ResultCache | None
 ) -> Iterator[FileResult]:
-    """Pass results through, storing each in the cache (which keeps only the cacheable ones)."""
+    """Pass results through, storing each in the cache (which keeps only the cacheable ones);
+    an interrupt whose exception was lost ends the run here (raise_if_interrupted)."""
     if cache is None:
-        yield from results
+        for result in results:
+            raise_if_interrupted()
+            yield result
         return
     for key, result in zip(keys, results, strict=True):  # one key per file sent as work
+        raise_if_interrupted()
         cache.put(key, result)
         yield result
 
