@@ -120,15 +120,62 @@ def _qualified_names(order: list[cst.CSTNode], scopes: Mapping) -> dict[cst.CSTN
     `scope.get_qualified_names_for(node)` when it has a scope, else an empty set."""
     out: dict[cst.CSTNode, object] = {}
     for node in order:
-        scope = scopes.get(node, None)
-        if isinstance(scope, LazyValue):  # what get_metadata does with a lazy value
-            scope = scope()
-        out[node] = _lazy_names(scope, node) if scope else set()
+        out[node] = _names_value(scopes, node)
     return out
+
+
+def _names_value(scopes: Mapping, node: cst.CSTNode) -> object:
+    scope = scopes.get(node, None)
+    if isinstance(scope, LazyValue):  # what get_metadata does with a lazy value
+        scope = scope()
+    return _lazy_names(scope, node) if scope else set()
 
 
 def _lazy_names(scope: object, node: cst.CSTNode) -> LazyValue:
     return LazyValue(lambda: scope.get_qualified_names_for(node))  # type: ignore[attr-defined]
+
+
+class QualifiedNames(Mapping):
+    """`_qualified_names(order, scopes)`, each value made when it is first read.
+
+    Why: the analysis reads the qualified names of a few thousand of a tree's nodes (names,
+    attributes, call targets), but QualifiedNameVisitor makes a lazy value for every node, about
+    a tenth of a metadata resolution. The keys are every node of the tree (the root plus each
+    node that has a parent), iterated in `order`; a value, once made, is the same object on
+    every read, as in the dict.
+    """
+
+    def __init__(
+        self,
+        order: list[cst.CSTNode],
+        parents: Mapping[cst.CSTNode, object],
+        root: cst.CSTNode,
+        scopes: Mapping,
+    ) -> None:
+        self._order = order
+        self._parents = parents
+        self._root = root
+        self._scopes = scopes
+        self._made: dict[cst.CSTNode, object] = {}
+
+    def __getitem__(self, node: cst.CSTNode) -> object:
+        try:
+            return self._made[node]
+        except KeyError:
+            pass
+        if node not in self._parents and node is not self._root:
+            raise KeyError(node)
+        value = self._made[node] = _names_value(self._scopes, node)
+        return value
+
+    def __contains__(self, node: object) -> bool:
+        return node in self._parents or node is self._root
+
+    def __iter__(self) -> Iterator[cst.CSTNode]:
+        return iter(dict.fromkeys(self._order))
+
+    def __len__(self) -> int:
+        return len(self._parents) + (self._root not in self._parents)
 
 
 def _dependencies(providers: Iterable[type], into: dict[type, None]) -> dict[type, None]:
@@ -152,6 +199,7 @@ def resolve_providers(wrapper: MetadataWrapper, providers: Iterable[type]) -> No
     if batched:
         wrapper.resolve_many(batched)  # libcst's rounds: one batched walk per round
     order = None  # the tree's nodes in visit order, once walked (see _walk)
+    parents = None
     for provider_type in needed:  # dependencies first
         if provider_type in wrapper._metadata:
             continue
@@ -159,11 +207,11 @@ def resolve_providers(wrapper: MetadataWrapper, providers: Iterable[type]) -> No
             order, parents = _walk(wrapper.module)
             wrapper._metadata[provider_type] = MappingProxyType(parents)
         elif provider_type is QualifiedNameProvider and provider_type in _DIRECT:
-            if order is None:
-                order = _walk(wrapper.module)[0]
             scopes = wrapper._metadata[ScopeProvider]  # a dependency: resolved before
-            names = _qualified_names(order, scopes)
-            wrapper._metadata[provider_type] = MappingProxyType(names)
+            if order is None or parents is None:
+                order, parents = _walk(wrapper.module)
+            lazy = QualifiedNames(order, parents, wrapper.module, scopes)
+            wrapper._metadata[provider_type] = MappingProxyType(lazy)  # type: ignore[arg-type]
         elif provider_type in _SELF_WALKING:
             provider = provider_type()
             with provider.resolve(wrapper):
