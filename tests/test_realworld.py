@@ -1,13 +1,15 @@
-"""The codemods on real-world ORM code: the four corpora under tests/fixtures/realworld*.
+"""The codemods on real-world ORM code: the five corpora under tests/fixtures/realworld*.
 
 The corpora were collected from public projects after the codemods were written; the files are
 inputs only and are never run. The first (rw*) has since been used to choose rules; the second
 (ho01..ho14, tests/fixtures/realworld_holdout) was collected later and has since been read to fix
 bugs; the third (ho15..ho27, tests/fixtures/realworld_holdout2) was collected after that and has
-since been read to fix bugs too; the fourth (ho28.., tests/fixtures/realworld_holdout3) was
-collected after that and is the unseen figure. For every file of all four the full rewrite must
-not raise, its output must parse and compile, a second run must change nothing, and every
-comment of the input must still be in the output (the tool may add its own). The share of ORM
+since been read to fix bugs too; the fourth (ho28..ho40, tests/fixtures/realworld_holdout3) was
+collected after that and has since been read to choose rules; the fifth (ho41..ho53,
+tests/fixtures/realworld_holdout4) was collected after that and is the unseen figure. For every
+file of all five the full rewrite must not raise, its output must parse and compile, a second run
+must change nothing, and every comment of the input must still be in the output (the tool may add
+its own). The share of ORM
 call sites migrated is the acceptance figure of issue 3;
 `python -m tests.codemods.realworld_coverage [--dir DIR]` prints it per file.
 """
@@ -40,9 +42,11 @@ HOLDOUT2 = Path(__file__).parent / "fixtures" / "realworld_holdout2"
 HOLDOUT2_FILES = sorted(HOLDOUT2.glob("*.py"))
 HOLDOUT3 = Path(__file__).parent / "fixtures" / "realworld_holdout3"
 HOLDOUT3_FILES = sorted(HOLDOUT3.glob("*.py"))
-HOLDOUTS = [HOLDOUT, HOLDOUT2, HOLDOUT3]
+HOLDOUT4 = Path(__file__).parent / "fixtures" / "realworld_holdout4"
+HOLDOUT4_FILES = sorted(HOLDOUT4.glob("*.py"))
+HOLDOUTS = [HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4]
 # The per-file checks run on every corpus; the shares are measured on each separately.
-CHECKED = FILES + HOLDOUT_FILES + HOLDOUT2_FILES + HOLDOUT3_FILES
+CHECKED = FILES + HOLDOUT_FILES + HOLDOUT2_FILES + HOLDOUT3_FILES + HOLDOUT4_FILES
 NEGATIVE_CONTROL = "rw33_not_pymilvus_collection.py"  # anki's Collection, not pymilvus's
 
 # Issue 3's acceptance floor; the measured share is recorded in the strict xfail below.
@@ -88,6 +92,15 @@ def _with_known_failures(known: dict[str, str]) -> pytest.MarkDecorator:
 # (rw13, rw32: calls rewritten to an unbound client; rw16: `client = OpenAI()` overwritten;
 # rw20: a `[x] * n` column sent as a row).
 UNDEFINED_NAME_BUGS: dict[str, str] = {}
+# Found on the fourth holdout at 8eab02c; reproducer in tests/test_holdout_repros.py
+# (test_disconnect_before_connect_in_one_function_compiles).
+OUTPUT_DOES_NOT_COMPILE: dict[str, str] = {
+    "ho53_fastapi_rag_service_manager.py": (
+        "connect() disconnects before it connects: the migration adds `client.close()` above "
+        "the `global client` it adds for the new client (SyntaxError: name 'client' is used "
+        "prior to global declaration)"
+    ),
+}
 COLUMN_LISTS_PASSED_AS_ROWS: dict[str, str] = {}
 CLIENT_NAME_COLLISIONS: dict[str, str] = {}
 
@@ -113,7 +126,7 @@ def test_holdout_is_the_documented_one(folder: Path) -> None:
     assert 10 <= len(files) <= 40
 
 
-@by_file
+@_with_known_failures(OUTPUT_DOES_NOT_COMPILE)
 def test_migration_output_parses_and_compiles(path: Path) -> None:
     migrated = _migrate(_source(path)).source
     cst.parse_module(migrated)
@@ -330,4 +343,21 @@ def test_acceptance_share_on_the_second_unseen_holdout() -> None:
 )
 def test_acceptance_share_on_the_unseen_holdout3() -> None:
     migrated, total = _share_migrated(HOLDOUT3_FILES)
+    assert migrated / total >= ACCEPTANCE_SHARE, f"{migrated}/{total} = {migrated / total:.1%}"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "acceptance not met on the fourth unseen holdout (ho41..ho53, 13 projects): 30 of 125 ORM "
+        "sites migrated (24.0%; 58, 46.4%, with --unsafe-fixes) when first measured at 8eab02c, "
+        "and ho53's output does not compile; mostly connection aliases that are not literals "
+        "(an alias built from hash() and kept on self), clients bound only inside functions of "
+        "library modules, `self.<attr>` collections that may still be None, Collection objects "
+        "used as objects or returned from public helpers, and compact / Role / aliases without "
+        "a client for the alias"
+    ),
+)
+def test_acceptance_share_on_the_unseen_holdout4() -> None:
+    migrated, total = _share_migrated(HOLDOUT4_FILES)
     assert migrated / total >= ACCEPTANCE_SHARE, f"{migrated}/{total} = {migrated / total:.1%}"
