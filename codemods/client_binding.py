@@ -102,6 +102,42 @@ def unbound_client_problem(model: OrmModel, alias: str | None, node: cst.CSTNode
     )
 
 
+def surely_bound(model: OrmModel, alias: str | None, node: cst.CSTNode) -> bool:
+    """`node`, a use of the client for the literal `alias`, surely runs after a statement
+    that binds that client: by the rules of the module docstring, but without the script and
+    module-level shortcuts of unbound_client_problem (which accept a binding that may have
+    been skipped, e.g. a connect in a `try` whose handler only prints) and without the unsafe
+    flag. A binding statement directly in the module body counts for a use inside a
+    function (the function runs after import), as does one that binds on every normal
+    completion (`_binds`). True also when the client is not this module's to judge (none, a
+    registry alias)."""
+    name = model.client_for(alias)
+    if name is None or alias is None or alias.startswith(REGISTRY_KEY):
+        return True
+    binders = _binders(model, alias, name)
+    if not binders.statements:
+        return True
+    if _function_of(model, node) is not None and any(
+        _binds(model, top, binders, frozenset()) for top in model.module.body
+    ):
+        return True
+    return _in_else_of_binding_try(model, node, binders) or _runs_after(
+        model, alias, node, binders, frozenset()
+    )
+
+
+def _in_else_of_binding_try(model: OrmModel, node: cst.CSTNode, binders: _Binders) -> bool:
+    """`node` is in the `else:` of a `try` whose body binds the client: that block runs only
+    when the body completed normally."""
+    child, current = node, model.parents.get(node)
+    while current is not None and not isinstance(current, cst.FunctionDef | cst.Module):
+        if isinstance(current, cst.Try) and child is current.orelse:
+            if _binds_in(model, current.body, binders, frozenset(), None):
+                return True
+        child, current = current, model.parents.get(current)
+    return False
+
+
 def _binders(model: OrmModel, alias: str, name: str) -> _Binders:
     """The statements that bind the client: its connects (MM101 rewrites each in place) and
     `name = MilvusClient(...)` (a module migrated before)."""

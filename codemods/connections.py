@@ -22,7 +22,7 @@ from libcst.metadata.base_provider import LazyValue
 
 from codemods.analysis import CONNECT_PARAMS, OrmModel, connect_alias, model_of
 from codemods.base import Applicability, RuleInfo
-from codemods.client_binding import UNBOUND_CLIENT
+from codemods.client_binding import UNBOUND_CLIENT, surely_bound
 from codemods.connection_registry import (
     Registry,
     alias_expr,
@@ -92,7 +92,12 @@ DISCONNECT = RuleInfo(
         "milvus_clients.pop(alias).close()`: the ORM ignored an alias it did not know. For "
         "the same reason a disconnect in an `except` or `finally` of a `try` whose body "
         'connects the alias becomes `if "client" in globals(): client.close()`: it runs when '
-        "that connect raised, and the client may never have been bound. `disconnect("
+        "that connect raised, and the client may never have been bound. So does any "
+        "disconnect that may run before the client's binding (client_binding.surely_bound, "
+        "with no script shortcut): a `close()` method of a class whose `__init__` connects "
+        "inside a try whose handler goes on, or only under an `if`; a function nothing in "
+        "the module calls after the connect (a closed client's `close()` does nothing, as "
+        "the ORM's disconnect of an alias whose connect then failed did). `disconnect("
         "self.alias)` of a per-instance client (MM101) becomes `self.client.close()` where the "
         "instance surely has its client, and stays ORM elsewhere (an `except` of `__init__`)."
     ),
@@ -510,9 +515,15 @@ class _Transformer(cst.CSTTransformer):
             leading_lines=original.leading_lines,
             trailing_whitespace=original.trailing_whitespace,
         )
-        if self._may_run_before_connect(original, alias):
+        if self._may_run_before_connect(original, alias) or not surely_bound(
+            self.model, alias, call
+        ):
             # The ORM ignored a disconnect of an alias it never connected; `client.close()`
-            # would raise NameError there (and from a `finally`, replace the exception).
+            # would raise NameError there (and from a `finally`, replace the exception): in an
+            # except/finally of the connect's try, or wherever the binding may not have run
+            # (a connect in a try whose handler goes on, a method of a class whose __init__
+            # may skip it). A closed client's close() does nothing, as the ORM's disconnect
+            # of an alias whose connect later failed did.
             close = cst.If(
                 test=cst.parse_expression(f'"{client}" in globals()'),
                 body=cst.IndentedBlock(body=[close.with_changes(leading_lines=[])]),

@@ -148,6 +148,7 @@ class _Facts(cst.CSTVisitor):
         self.used_names: set[str] = set()  # every identifier the module reads or binds
         self.labels: set[cst.Name] = set()  # keyword-argument names and `.attr` names
         self.dynamic_scope = False  # locals()/globals()/eval(): names may be read by string
+        self.string_keys: set[str] = set()  # names only tested with `"name" in globals()`
         self.exported: set[str] = set()  # names listed in __all__
         self.client_name_is_pymilvus = True
         wrapper.visit(self)
@@ -178,7 +179,29 @@ class _Facts(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         if isinstance(node.func, cst.Name) and node.func.value in _DYNAMIC_SCOPE_CALLS:
-            self.dynamic_scope = True
+            key = self._membership_key(node)
+            if key is None:
+                self.dynamic_scope = True
+            else:
+                self.string_keys.add(key)
+
+    def _membership_key(self, call: cst.Call) -> str | None:
+        """`"name" in globals()` / `not in` (MM101/MM102's test of whether the module's client
+        is bound): the call reads that one name by string and nothing else."""
+        if call.args or not isinstance(call.func, cst.Name) or call.func.value != "globals":
+            return None
+        target = self.parents.get(call)  # ComparisonTarget, then the Comparison
+        test = self.parents.get(target) if isinstance(target, cst.ComparisonTarget) else None
+        if not (
+            isinstance(test, cst.Comparison)
+            and len(test.comparisons) == 1
+            and test.comparisons[0].comparator is call
+            and isinstance(test.comparisons[0].operator, cst.In | cst.NotIn)
+            and isinstance(test.left, cst.SimpleString)
+        ):
+            return None
+        key = test.left.evaluated_value
+        return key if isinstance(key, str) else None
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -413,7 +436,7 @@ class _Planner:
         `name` (this node), earlier in the same block as `statement` (or, when `nested`, in a
         block that encloses it through `if`/`else` only); otherwise refuse."""
         facts = self.facts
-        if facts.dynamic_scope or name.value in facts.exported:
+        if facts.dynamic_scope or name.value in facts.exported or name.value in facts.string_keys:
             raise _Refuse("the name may be read dynamically or from another module")
         scope = facts.scopes.get(name)
         if scope is None:
@@ -567,6 +590,7 @@ class _Planner:
             taken = {n.value for n in _walk(node, cst.Name) if n not in self.facts.labels}
         claimed = self.fresh_names.setdefault(node, set())
         taken |= claimed  # names earlier sites in the same function introduced
+        taken |= self.facts.string_keys  # a global tested by `"name" in globals()`
         base, i = "schema", 2
         name = base
         while name in taken:

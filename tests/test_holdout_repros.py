@@ -10,7 +10,9 @@ first three are fixed (see that README).
 
 Those found on the third holdout (tests/fixtures/realworld_holdout3/repros/README.md) likewise
 (OPEN_ON_HOLDOUT3): `own_class_named_milvusclient` and `import_moved_out_of_try` are fixed (the
-new client's class and its import, codemods/client_import.py)."""
+new client's class and its import, codemods/client_import.py), and so is
+`close_after_failed_connect` (a disconnect the client's binding may not have run before becomes
+`if "client" in globals(): client.close()`, MM102 with client_binding.surely_bound)."""
 
 from pathlib import Path
 
@@ -27,13 +29,7 @@ OPEN_ON_HOLDOUT2: dict[str, str] = {}
 REPROS3 = Path(__file__).parent / "fixtures" / "realworld_holdout3" / "repros"
 PROGRAMS3 = sorted(REPROS3.glob("*/main.py"))
 # Third holdout: behaviour changes still open, with what the migrated run does.
-OPEN_ON_HOLDOUT3: dict[str, str] = {
-    "close_after_failed_connect": (
-        "ho40/ho32: __init__ connects inside a try/except that only prints; close() becomes "
-        "client.close(), which raises NameError after a failed connect where the ORM's "
-        "disconnect of an alias never connected was a no-op"
-    ),
-}
+OPEN_ON_HOLDOUT3: dict[str, str] = {}
 
 
 def test_the_four_reproducers_are_here() -> None:
