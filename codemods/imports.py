@@ -32,7 +32,9 @@ RULE = RuleInfo(
     title="Update imports: drop unused ORM names, add MilvusClient",
     description=(
         "Removes ORM names (`Collection`, `connections`, `utility`, ...) that the rewrite left "
-        "unused and adds `from pymilvus import MilvusClient` (and `os`, `CollectionSchema`) "
+        "unused (also `import pymilvus.orm.<module> as x` once nothing reads `x`; a plain "
+        "`import pymilvus.orm.<module>` binds `pymilvus` and stays) "
+        "and adds `from pymilvus import MilvusClient` (and `os`, `CollectionSchema`) "
         "where new code needs them. Names still in use are kept. When the module binds "
         "`MilvusClient` to anything else (its own class, a parameter, another library's), the "
         "new code calls pymilvus's class `PyMilvusClient`, imported as `from pymilvus import "
@@ -89,12 +91,17 @@ class UpdateImports:
                 else:
                     anchored.setdefault(id(anchor), (anchor, set()))[1].add(name)
         unused: list[tuple[str, str, str | None, int]] = []
+        # `import pymilvus.orm.<mod> as x` with `x` no longer read: (dotted module, x).
+        unused_modules: list[tuple[str, str]] = []
         # MM190 replaces CollectionSchema/FieldSchema (and may drop a Function's last use).
         schema_rewritten = any(c.code == "MM190" for c in ctx.changes)
         for stmt in wrapper.module.body:
             if not isinstance(stmt, cst.SimpleStatementLine):
                 continue
             for small in stmt.body:
+                if isinstance(small, cst.Import):
+                    unused_modules.extend(_unused_orm_modules(small, global_scope))
+                    continue
                 if not isinstance(small, cst.ImportFrom) or small.relative or small.module is None:
                     continue
                 if isinstance(small.names, cst.ImportStar):
@@ -117,13 +124,16 @@ class UpdateImports:
                             unused.append(
                                 (mod, name, code_of(alias.asname.name) if alias.asname else None, 0)
                             )
-        if not unused and not unbound and not anchored:
+        if not unused and not unbound and not anchored and not unused_modules:
             return module
         exported = _dunder_all(wrapper.module)
         unused = [u for u in unused if (u[2] or u[1]) not in exported]
+        unused_modules = [u for u in unused_modules if u[1] not in exported]
         line = 1
         for _mod, name, _asname, _ in unused:
             ctx.record_change(line, RULE.code, f"removed unused import {name}")
+        for mod, _asname in unused_modules:
+            ctx.record_change(line, RULE.code, f"removed unused import {mod}")
         new = wrapper.module
         if anchored:
             specs = {
@@ -134,8 +144,12 @@ class UpdateImports:
                 for name in sorted(names):
                     ctx.record_change(line, RULE.code, f"import {name} next to the module's own")
             new = new.visit(_JoinAnchors(specs))
-        if unused:
-            new = _remove_aliases(new, {(mod, name, asname) for mod, name, asname, _ in unused})
+        if unused or unused_modules:
+            new = _remove_aliases(
+                new,
+                {(mod, name, asname) for mod, name, asname, _ in unused},
+                set(unused_modules),
+            )
         plain: set[str] = set()
         objects: dict[str, set[str]] = {}
         for name in sorted(unbound):
@@ -351,7 +365,29 @@ def _dunder_all(module: cst.Module) -> set[str]:
     return names
 
 
-def _remove_aliases(module: cst.Module, drop: set[tuple[str, str, str | None]]) -> cst.Module:
+def _unused_orm_modules(small: cst.Import, global_scope) -> list[tuple[str, str]]:
+    """(module, name) for each `import pymilvus.orm.<mod> as name` of `small` whose name
+    nothing reads. Only the `as` form: a plain `import pymilvus.orm.x` binds `pymilvus`,
+    which other code may read. Importing pymilvus.orm's submodules runs nothing that
+    `import pymilvus` (which the migrated code needs anyway) does not already run."""
+    found = []
+    for alias in small.names:
+        if alias.asname is None:
+            continue
+        mod = code_of(alias.name)
+        bound = code_of(alias.asname.name)
+        if not is_orm_module(mod) or global_scope is None or bound not in global_scope:
+            continue
+        if not [r for a in global_scope[bound] for r in a.references]:
+            found.append((mod, bound))
+    return found
+
+
+def _remove_aliases(
+    module: cst.Module,
+    drop: set[tuple[str, str, str | None]],
+    drop_modules: set[tuple[str, str]] = frozenset(),  # type: ignore[assignment]
+) -> cst.Module:
     body: list[cst.BaseStatement] = []
     for stmt in module.body:
         if not isinstance(stmt, cst.SimpleStatementLine):
@@ -359,6 +395,10 @@ def _remove_aliases(module: cst.Module, drop: set[tuple[str, str, str | None]]) 
             continue
         smalls = []
         for small in stmt.body:
+            if isinstance(small, cst.Import) and drop_modules:
+                small = _without_modules(small, drop_modules)
+                if small is None:
+                    continue
             if (
                 isinstance(small, cst.ImportFrom)
                 and small.module is not None
@@ -379,6 +419,21 @@ def _remove_aliases(module: cst.Module, drop: set[tuple[str, str, str | None]]) 
             stmt = stmt.with_changes(body=smalls)
         body.append(stmt)
     return module.with_changes(body=body)
+
+
+def _without_modules(node: cst.Import, drop: set[tuple[str, str]]) -> cst.Import | None:
+    """`node` without its `import M as x` aliases in `drop`; None when none is left."""
+    keep = [
+        a
+        for a in node.names
+        if a.asname is None or (code_of(a.name), code_of(a.asname.name)) not in drop
+    ]
+    if len(keep) == len(node.names):
+        return node
+    if not keep:
+        return None
+    keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return node.with_changes(names=keep)
 
 
 def _without(

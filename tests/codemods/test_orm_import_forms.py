@@ -72,7 +72,7 @@ def test_orm_submodule_imports_migrate_and_go(imports: str, body: str) -> None:
 
 
 def test_import_as_of_orm_submodules_migrates() -> None:
-    # `import M as x` statements are not removed by MM180 (they stay, unused)
+    # Once unused, the `import M as x` statements go too (MM180), as the from-imports do.
     imports = (
         "import pymilvus.orm.connections as conn\n"
         "import pymilvus.orm.utility as ut\n"
@@ -86,7 +86,46 @@ def test_import_as_of_orm_submodules_migrates() -> None:
         'print(ut.has_collection("a"))\n'
         'c = colm.Collection("a")\n'
         "c.load()\n",
-        f"{imports}from pymilvus import MilvusClient\n\n{_BODY_AFTER}",
+        f"from pymilvus import MilvusClient\n\n{_BODY_AFTER}",
+    )
+
+
+def test_import_as_of_an_orm_submodule_still_read_stays() -> None:
+    # `ut` keeps a reported ORM use (no MilvusClient rewrite), so its import stays; `colm`,
+    # which nothing reads any more, goes from the same statement.
+    check(
+        "import pymilvus.orm.utility as ut, pymilvus.orm.collection as colm\n"
+        "from pymilvus import connections\n"
+        "\n"
+        'connections.connect(uri="http://localhost:19530")\n'
+        'c = colm.Collection("a")\n'
+        "c.load()\n"
+        'print(ut.get_query_segment_info("a"))\n',
+        "import pymilvus.orm.utility as ut\n"
+        "from pymilvus import MilvusClient, connections\n"
+        "\n"
+        'connections.connect(uri="http://localhost:19530")\n'
+        'client = MilvusClient(uri="http://localhost:19530")\n'
+        'c = "a"\n'
+        "client.load_collection(collection_name=c)\n"
+        'print(ut.get_query_segment_info("a"))\n',
+        codes=("MM160", "MM101"),
+    )
+
+
+def test_plain_import_of_an_orm_submodule_stays() -> None:
+    # `import pymilvus.orm.utility` binds `pymilvus`, which other code may read: left alone.
+    check(
+        "import pymilvus.orm.utility\n"
+        "from pymilvus import connections, utility\n"
+        "\n"
+        'connections.connect(uri="http://localhost:19530")\n'
+        "print(utility.list_collections())\n",
+        "import pymilvus.orm.utility\n"
+        "from pymilvus import MilvusClient\n"
+        "\n"
+        'client = MilvusClient(uri="http://localhost:19530")\n'
+        "print(client.list_collections())\n",
     )
 
 
