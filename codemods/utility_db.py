@@ -1,4 +1,5 @@
 """MM160-MM161: `utility.*` and `db.*` functions become methods of the client for their alias.
+MM163 reports `Role` objects, the third family of connection-bound admin calls.
 
 The `utility` positional orders are inconsistent (`using` sometimes before `timeout`), so
 arguments are bound by the ORM signature and re-emitted as keywords; `using=` picks the
@@ -80,6 +81,19 @@ PROGRESS = RuleInfo(
         'client.describe_index(collection_name="books", index_name="").items() '
         'if key in ("total_rows", "indexed_rows", "pending_index_rows", "state")})\n'
     ),
+)
+ROLE = RuleInfo(
+    code="MM163",
+    title="Role (RBAC) objects are reported",
+    description=(
+        "`Role(name)` and its methods stay ORM code and are reported where the Role is made. "
+        "milvus-lite implements no RBAC call, so no rewrite (`client.create_role`, "
+        "`grant_role`, `grant_privilege` with its different positional order, ...) could be "
+        "checked against a server; a silent skip would hide the deprecated calls."
+    ),
+    applicability=Applicability.REPORT_ONLY,
+    before='Role("reader").create()\n',
+    after='Role("reader").create()  # reported: client.create_role(role_name="reader")\n',
 )
 
 
@@ -249,6 +263,18 @@ class _Transformer(FStringTracker, cst.CSTTransformer):
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         name = self.model.call_name(original)
+        if name == "Role":
+            line, col = self.model.position(original)
+            self.ctx.report(
+                line,
+                col,
+                ROLE.code,
+                "`Role` (RBAC) stays ORM code: no rule rewrites it",
+                "a role-name string plus client.create_role / drop_role / grant_role / "
+                "revoke_role / grant_privilege(role_name=, object_type=, privilege=, "
+                "object_name=) (see the mapping reference, section 16)",
+            )
+            return updated
         if name is None or not (name.startswith("utility.") or name.startswith("db.")):
             return updated
         code = DB.code if name.startswith("db.") else UTILITY.code
@@ -525,11 +551,11 @@ def code_of_keys() -> str:
 
 
 class UtilityDbCalls:
-    rules = (UTILITY, DB, PROGRESS)
+    rules = (UTILITY, DB, PROGRESS, ROLE)
 
     def apply(self, module: cst.Module, ctx: MigrationContext) -> cst.Module:
         model = model_of(module, ctx)
-        if not any(n.startswith(("utility.", "db.")) for n in model.canonical_of.values()):
+        if not any(n.startswith(("utility.", "db.", "Role")) for n in model.canonical_of.values()):
             return module
         return model.module.visit(_Transformer(model, ctx))
 

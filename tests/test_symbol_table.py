@@ -163,30 +163,6 @@ _CHECKED = [s for s in SYMBOLS if s.example and s.mark is not Mark.KEEP]
 # exists for them). Each is a strict xfail, so it turns into a failure once a rule covers it.
 KNOWN_SILENT: dict[str, str] = {
     "Collection.construct_from_dataframe": "no rule rewrites or reports the classmethod",
-    **{
-        name: "no codemod rule handles Role (RBAC): neither rewritten nor reported on its line"
-        for name in (
-            "Role()",
-            "Role.name",
-            "Role.create",
-            "Role.drop",
-            "Role.add_user",
-            "Role.remove_user",
-            "Role.is_exist",
-            "Role.get_users",
-            "Role.grant",
-            "Role.revoke",
-            "Role.grant_v2",
-            "Role.revoke_v2",
-            "Role.list_grants",
-            "Role.list_grant",
-            "Role.create_privilege_group",
-            "Role.drop_privilege_group",
-            "Role.list_privilege_groups",
-            "Role.add_privileges_to_group",
-            "Role.remove_privileges_from_group",
-        )
-    },
 }
 
 

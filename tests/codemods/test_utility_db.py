@@ -30,3 +30,22 @@ def test_db_functions_and_unknown_utility_reported():
         "print(utility.list_resource_groups())\n",
         codes=("MM160", "MM101"),
     )
+
+
+def test_role_objects_reported_where_made_and_connection_kept():
+    # No RBAC call exists on milvus-lite, so no rewrite could be checked: every Role is
+    # reported on the line that makes it, and the connection it needs stays.
+    findings = check(
+        "from pymilvus import Role, connections, utility\n"
+        'connections.connect(uri="http://h:1")\n'
+        'role = Role(name="reader")\nrole.create()\nrole.add_user("ann")\n'
+        'Role("writer").drop()\n'
+        'print(utility.has_collection("c"))\n',
+        "from pymilvus import MilvusClient, Role, connections\n"
+        'connections.connect(uri="http://h:1")\nclient = MilvusClient(uri="http://h:1")\n'
+        'role = Role(name="reader")\nrole.create()\nrole.add_user("ann")\n'
+        'Role("writer").drop()\n'
+        'print(client.has_collection(collection_name="c"))\n',
+        codes=("MM163", "MM101"),
+    )
+    assert sorted(f.line for f in findings if f.code == "MM163") == [3, 6]
