@@ -48,6 +48,7 @@ from codemods.client_import import (
     imports_pymilvus_up_front,
 )
 from codemods.context import MigrationContext
+from codemods.global_order import hoist_late_globals
 from codemods.imports import _JoinAnchors, add_imports
 
 AWAIT_CALLS = RuleInfo(
@@ -863,6 +864,10 @@ class AsyncCalls:
         if not plan.sites:
             return module
         new = wrapper.module.visit(_AsyncRewriter(plan))
+        if any(b.declared_global for bindings in plan.twins.values() for b in bindings):
+            # the twin's `global` goes where the sync client's was, which a rewritten
+            # `async_client.close()` above it may now precede
+            new = hoist_late_globals(new)
         # libcst.codemod pulls in libcst.matchers (about 40% of the CLI's start-up): only
         # files that reach this point pay for it.
         from libcst.codemod import CodemodContext

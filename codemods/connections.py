@@ -33,6 +33,7 @@ from codemods.connection_registry import (
     variable_connect_problem,
 )
 from codemods.context import MigrationContext
+from codemods.global_order import hoist_late_globals
 from codemods.has_connection import HAS_CONNECTION, membership, membership_test
 from codemods.instance_client import InstanceClient, client_used
 from codemods.orm_names import CONNECTIONS_METHODS, CONNECTIONS_MODULE
@@ -193,8 +194,11 @@ class _Transformer(cst.CSTTransformer):
         self.registry: Registry | None = registry_of(model)
         self.keep_orm = _orm_still_needed(model, self._has_connection_problem)
         self.registry_used = False
+        self.declared_global = False  # a `global client` was added above a connect
 
     def leave_Module(self, original, updated):
+        if self.declared_global:
+            updated = hoist_late_globals(updated)
         if self.registry is not None and self.registry_used and not self.registry.declared:
             return insert_declaration(updated, self.registry)
         return updated
@@ -467,6 +471,7 @@ class _Transformer(cst.CSTTransformer):
             glob = cst.SimpleStatementLine(
                 body=[cst.Global(names=[cst.NameItem(cst.Name(client))])]
             )
+            self.declared_global = True
             if not statements:
                 glob = glob.with_changes(leading_lines=leading)
                 assign = assign.with_changes(leading_lines=[])

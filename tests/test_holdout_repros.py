@@ -155,16 +155,11 @@ def connect():
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "ho53: disconnect then connect in one function; the migrated function uses `client` "
-        "before its `global client` declaration (SyntaxError at compile time; ast.parse and "
-        "realworld_coverage's parse check do not see it)"
-    ),
-)
 def test_disconnect_before_connect_in_one_function_compiles() -> None:
     from codemods import migrate_source
 
+    # ho53: the close() of the disconnect used `client` above the `global client` that the
+    # connect below it adds (SyntaxError at compile time, which ast.parse does not see)
     migrated = migrate_source(DISCONNECT_THEN_CONNECT).source
     compile(migrated, "disconnect_then_connect.py", "exec")
+    assert migrated.index("global client") < migrated.index("client.close()")

@@ -6,7 +6,7 @@ rules were chosen from the first one, so it gives the unseen figure; the flag mi
 Options(unsafe_fixes=True), as the CLI's --unsafe-fixes does).
 
 Sites are counted by `tests.codemods.site_coverage.orm_sites`, the same definition the
-program fixtures are measured with. Unlike that script, a file that crashes, does not parse
+program fixtures are measured with. Unlike that script, a file that crashes, does not compile
 after migration or changes on a second run is reported and counted, not raised: the acceptance
 criterion wants those counts to be zero, and one bad file must not hide the rest.
 
@@ -17,7 +17,6 @@ the patterns that keep sites on the ORM are visible at a glance.
 
 from __future__ import annotations
 
-import ast
 import re
 import sys
 from collections import Counter
@@ -37,7 +36,7 @@ class FileResult:
     sites: int = 0
     left: int = 0
     findings: list[tuple[str, str]] = field(default_factory=list)
-    problem: str = ""  # crash / does not parse / changes on a second run
+    problem: str = ""  # crash / does not compile / changes on a second run
 
     @property
     def migrated(self) -> int:
@@ -74,9 +73,11 @@ def measure_file(path: Path, options: Options | None = None) -> FileResult:
         result.left = result.sites
         return result
     try:
-        ast.parse(outcome.source)
+        # compile(), not ast.parse(): a misplaced `global` parses but is a SyntaxError at
+        # compile time (holdout4's ho53 passed a parse-only check).
+        compile(outcome.source, result.name, "exec")
     except SyntaxError as exc:
-        result.problem = f"output does not parse: {exc}"
+        result.problem = f"output does not compile: {exc}"
         result.left = result.sites
         return result
     second = migrate_source(outcome.source, options)
