@@ -125,7 +125,7 @@ class CollectionBinding:
     """A variable, attribute or parameter that holds an ORM Collection."""
 
     label: str  # `books`, `self.collection`, parameter `col`
-    kind: str  # "name" | "attr" | "param" | "call"
+    kind: str  # "name" | "attr" | "param" | "call" | "return" (a factory's `return Collection(n)`)
     constructors: list[cst.Call]
     alias: str | None  # connection alias (None when not a literal)
     uses: list[Use] = field(default_factory=list)
@@ -264,6 +264,7 @@ class OrmModel:
         self._factories_ok: set[cst.FunctionDef] = set()
         # The tracked collections each factory returns (see returns_migrated_collection).
         self._factory_returns: dict[cst.FunctionDef, list[CollectionBinding]] = {}
+        self._return_bindings: dict[cst.Call, CollectionBinding] = {}  # _return_binding
         # Method name -> its definition when no code in the module can rebind it (or None).
         self._sealed_methods: dict[str, cst.FunctionDef | None] = {}
         self._exported: set[str] | None = None  # see _exported_names()
@@ -808,6 +809,9 @@ class OrmModel:
         ]
         ctors: list[cst.Call] = []
         for ret in returns:
+            if self._returned_open(ret) is not None:
+                ctors.append(ret.value)  # type: ignore[arg-type]  # `return Collection(n)`
+                continue
             if not isinstance(ret.value, cst.Name):
                 return None
             local = self.scopes.get(ret.value)
@@ -822,6 +826,48 @@ class OrmModel:
                     return None
                 ctors.append(value)  # type: ignore[arg-type]
         return func, returns, ctors
+
+    def _returned_open(self, ret: cst.Return) -> cst.Call | None:
+        """The open-only `Collection(name)` of `return Collection(name)`, a statement line of
+        its own (a create form is not taken: its guard needs a statement before the return)."""
+        value = ret.value
+        if not isinstance(value, cst.Call) or self.call_name(value) != "Collection":
+            return None
+        line = self.parents.get(ret)
+        if is_create(value) or not (
+            isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1
+        ):
+            return None
+        return value
+
+    def _return_binding(self, ctor: cst.Call) -> CollectionBinding:
+        """The binding a factory's `return Collection(name)` stands for: no variable and no
+        uses, only the constructor (checked like any other, _ctor_problem); one per
+        constructor however many calls of the factory there are."""
+        binding = self._return_bindings.get(ctor)
+        if binding is None:
+            parts = constructor_parts(ctor) or {}
+            binding = CollectionBinding(
+                label=cst.Module(body=[]).code_for_node(ctor),
+                kind="return",
+                constructors=[ctor],
+                alias=self.alias_of_using(parts.get("using")),
+            )
+            # The returned constructor is its one use: the rules for a returned handle
+            # (_use_problem: a factory whose calls are all tracked, or a function whose every
+            # call drops the result) decide as for `x = Collection(n)` ... `return x`.
+            binding.uses.append(Use(ctor, True))
+            self._return_bindings[ctor] = binding
+            self.bindings.append(binding)
+        return binding
+
+    def _returned_opens(self) -> None:
+        """A binding for each `return Collection(name)` of a function (_return_binding)."""
+        for ret in _walk(self.module, cst.Return):
+            ctor = self._returned_open(ret)
+            func = self._enclosing(ret, cst.FunctionDef)
+            if ctor is not None and isinstance(func, cst.FunctionDef):
+                self._return_binding(ctor)
 
     def _factory_site(self, call: cst.Call) -> bool:
         """Where a factory's result may go: into one variable (`x = make(...)`), into one
@@ -957,6 +1003,9 @@ class OrmModel:
                 factories.append(func)
             for ret in returns:
                 returned = self._binding_of_node.get(ret.value)  # type: ignore[arg-type]
+                opened = self._returned_open(ret)
+                if opened is not None:
+                    returned = self._return_binding(opened)
                 if returned is None:
                     binding.blocked.append(
                         (call, f"the collection `{func.name.value}()` returns is not tracked")
@@ -1324,6 +1373,7 @@ class OrmModel:
     def _classify_uses(self) -> None:
         methods = method_rules()
         props = property_rules()
+        self._returned_opens()
         self._link_factories()
         # Parameters first: a caller passing a collection to a helper depends on them.
         ordered = sorted(self.bindings, key=lambda b: b.kind != "param")
@@ -1596,7 +1646,10 @@ class OrmModel:
         if parts is None:
             return "Collection() with unusual arguments"
         holder = self._statement_of(ctor)
-        if holder is None:
+        returned = isinstance(self.parents.get(ctor), cst.Return) and self._returned_open(
+            self.parents.get(ctor)  # type: ignore[arg-type]
+        )
+        if holder is None and not returned:
             return "Collection() is not a plain assignment statement"
         if self._inside_exception_check(ctor):
             # A has_collection guard (an exit guard before the open, or through a wrapper

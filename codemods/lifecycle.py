@@ -49,7 +49,10 @@ CONSTRUCTOR = RuleInfo(
     code="MM110",
     title="Collection(name[, schema]) -> the name, plus a guarded create_collection",
     description=(
-        "`x = Collection(name)` becomes `x = name`; with a schema, the collection is created "
+        "`x = Collection(name)` becomes `x = name` (and a function's open-only `return "
+        "Collection(name)` becomes `return name`, by the rules for a returned `x`: every "
+        "call assigns a tracked variable or calls a method on the result, or drops it); "
+        "with a schema, the collection is created "
         "with `create_collection(collection_name=x, schema=...)` when `has_collection` says it "
         "is missing (the ORM silently opened an existing one; MilvusClient and milvus-lite "
         "would raise). The schema-equality and consistency-level checks the ORM ran on an "
@@ -473,7 +476,9 @@ class _ConstructorTransformer(cst.CSTTransformer):
             if isinstance(stmt, cst.Assign)
             else getattr(stmt, "target", None)
         )
-        if target is None:
+        # A factory's `return Collection(name)` (OrmModel._returned_open, open-only) returns
+        # the name, as `x = Collection(name)` ... `return x` does.
+        if target is None and not (isinstance(stmt, cst.Return) and not is_create(value)):
             return updated
         parts = constructor_parts(value) or {}
         name_expr = parts["name"].value
