@@ -670,3 +670,26 @@ def test_unsafe_fix_behaves_like_the_orm_when_the_connect_helper_runs_first(
     assert "['a', 'b']\n['b']" in before.stdout
     assert after.returncode == 0, after.stderr
     assert (after.stdout, after.state) == (before.stdout, before.state)
+
+
+def test_a_client_no_connect_binds_is_not_offered_to_orm_code_even_unsafely():
+    # holdout4's ho42: the module never connects the ORM; its own lazily made MilvusClient may
+    # serve another server or database, so the unsafe fix (which assumes the module's connecting
+    # function ran first) does not apply, and the finding does not offer it.
+    before = (
+        "from pymilvus import MilvusClient, utility\n"
+        "_shared = None\n\n\n"
+        "def client():\n"
+        "    global _shared\n"
+        "    if _shared is None:\n"
+        '        _shared = MilvusClient(uri="http://h:1")\n'
+        "    return _shared\n\n\n"
+        "def names():\n"
+        "    return utility.list_collections()\n"
+    )
+    for unsafe in (False, True):
+        outcome = migrate_source(before, Options(unsafe_fixes=unsafe))
+        assert outcome.source == before
+        (finding,) = [f for f in outcome.findings if f.line == 13]
+        assert "no connect of 'default' in this module binds it" in finding.message
+        assert "unsafe" not in finding.message
