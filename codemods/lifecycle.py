@@ -631,7 +631,12 @@ class _ConstructorTransformer(cst.CSTTransformer):
         suggestion = (
             UNSAFE_SUGGESTION if unsafe_only(binding) else "rewrite this use by hand, then rerun"
         )
-        for node, reason in binding.blocked:
+        blocked = binding.blocked
+        if binding.kind == "return" and len(blocked) > 1:
+            # A returned `Collection(n)` is its own only use: one finding on it, every reason.
+            reasons = list(dict.fromkeys(reason for _, reason in blocked))
+            blocked = [(blocked[0][0], "; ".join(reasons))]
+        for node, reason in blocked:
             n_line, n_col = self.model.position(node)
             self.ctx.report(
                 n_line,

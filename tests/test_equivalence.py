@@ -57,7 +57,6 @@ KNOWN_FAILURES: dict[str, dict[str, str]] = {
         'client.drop_index(index_name="price") drops every index (the ORM sends the field '
         "name); the rest of the program matches. On a real server the call drops one index"
     },
-    "open_or_create": _partial("a Collection returned from an open-or-create helper (trap 2)"),
     "partition_objects": _partial(
         '`print(..., inventory.partition("winter"))`, which prints a Partition object (its '
         "repr, not a name; MM151 rewrites only lookups that are tested or guarded)"
