@@ -54,8 +54,12 @@ def open_check_problem(model: OrmModel, ctor: cst.Call) -> str:
         return f"with {', '.join(extra)} the ORM does more than check that the collection exists"
     line = model.statement_of(ctor)
     small = line.body[0] if line is not None else None
+    returned = model.parent(ctor)
+    if isinstance(returned, cst.Return) and model._returned_open(returned) is ctor:
+        small = returned  # a function's `return Collection(n)` (OrmModel._returned_opens)
     if not (
-        (isinstance(small, cst.Assign) and len(small.targets) == 1)
+        isinstance(small, cst.Return)
+        or (isinstance(small, cst.Assign) and len(small.targets) == 1)
         or (isinstance(small, cst.AnnAssign) and small.value is ctor)
         # A bare `Collection(n)` statement is only the existence check: it becomes the check.
         or (isinstance(small, cst.Expr) and small.value is ctor)

@@ -3,7 +3,9 @@ collection binding of its own (OrmModel._returned_opens): it migrates to `return
 what the function returns is kept in view, by the rules a returned variable already had: a
 factory whose every call assigns a tracked variable or calls a method on it
 (OrmModel._factory), or a function whose every call drops the result. Everything else keeps
-it ORM with the returned variable's reason. Live: tests/fixtures/programs/
+it ORM with the returned variable's reason. Inside a try, or with the function called inside
+one, it carries the ORM's existence check (codemods/open_check.py), as `x = Collection(n)`
+does. Live: tests/fixtures/programs/
 returned_open_factory.py (test_equivalence, three ways)."""
 
 from __future__ import annotations
@@ -123,11 +125,10 @@ def _kept(body: str, reason: str) -> None:
     assert second.source == outcome.source
 
 
-def test_factory_called_inside_try_stays() -> None:
-    # Trap 2: the handler may be there for the ORM's error on a missing collection, and the
-    # returned open cannot carry the existence check (it is no assignment or statement).
-    _kept(
-        """
+def test_factory_called_inside_try_gets_the_orms_check() -> None:
+    # Trap 2: the handler may be there for the ORM's error on a missing collection; the
+    # returned open carries the ORM's own existence check (codemods/open_check.py).
+    body = """
 
 def books(name):
     return Collection(name)
@@ -142,25 +143,79 @@ def count(name):
 
 
 print(count("b"))
+"""
+    check(
+        HEAD + body,
+        "from pymilvus.exceptions import ExceptionsMessage, SchemaNotReadyException\n"
+        + NEW_HEAD
+        + """
+
+def books(name):
+    if not client.has_collection(collection_name=name):
+        raise SchemaNotReadyException(message=ExceptionsMessage.CollectionNotExistNoSchema % name)
+    return name
+
+
+def count(name):
+    try:
+        b = books(name)
+    except Exception:
+        return -1
+    return client.get_collection_stats(collection_name=b)["row_count"]
+
+
+print(count("b"))
 """,
-        "is called inside try/except",
     )
 
 
-def test_return_inside_try_stays() -> None:
+def test_return_inside_try_gets_the_orms_check() -> None:
+    body = """
+
+def ensure(name):
+    try:
+        return Collection(name)
+    except Exception:
+        raise KeyError(name)
+
+
+ensure("b")  # the result is dropped: only the check matters
+"""
+    check(
+        HEAD + body,
+        "from pymilvus.exceptions import ExceptionsMessage, SchemaNotReadyException\n"
+        + NEW_HEAD
+        + """
+
+def ensure(name):
+    try:
+        if not client.has_collection(collection_name=name):
+            raise SchemaNotReadyException(message=ExceptionsMessage.CollectionNotExistNoSchema % name)
+        return name
+    except Exception:
+        raise KeyError(name)
+
+
+ensure("b")  # the result is dropped: only the check matters
+""",  # noqa: E501
+    )
+
+
+def test_return_inside_try_with_a_computed_name_stays() -> None:
+    # The check reads the name again: only a name, a literal or an attribute chain.
     _kept(
         """
 
 def books(name):
     try:
-        return Collection(name)
+        return Collection(name.strip())
     except Exception:
-        return None
+        raise KeyError(name)
 
 
-b = books("b")
+books("b").load()
 """,
-        "inside try/except",
+        "is not a plain name",
     )
 
 
