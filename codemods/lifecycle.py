@@ -441,6 +441,19 @@ class _ConstructorTransformer(cst.CSTTransformer):
         # Some open got the ORM's existence check (its exception names need importing).
         self.checked = False
 
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.model.call_name(node) == "Collection.construct_from_dataframe":
+            # its schema inference lives in pymilvus.orm, which goes away with the ORM
+            line, col = self.model.position(node)
+            self.ctx.report(
+                line,
+                col,
+                CONSTRUCTOR.code,
+                "`Collection.construct_from_dataframe()` has no MilvusClient equivalent",
+                "build the schema (create_schema + add_field), client.create_collection(...), "
+                'then client.insert(collection_name=..., data=df.to_dict("records"))',
+            )
+
     def leave_SimpleStatementLine(
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
     ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:

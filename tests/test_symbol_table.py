@@ -161,9 +161,7 @@ _CHECKED = [s for s in SYMBOLS if s.example and s.mark is not Mark.KEEP]
 
 # Symbols the codemods neither rewrite nor report on their line (a silent gap: no honest mark
 # exists for them). Each is a strict xfail, so it turns into a failure once a rule covers it.
-KNOWN_SILENT: dict[str, str] = {
-    "Collection.construct_from_dataframe": "no rule rewrites or reports the classmethod",
-}
+KNOWN_SILENT: dict[str, str] = {}
 
 
 def _params() -> list:

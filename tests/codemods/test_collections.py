@@ -123,3 +123,22 @@ def test_data_with_rows_still_keeps_the_collection_orm():
         'from pymilvus import MilvusClient, Collection, connections\nconnections.connect(uri="http://h:1")\nclient = MilvusClient(uri="http://h:1")\nc = Collection("x", sch, data=rows)\nc.load()\n',
     )
     assert any("keyword(s) data" in f.message for f in findings), findings
+
+
+def test_construct_from_dataframe_is_reported_not_left_silently():
+    # its schema inference lives in pymilvus.orm: no MilvusClient form to rewrite it into
+    source = (
+        "from pymilvus import Collection, connections\n"
+        'connections.connect(uri="http://h:1")\n'
+        'col, res = Collection.construct_from_dataframe("c", df, primary_field="id")\n'
+    )
+    findings = check(
+        source,
+        "from pymilvus import MilvusClient, Collection, connections\n"
+        'connections.connect(uri="http://h:1")\nclient = MilvusClient(uri="http://h:1")\n'
+        'col, res = Collection.construct_from_dataframe("c", df, primary_field="id")\n',
+        codes=("MM110", "MM101"),
+    )
+    assert [(f.line, f.code) for f in findings if "construct_from_dataframe" in f.message] == [
+        (3, "MM110")
+    ]
