@@ -357,7 +357,7 @@ def _wrapped_check(model: OrmModel, method: cst.FunctionDef) -> cst.Call | None:
     if not isinstance(method.body, cst.IndentedBlock):
         return None
     body = list(method.body.body)
-    if body and _is_docstring(body[0]) and len(body) > 1:
+    if body and is_docstring(body[0]) and len(body) > 1:
         body = body[1:]
     if len(body) != 1:
         return None
@@ -381,7 +381,8 @@ def _wrapped_check(model: OrmModel, method: cst.FunctionDef) -> cst.Call | None:
     return None
 
 
-def _is_docstring(statement: cst.BaseStatement) -> bool:
+def is_docstring(statement: cst.BaseStatement) -> bool:
+    """`statement` is a string literal on its own: a docstring when first in a body."""
     return (
         isinstance(statement, cst.SimpleStatementLine)
         and len(statement.body) == 1

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import libcst as cst
 
+from codemods.existence_guards import is_docstring
+
 _NESTED = (cst.FunctionDef, cst.ClassDef)
 
 
@@ -71,15 +73,6 @@ class _DropDeclarations(cst.CSTTransformer):
         return updated.with_changes(body=body)
 
 
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
-    )
-
-
 class _Hoist(cst.CSTTransformer):
     def leave_FunctionDef(
         self, original: cst.FunctionDef, updated: cst.FunctionDef
@@ -96,7 +89,7 @@ class _Hoist(cst.CSTTransformer):
         statements = [s for s in statements if not isinstance(s, cst.RemovalSentinel)]
         declare = cst.SimpleStatementLine([cst.Global([cst.NameItem(cst.Name(n)) for n in names])])
         # after the docstring; a comment above the first statement stays with it
-        at = 1 if statements and _is_docstring(statements[0]) else 0
+        at = 1 if statements and is_docstring(statements[0]) else 0
         statements.insert(at, declare)
         return updated.with_changes(body=updated.body.with_changes(body=statements))
 
