@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemods.analysis import children_memo
 from codemods.base import Options, Outcome
 from codemods.collection_calls import fuse_collection_calls
 from codemods.context import MigrationContext
@@ -26,9 +25,10 @@ def migrate_source(source: str, options: Options | None = None) -> Outcome:
     if suppressions.ignore_file:  # `# milvus-migrate: ignore-file`: no rewrite, no report
         return Outcome(source=source, changes=[], findings=[])
     ctx = MigrationContext(options, suppressed_lines=dict(suppressions.lines), source=source)
-    # the analysis' walks over `.children`, read-only visits without rebuilds, and positions
-    # without generating the statements a rewrite kept: see there
-    with children_memo(), read_only_visits(), position_memo():
+    # read-only visits without rebuilds (and each node's children remembered, which the
+    # analysis' walks read), and positions without generating the statements a rewrite kept:
+    # see there
+    with read_only_visits(), position_memo():
         for codemod in fuse_collection_calls(enabled_codemods(options)):
             edits = ctx.edits
             result = codemod.apply(module, ctx)
