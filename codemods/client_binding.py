@@ -90,16 +90,6 @@ def unbound_client_problem(model: OrmModel, alias: str | None, node: cst.CSTNode
     if not binders.statements or _runs_after(model, alias, node, binders, frozenset()):
         return ""
     line = min(model.line(b) for b in binders.statements)
-    if not any(call in model.connect_calls for call in model.client_binding_calls(alias, name)):
-        # The unsafe fix assumes importers call the module's connecting function first. With
-        # no connect of the alias here, the only binding is a MilvusClient the user made for
-        # their own reasons, maybe for another server or database (holdout4's ho42 switches
-        # it to the database it then drops): the ORM code uses the process-wide connection.
-        return (
-            f"its MilvusClient `{name}` is made only inside a function (line {line}) and no "
-            f"connect of {alias!r} in this module binds it: this ORM code uses the process-wide "
-            f"{alias!r} connection, which that client need not stand for"
-        )
     if model.ctx.options.unsafe_fixes and model.ctx.may_rewrite(
         model.line(node), UNBOUND_CLIENT.code
     ):

@@ -674,8 +674,8 @@ def test_unsafe_fix_behaves_like_the_orm_when_the_connect_helper_runs_first(
 
 def test_a_client_no_connect_binds_is_not_offered_to_orm_code_even_unsafely():
     # holdout4's ho42: the module never connects the ORM; its own lazily made MilvusClient may
-    # serve another server or database, so the unsafe fix (which assumes the module's connecting
-    # function ran first) does not apply, and the finding does not offer it.
+    # serve another server or database, so it does not stand for the alias, neither by default
+    # nor with the unsafe fix (which assumes the module's connecting function ran first).
     before = (
         "from pymilvus import MilvusClient, utility\n"
         "_shared = None\n\n\n"
@@ -691,5 +691,5 @@ def test_a_client_no_connect_binds_is_not_offered_to_orm_code_even_unsafely():
         outcome = migrate_source(before, Options(unsafe_fixes=unsafe))
         assert outcome.source == before
         (finding,) = [f for f in outcome.findings if f.line == 13]
-        assert "no connect of 'default' in this module binds it" in finding.message
+        assert "no MilvusClient for connection alias 'default'" in finding.message
         assert "unsafe" not in finding.message
