@@ -128,11 +128,10 @@ def children_of(node: CSTNode) -> tuple[CSTNode, ...]:
 
 
 def _walk(node: CSTNode, visitor: CSTVisitor, attributes: bool) -> None:
-    if not attributes:
-        hooks = _plain_hooks(visitor)
-        if hooks is not None:
-            _walk_plain(node, visitor, hooks, type(visitor).on_leave is _ON_LEAVE)
-            return
+    hooks = _plain_hooks(visitor, attributes)
+    if hooks is not None:
+        _walk_plain(node, visitor, hooks, type(visitor).on_leave is _ON_LEAVE)
+        return
     if visitor.on_visit(node):
         for field, children in _script(node):
             if attributes:
@@ -147,22 +146,37 @@ def _walk(node: CSTNode, visitor: CSTVisitor, attributes: bool) -> None:
 
 _ON_VISIT = CSTVisitor.on_visit
 _ON_LEAVE = CSTVisitor.on_leave
-# visitor class -> node type -> the names of its `visit_<Node>` and `leave_<Node>` hooks (None:
-# the class has none), for visitors whose `on_visit` (and maybe `on_leave`) are CSTVisitor's
-_HOOK_NAMES: dict[type, dict[type, tuple[str | None, str | None]]] = {}
+_ON_VISIT_ATTRIBUTE = CSTVisitor.on_visit_attribute
+_ON_LEAVE_ATTRIBUTE = CSTVisitor.on_leave_attribute
+# A node type's hooks: the names of `visit_<Node>` and `leave_<Node>` (None: the class has
+# none), and per field the names of `visit_<Node>_<field>` / `leave_<Node>_<field>` that the
+# class defines beyond CSTVisitor's do-nothing ones (None: no such hook for this node type)
+_Hooks = tuple[str | None, str | None, dict[str, tuple[str | None, str | None]] | None]
+# visitor class -> node type -> its hooks, for visitors whose `on_visit` and attribute
+# callbacks (and maybe `on_leave`) are CSTVisitor's
+_HOOK_NAMES: dict[type, dict[type, _Hooks]] = {}
+# visitor class -> the attribute hook names it defines beyond CSTVisitor's
+_OWN_ATTRIBUTE_HOOKS: dict[type, frozenset[str]] = {}
 # Instance attribute names seen not to be node hooks (like _NOT_HOOKS)
 _NOT_NODE_HOOKS: set[str] = set()
 
 
-def _plain_hooks(visitor: CSTVisitor) -> dict[type, tuple[str | None, str | None]] | None:
-    """The hook names of `visitor`'s class when CSTVisitor's own `on_visit` would find them
-    (getattr of `visit_<Node>`): no `on_visit` or attribute lookup of its own, and no node hook
-    set on the instance. Looked up once per class and node type instead of once per node."""
+def _plain_hooks(visitor: CSTVisitor, attributes: bool) -> dict[type, _Hooks] | None:
+    """The hook names of `visitor`'s class when CSTVisitor's own `on_visit` (and, with
+    `attributes`, its `on_visit_attribute` / `on_leave_attribute`) would find them (getattr of
+    `visit_<Node>`, `visit_<Node>_<field>`): no `on_visit`, attribute callback or attribute
+    lookup of its own, and no node hook set on the instance. Looked up once per class and node
+    type instead of once per node (and per field)."""
     klass = type(visitor)
     if (
         klass.on_visit is not _ON_VISIT
         or klass.__getattribute__ is not object.__getattribute__
         or hasattr(klass, "__getattr__")
+    ):
+        return None
+    if attributes and (
+        klass.on_visit_attribute is not _ON_VISIT_ATTRIBUTE
+        or klass.on_leave_attribute is not _ON_LEAVE_ATTRIBUTE
     ):
         return None
     names = getattr(visitor, "__dict__", ())
@@ -174,32 +188,67 @@ def _plain_hooks(visitor: CSTVisitor) -> dict[type, tuple[str | None, str | None
     hooks = _HOOK_NAMES.get(klass)
     if hooks is None:
         hooks = _HOOK_NAMES[klass] = {}
+        _OWN_ATTRIBUTE_HOOKS[klass] = frozenset(
+            name
+            for name in dir(klass)
+            if _ATTRIBUTE_HOOK.match(name)
+            and getattr(klass, name) is not getattr(CSTVisitor, name, None)
+        )
     return hooks
+
+
+def _hooks_for(klass: type, node_type: type) -> _Hooks:
+    visit_name = f"visit_{node_type.__name__}"
+    leave_name = f"leave_{node_type.__name__}"
+    fields = None
+    own = [
+        name
+        for name in _OWN_ATTRIBUTE_HOOKS[klass]
+        if name.startswith((f"{visit_name}_", f"{leave_name}_"))
+    ]
+    if own:
+        fields = {}
+        for field in _fields_of(node_type):
+            before = f"{visit_name}_{field}"
+            after = f"{leave_name}_{field}"
+            fields[field] = (before if before in own else None, after if after in own else None)
+    return (
+        visit_name if getattr(klass, visit_name, None) is not None else None,
+        leave_name if getattr(klass, leave_name, None) is not None else None,
+        fields,
+    )
+
+
+_NO_FIELD_HOOKS: tuple[None, None] = (None, None)
 
 
 def _walk_plain(
     node: CSTNode,
     visitor: CSTVisitor,
-    hooks: dict[type, tuple[str | None, str | None]],
+    hooks: dict[type, _Hooks],
     plain_leave: bool,
 ) -> None:
-    """`_walk` without attribute callbacks for a visitor `_plain_hooks` accepts: CSTVisitor's
-    `on_visit`/`on_leave` call `visit_<Node>`/`leave_<Node>` when the visitor has one, and a
-    visit hook returning False skips the children, as here."""
+    """`_walk` for a visitor `_plain_hooks` accepts: CSTVisitor's `on_visit`/`on_leave` and
+    attribute callbacks call `visit_<Node>`/`leave_<Node>`/`visit_<Node>_<field>`/... when the
+    visitor has one, and a visit hook returning False skips the children, as here."""
     names = hooks.get(type(node))
     if names is None:
-        klass = type(visitor)
-        visit_name = f"visit_{type(node).__name__}"
-        leave_name = f"leave_{type(node).__name__}"
-        names = hooks[type(node)] = (
-            visit_name if getattr(klass, visit_name, None) is not None else None,
-            leave_name if getattr(klass, leave_name, None) is not None else None,
-        )
-    visit_name, leave_name = names
+        names = hooks[type(node)] = _hooks_for(type(visitor), type(node))
+    visit_name, leave_name, fields = names
     if visit_name is None or getattr(visitor, visit_name)(node) is not False:
-        for _field, children in _script(node):
-            for child in children:
-                _walk_plain(child, visitor, hooks, plain_leave)
+        if fields is None:
+            for _field, children in _script(node):
+                for child in children:
+                    _walk_plain(child, visitor, hooks, plain_leave)
+        else:
+            for field, children in _script(node):
+                before, after = fields.get(field, _NO_FIELD_HOOKS)
+                if before is not None:
+                    getattr(visitor, before)(node)
+                for child in children:
+                    _walk_plain(child, visitor, hooks, plain_leave)
+                if after is not None:
+                    getattr(visitor, after)(node)
     if not plain_leave:
         visitor.on_leave(node)
     elif leave_name is not None:

@@ -151,14 +151,38 @@ class _Log(cst.CSTVisitor):
 
 
 class _Hooked(cst.CSTVisitor):
-    """A visitor with one attribute hook of its own: read-only visits must call it."""
+    """A visitor with node and attribute hooks of its own (read-only visits look their names up
+    once per node type and field): they must be called in libcst's order, and a visit hook
+    returning False must skip the children."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.seen: list[cst.CSTNode] = []
+        self.seen: list[tuple[str, cst.CSTNode]] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.seen.append(("visit_Call", node))
+
+    def leave_Call(self, original_node: cst.Call) -> None:
+        self.seen.append(("leave_Call", original_node))
 
     def visit_Call_func(self, node: cst.Call) -> None:
-        self.seen.append(node)
+        self.seen.append(("visit_Call_func", node))
+
+    def leave_Call_args(self, original_node: cst.Call) -> None:
+        self.seen.append(("leave_Call_args", original_node))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.seen.append(("visit_Name", node))
+
+    def visit_Arg_value(self, node: cst.Arg) -> None:
+        self.seen.append(("visit_Arg_value", node))
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        self.seen.append(("visit_Lambda", node))
+        return False
+
+    def leave_Lambda_body(self, original_node: cst.Lambda) -> None:
+        self.seen.append(("leave_Lambda_body", original_node))  # never: its children are skipped
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
