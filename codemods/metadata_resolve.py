@@ -29,6 +29,7 @@ from libcst.metadata import (
 )
 from libcst.metadata.name_provider import QualifiedNameVisitor
 from libcst.metadata.parent_node_provider import ParentNodeVisitor
+from libcst.metadata.scope_provider import _ASSIGNMENT_LIKE_NODES, ScopeVisitor
 
 from codemods import incremental_positions
 from codemods.read_only_visit import children_of
@@ -76,6 +77,67 @@ _DIRECT = frozenset(
     )
     if provider in _SELF_WALKING and _own_hooks(visitor) == hooks
 )
+
+
+# ScopeProvider run with ScopeVisitor's `on_leave` minus its per-node costs: that hook tests
+# every node with `isinstance` against a tuple of eighteen node classes (libcst's nodes are
+# ABCs, so each miss is eighteen ABCMeta checks, about 2 microseconds a node) and then looks up
+# `leave_<Node>` by name. `_ScopeVisitor` remembers both answers per node type. Only while
+# libcst's code is what is mirrored here (the names they use); tests/codemods/
+# test_metadata_resolve.py compares the scopes with libcst's own.
+_FAST_SCOPE = (
+    ScopeProvider in _SELF_WALKING
+    and ScopeProvider.visit_Module.__code__.co_names == ("ScopeVisitor", "visit", "infer_accesses")
+    and ScopeVisitor.on_leave.__code__.co_names
+    == (
+        "provider",
+        "set_metadata",
+        "scope",
+        "isinstance",
+        "_ASSIGNMENT_LIKE_NODES",
+        "_assignment_count",
+        "super",
+        "on_leave",
+    )
+    and cst.CSTVisitor.on_leave.__code__.co_names == ("getattr", "type", "__name__")
+)
+
+
+class _ScopeVisitor(ScopeVisitor):
+    """ScopeVisitor with the same `on_leave`, its type test and hook lookup remembered per node
+    type (the answer depends on the type alone)."""
+
+    # node type -> (whether it is one of _ASSIGNMENT_LIKE_NODES, its `leave_<Node>` hook name
+    # or None when that is CSTVisitor's do-nothing one)
+    _per_type: dict[type, tuple[bool, str | None]] = {}
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.provider.set_metadata(original_node, self.scope)
+        known = self._per_type.get(type(original_node))
+        if known is None:
+            name = f"leave_{type(original_node).__name__}"
+            hook = getattr(_ScopeVisitor, name, None)
+            known = self._per_type[type(original_node)] = (
+                isinstance(original_node, _ASSIGNMENT_LIKE_NODES),
+                name
+                if hook is not None and hook is not getattr(cst.CSTVisitor, name, None)
+                else None,
+            )
+        assignment_like, leave_name = known
+        if assignment_like:
+            self.scope._assignment_count += 1
+        if leave_name is not None:
+            getattr(self, leave_name)(original_node)
+
+
+def _resolve_scopes(wrapper: MetadataWrapper) -> Mapping:
+    """ScopeProvider's metadata, as its `visit_Module` computes them, with `_ScopeVisitor`."""
+    provider = ScopeProvider()
+    with provider.resolve(wrapper):
+        visitor = _ScopeVisitor(provider)
+        wrapper.module.visit(visitor)
+        visitor.infer_accesses()
+    return MappingProxyType(dict(provider._computed))
 
 
 def _walk(module: cst.Module) -> tuple[list[cst.CSTNode], dict[cst.CSTNode, cst.CSTNode]]:
@@ -212,6 +274,8 @@ def resolve_providers(wrapper: MetadataWrapper, providers: Iterable[type]) -> No
                 order, parents = _walk(wrapper.module)
             lazy = QualifiedNames(order, parents, wrapper.module, scopes)
             wrapper._metadata[provider_type] = MappingProxyType(lazy)  # type: ignore[arg-type]
+        elif provider_type is ScopeProvider and _FAST_SCOPE:
+            wrapper._metadata[provider_type] = _resolve_scopes(wrapper)
         elif provider_type in _SELF_WALKING:
             provider = provider_type()
             with provider.resolve(wrapper):

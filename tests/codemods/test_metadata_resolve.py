@@ -25,7 +25,7 @@ from libcst.metadata import (
 )
 
 from codemods.analysis import ANALYSIS_PROVIDERS
-from codemods.metadata_resolve import _SELF_WALKING, resolve_providers
+from codemods.metadata_resolve import _FAST_SCOPE, _SELF_WALKING, resolve_providers
 from codemods.read_only_visit import nodes_are_unique, read_only_visits, unshared
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -74,9 +74,15 @@ def _scope_facts(scope, key) -> tuple:
     return (
         type(scope).__name__,
         key(getattr(scope, "node", None)),
-        frozenset((a.name, key(a.node)) for a in scope.assignments),
+        # `_index`: the scope's assignment count when it was recorded (ScopeVisitor.on_leave
+        # counts assignment-like nodes; the referents depend on it)
+        frozenset((a.name, key(a.node), getattr(a, "_index", None)) for a in scope.assignments),
         frozenset(
-            (key(a.node), frozenset(key(getattr(r, "node", None)) for r in a.referents))
+            (
+                key(a.node),
+                a._index,
+                frozenset(key(getattr(r, "node", None)) for r in a.referents),
+            )
             for a in scope.accesses
         ),
     )
@@ -90,6 +96,7 @@ def test_the_analysis_providers_take_the_short_path() -> None:
         ScopeProvider,
         QualifiedNameProvider,
     }
+    assert _FAST_SCOPE  # ScopeProvider with _ScopeVisitor, the scopes compared below
 
 
 def _parse(path: Path) -> cst.Module:
