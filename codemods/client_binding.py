@@ -53,7 +53,14 @@ UNBOUND_CLIENT = RuleInfo(
         "fix and stays ORM. Behaviour differs only when an importer reaches such a use "
         "without calling the module's connecting function first (for instance after "
         "connecting the alias with its own `connections.connect()`): the ORM code used that "
-        "connection, the migrated code raises `NameError` for the unbound client."
+        "connection, the migrated code raises `NameError` for the unbound client. The same "
+        "holds for a client per instance (MM101) bound by an `async def connect(self)` method "
+        "rather than `__init__`: a use of it in another method of the class is migrated "
+        "only with `--unsafe-fixes`. Behaviour differs when that use runs before this "
+        "instance's connecting method: the ORM code used the connection another instance "
+        "opened with the same alias, or raised ConnectionNotExistException (a disconnect did "
+        "nothing), where the migrated code raises `AttributeError` for the missing "
+        "`self.client`."
     ),
     applicability=Applicability.UNSAFE,
     before="def open_connection():\n    connections.connect(uri=URI)\n\n"

@@ -61,7 +61,11 @@ CONNECT = RuleInfo(
         "the attribute `client` (`milvus_client` when the module does). Two instances given "
         "the same alias shared one ORM connection (the ORM raised after one disconnected); "
         "each has its own client now; when every use of the alias stays ORM, the connect "
-        "stays as it is (no unused client). Any other connect whose alias is a variable "
+        "stays as it is (no unused client). Such a connect in an `async def` method of the "
+        "class instead (`async def connect(self)`, `self.alias` stored by a top-level "
+        "statement of `__init__`) gives the instance its client too: uses there after the "
+        "connect go to `self.client`, a use elsewhere stays ORM unless MM104's unsafe fix is "
+        "selected. Any other connect whose alias is a variable "
         "(a parameter, `self.alias`) stores its client in a module-level registry, "
         "`milvus_clients[alias] = MilvusClient(...)`, like the ORM's own global registry; "
         "only when every connect of the module has a variable alias (no named client could "
@@ -391,7 +395,7 @@ class _Transformer(cst.CSTTransformer):
         """`self.client = MilvusClient(...)`: each instance owned its ORM alias
         (codemods/instance_client.py)."""
         if self.keep_orm and any(
-            self.model._enclosing(c, cst.FunctionDef) is instance.init
+            self.model._enclosing(c, cst.FunctionDef) is instance.method
             and _assigned_to(self.model, c) == instance.client
             for c in self.model.client_calls
         ):

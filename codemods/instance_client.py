@@ -35,6 +35,20 @@ A use is routed to `self.client` only where the instance surely exists with its 
 or in `__init__` in a statement after the connect. Anything else stays ORM, and then so does
 the connect next to the new client (MM101's "ORM code that needs this connection").
 
+The connects may instead all sit in one `async def` method of the class (`async def
+connect(self)`; not static, class or decorated), with `self.<attr>` stored by any top-level
+statement of `__init__`, the other conditions as above: the alias registry never takes a connect
+or use in an async function (connection_registry.py), while a sync connect outside `__init__`
+goes to it when the module fits it (it shares one connection by alias, as the ORM did). The
+instance then has its client only once that method ran (`use_problem`): a use there after the
+connect (same block, or a try whose handlers raise) is routed to `self.client`. A use elsewhere
+may run before this instance connected, where the ORM raised ConnectionNotExistException or
+used the connection another instance opened with the same alias, and a disconnect did nothing;
+`self.client` raises AttributeError there. That is MM104's unsafe fix: the use stays ORM (and
+the connect next to the client) unless it is selected. Also assumed here: no base class
+elsewhere binds a class attribute `<attr>` that a connect run before `__init__` stored
+`self.<attr>` would read.
+
 Stated assumptions, as for the module-level client: no importer subclasses the class with an
 `__init__` that skips this one, reads `.<attr>` of an instance to use the ORM with it, or
 relies on a base class from another module using an attribute `client`. Differences are on
@@ -72,6 +86,7 @@ class InstanceClient:
     key: str  # the CollectionBinding.alias of its uses: INSTANCE_KEY + class line + attr
     cls: cst.ClassDef
     init: cst.FunctionDef
+    method: cst.FunctionDef  # the method whose connects bind the client: `__init__`, else one
     me: str  # the first parameter of every method: `self`
     attr: str  # the alias attribute
     client_attr: str
@@ -142,15 +157,26 @@ def _check(
 
     names = _class_body_names(model, cls)
     init = names.get("__init__")
-    if init is None or any(model._enclosing(c, cst.FunctionDef) is not init for c in connects):
-        return "its connect() is not in the class's own `__init__`", None
+    methods = {model._enclosing(c, cst.FunctionDef) for c in connects}
+    method = methods.pop() if len(methods) == 1 else None
+    if init is None or method is None:
+        return "its connects are not all in one method of a class with its own `__init__`", None
+    if names.get(method.name.value) is not method or method.decorators:
+        return f"its connect() is in `{method.name.value}`, not a plain method of the class", None
     me = _first_param(init)
     if me is None or init.decorators or "__new__" in names:
         return "the class's `__init__` is decorated or the class defines `__new__`", None
     if _overridden_below(model, cls, "__init__"):
         return "a subclass in this module has its own `__init__`", None
-    if in_async_function(model, connects[0]):
+    if method is init and in_async_function(model, connects[0]):
         return "inside an async function", None
+    if method is not init and not in_async_function(model, connects[0]):
+        # A sync connect outside `__init__` goes to the alias registry when the module fits
+        # it (connection_registry.py), which shares a connection by alias as the ORM did.
+        return (
+            f"its connect() is in `{method.name.value}`, neither the class's own "
+            "`__init__` nor an async method"
+        ), None
     for call in connects:
         if model.connect_statement(call) is None:
             return "the connect() is not a statement of its own", None
@@ -160,19 +186,19 @@ def _check(
     reason = registry_problem(model)
     if reason:
         return reason, None
-    for method in _class_methods(cls):
-        if _first_param(method) not in (me, None) and not method.decorators:
-            return f"method `{method.name.value}` names its instance other than `{me}`", None
+    for other in _class_methods(cls):
+        if _first_param(other) not in (me, None) and not other.decorators:
+            return f"method `{other.name.value}` names its instance other than `{me}`", None
     lines = tuple(model.parents[model.parents[c]] for c in connects)
     if not all(isinstance(line, cst.SimpleStatementLine) for line in lines):
         return "the connect() is not a statement of its own", None
     binders = _Binders(INSTANCE_KEY + attr, lines)  # type: ignore[arg-type]
-    if not _binds_in(model, init.body, binders, frozenset({init}), me):
+    if method is init and not _binds_in(model, init.body, binders, frozenset({init}), me):
         return (
             "`__init__` does not surely connect before anything could use the alias (a "
             "connect in a branch or a try that may skip it, or after a call on the instance)"
         ), None
-    problem = _store_problem(model, init, attr, lines)  # type: ignore[arg-type]
+    problem = _store_problem(model, init, attr, lines, method is init)  # type: ignore[arg-type]
     if problem:
         return problem, None
     problem = _read_problem(model, cls, attr, connects)
@@ -186,6 +212,7 @@ def _check(
         key,
         cls,
         init,
+        method,
         me,
         attr,
         client_attr,
@@ -213,6 +240,7 @@ def _store_problem(
     init: cst.FunctionDef,
     attr: str,
     lines: tuple[cst.SimpleStatementLine, ...],
+    connects_in_init: bool,
 ) -> str:
     stores = model._attribute_stores()
     found = stores.get(attr, [])
@@ -226,11 +254,11 @@ def _store_problem(
     ):
         return f"`.{attr}` is not stored only by `self.{attr} = ...` in `__init__`"
     where = _top_statement(model, store, init)
-    first = min(_top_statement(model, line, init) or 0 for line in lines)
-    if where is None or where >= first:
-        return (
-            f"`self.{attr}` is not stored by a top-level statement of `__init__` before the connect"
-        )
+    if where is None or (
+        connects_in_init and where >= min(_top_statement(model, ln, init) or 0 for ln in lines)
+    ):
+        before = " before the connect" if connects_in_init else ""
+        return f"`self.{attr}` is not stored by a top-level statement of `__init__`{before}"
     return ""
 
 
@@ -346,9 +374,36 @@ def use_problem(model: OrmModel, key: str, node: cst.CSTNode) -> str:
         return "in `__init__` before (or beside) its connect()"
     if _method_of_binding_class(model, method, binders):
         return ""
+    if ic.method is ic.init:
+        return (
+            f"method `{method.name.value}` may run before `__init__` has connected (a static "
+            "or class method, or a decorated one)"
+        )
+    if method is ic.method and _follows(model, node, binders):
+        return ""  # after the connect in the connecting method itself
+    return _deferred_use_problem(model, ic, method, node)
+
+
+def _deferred_use_problem(
+    model: OrmModel, ic: InstanceClient, method: cst.FunctionDef, node: cst.CSTNode
+) -> str:
+    """A use of a client that `ic.method` (not `__init__`) binds, in code that may run before
+    this instance's `ic.method` did: MM104, an unsafe fix ('' when it is selected)."""
+    from codemods.base import UNSAFE_FIX
+    from codemods.client_binding import UNBOUND_CLIENT
+
+    if model.ctx.options.unsafe_fixes and model.ctx.may_rewrite(
+        model.line(node), UNBOUND_CLIENT.code
+    ):
+        return ""
+    binder = ic.method.name.value
+    where = f"`{method.name.value}` may run" if method is not ic.method else "this use may run"
     return (
-        f"method `{method.name.value}` may run before `__init__` has connected (a static or "
-        "class method, or a decorated one)"
+        f"{UNBOUND_CLIENT.code} {UNSAFE_FIX}: `{ic.client}` would be bound only by "
+        f"`{ic.cls.name.value}.{binder}()`, and {where} before this instance's `{binder}()` "
+        "has connected: the ORM code then used a connection "
+        "another instance opened with the same alias, or raised ConnectionNotExistException "
+        "(a disconnect did nothing); the migrated code raises AttributeError"
     )
 
 

@@ -93,7 +93,7 @@ def test_original_and_migrated_behave_the_same(program: Path) -> None:
 # behaviour change is open (OPEN_ON_HOLDOUT4).
 REPROS4 = Path(__file__).parent / "fixtures" / "realworld_holdout4" / "repros"
 PROGRAMS4 = sorted(REPROS4.glob("*/main.py"))
-UNSAFE_FIXES4 = {"unsafe_client_db_switch_orm_calls"}
+UNSAFE_FIXES4 = {"unsafe_client_db_switch_orm_calls", "unsafe_deferred_instance_connect"}
 # ho42's shape changed behaviour with --unsafe-fixes at 8eab02c (the ORM calls went to the
 # module's own MilvusClient, just switched to the database it then drops); since then the unsafe
 # fix needs a connect of the alias in the module (codemods/client_binding.py).
@@ -107,6 +107,8 @@ def test_the_holdout4_reproducers_are_here() -> None:
         "connect_fallback_module_client",
         "retriever_ndarray_query",
         "unsafe_client_db_switch_orm_calls",
+        "deferred_instance_connect",
+        "unsafe_deferred_instance_connect",
     } <= names
     assert set(OPEN_ON_HOLDOUT4) | UNSAFE_FIXES4 <= names
 

@@ -357,7 +357,7 @@ class Store:
         + _STORE_TAIL,
         "`.alias` is stored to more than once in the module",
     ),
-    "connect_in_a_method": (
+    "connects_in_two_methods": (
         """\
 from pymilvus import Collection, connections
 
@@ -370,8 +370,28 @@ class Store:
     def connect(self):
         connections.connect(alias=self.alias, uri="http://localhost:19530")
         self.col = Collection(self.name, using=self.alias)
+
+    def reconnect(self):
+        connections.connect(alias=self.alias, uri="http://localhost:19531")
 """,
-        "its connect() is not in the class's own `__init__`",
+        "its connects are not all in one method of a class with its own `__init__`",
+    ),
+    "connect_in_a_static_method": (
+        """\
+from pymilvus import Collection, connections
+
+
+class Store:
+    def __init__(self, name):
+        self.alias = "s" + name
+        self.name = name
+
+    @staticmethod
+    def connect(self):
+        connections.connect(alias=self.alias, uri="http://localhost:19530")
+        self.col = Collection(self.name, using=self.alias)
+""",
+        "its connect() is in `connect`, not a plain method of the class",
     ),
     "alias_passed_to_another_class": (
         """\
