@@ -53,7 +53,7 @@ from codemods.connect_kwargs import dict_connect_view
 from codemods.context import MigrationContext
 from codemods.metadata_resolve import resolve_providers
 from codemods.orm_names import ORM_UTILITY_FUNCTIONS, PURE_UTILITY_FUNCTIONS
-from codemods.read_only_visit import children_of, unshared
+from codemods.read_only_visit import children_of, preorder_of, unshared
 from codemods.rewrite import Env, Refuse, Rewrite, bind, code_of, string_value
 
 if TYPE_CHECKING:
@@ -2259,11 +2259,21 @@ def _walk(node: cst.CSTNode, kind: type) -> Iterator:
     Over `children_of`, not `.children`: `node.children` rebuilds the node to collect them, and
     the model walks the whole module several times per analysis. While the engine's
     `read_only_visits` block lasts, `children_of` remembers each node's children, and the
-    metadata's own walk (metadata_resolve) has already recorded every node of the tree.
+    metadata's own walk (metadata_resolve) has already recorded every node of the tree, and
+    kept the order it met them in: a walk of the analysed tree's root reads that list.
     """
     is_kind = _IS_KIND.get(kind)
     if is_kind is None:
         is_kind = _IS_KIND[kind] = {}
+    nodes = preorder_of(node)  # the tree's nodes in this order, when its metadata walked it
+    if nodes is not None:
+        for current in nodes:
+            match = is_kind.get(type(current))
+            if match is None:
+                match = is_kind[type(current)] = isinstance(current, kind)
+            if match:
+                yield current
+        return
     stack = [node]
     while stack:
         current = stack.pop()

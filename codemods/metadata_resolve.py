@@ -32,7 +32,7 @@ from libcst.metadata.parent_node_provider import ParentNodeVisitor
 from libcst.metadata.scope_provider import _ASSIGNMENT_LIKE_NODES, ScopeVisitor
 
 from codemods import incremental_positions
-from codemods.read_only_visit import children_of
+from codemods.read_only_visit import children_of, remember_preorder
 
 
 def _walks_itself(provider: type) -> bool:
@@ -163,6 +163,7 @@ def _walk(module: cst.Module) -> tuple[list[cst.CSTNode], dict[cst.CSTNode, cst.
         for node in _postorder(module):
             for child in children_of(node):
                 parents[child] = node
+    remember_preorder(module, order)  # the model's whole-tree walks read it (analysis._walk)
     return order, parents
 
 

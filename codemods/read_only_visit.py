@@ -45,6 +45,7 @@ from libcst import (
 _Script = tuple[tuple[str, tuple[CSTNode, ...]], ...]
 _SCRIPTS: dict[CSTNode, _Script] | None = None
 _FLAT: dict[CSTNode, tuple[CSTNode, ...]] | None = None  # see children_of
+_PREORDER: dict[CSTNode, list[CSTNode]] | None = None  # see remember_preorder
 _DEPTH = 0
 
 _NODE_VISIT = CSTNode.visit
@@ -125,6 +126,19 @@ def children_of(node: CSTNode) -> tuple[CSTNode, ...]:
         if _FLAT is not None:
             _FLAT[node] = flat
     return flat
+
+
+def remember_preorder(root: CSTNode, nodes: list[CSTNode]) -> None:
+    """Keep `nodes`, every node of `root`'s tree in pre-order (a walk over `children_of`, as
+    the metadata's parent walk makes it), for `preorder_of`, while `read_only_visits` is
+    active: nodes are immutable, so it never goes stale."""
+    if _PREORDER is not None:
+        _PREORDER[root] = nodes
+
+
+def preorder_of(root: CSTNode) -> list[CSTNode] | None:
+    """What `remember_preorder` kept for `root` (the caller must not change it), else None."""
+    return _PREORDER.get(root) if _PREORDER is not None else None
 
 
 def _walk(node: CSTNode, visitor: CSTVisitor, attributes: bool) -> None:
@@ -443,10 +457,11 @@ def read_only_visits() -> Iterator[None]:
     """Read-only visits and `.children` without rebuilding, for the length of the block (the
     engine holds one around a file's migration). Re-entrant; the record is kept until the
     outermost block ends."""
-    global _SCRIPTS, _FLAT, _DEPTH
+    global _SCRIPTS, _FLAT, _PREORDER, _DEPTH
     if _DEPTH == 0:
         _SCRIPTS = {}
         _FLAT = {}
+        _PREORDER = {}
         CSTNode.visit = _node_visit  # type: ignore[method-assign]
         cst.Module.visit = _module_visit  # type: ignore[method-assign]
         CSTNode.children = property(_children)  # type: ignore[method-assign,assignment]
@@ -461,6 +476,7 @@ def read_only_visits() -> Iterator[None]:
             CSTNode.children = _CHILDREN  # type: ignore[method-assign]
             _SCRIPTS = None
             _FLAT = None
+            _PREORDER = None
 
 
 def unshared(module: cst.Module, old_parents: Mapping[CSTNode, object] | None = None) -> cst.Module:

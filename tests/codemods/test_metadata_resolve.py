@@ -24,9 +24,9 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from codemods.analysis import ANALYSIS_PROVIDERS
+from codemods.analysis import ANALYSIS_PROVIDERS, _walk
 from codemods.metadata_resolve import _FAST_SCOPE, _SELF_WALKING, resolve_providers
-from codemods.read_only_visit import nodes_are_unique, read_only_visits, unshared
+from codemods.read_only_visit import nodes_are_unique, preorder_of, read_only_visits, unshared
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FILES = sorted(FIXTURES.rglob("*.py"))
@@ -250,3 +250,18 @@ def test_unshared_copies_repeats_in_a_real_tree(path: Path) -> None:
         copy = unshared(twice)
         assert nodes_are_unique(copy) and copy.deep_equals(twice) and copy.code == module.code
         assert (copy is twice) == nodes_are_unique(twice)
+
+
+@pytest.mark.parametrize("path", FILES[:40], ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_model_walks_read_the_remembered_order(path: Path) -> None:
+    # analysis._walk over the analysed tree's root reads the metadata walk's order: the same
+    # nodes in the same order as the walk over each node's children
+    module = _parse(path)
+    with read_only_visits():
+        resolve_providers(MetadataWrapper(module, unsafe_skip_copy=True), ANALYSIS_PROVIDERS)
+        assert preorder_of(module) is not None
+        for kind in (cst.CSTNode, cst.Name, cst.BaseExpression, cst.Call):
+            expected = [n for n in _all_nodes(module) if isinstance(n, kind)]
+            assert list(_walk(module, kind)) == expected
+            assert all(a is b for a, b in zip(_walk(module, kind), expected, strict=True))
+    assert preorder_of(module) is None
