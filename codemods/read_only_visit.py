@@ -334,6 +334,47 @@ def _transformer_hooks(visitor: CSTTransformer) -> bool:
     return hooks or _instance_hooks(visitor)
 
 
+_T_ON_VISIT = CSTTransformer.on_visit
+_T_ON_LEAVE = CSTTransformer.on_leave
+# transformer class -> node type -> the names of its `visit_<Node>` and `leave_<Node>` hooks,
+# None where the class has only CSTTransformer's do-nothing one (see _transformer_names)
+_TRANSFORMER_NAMES: dict[type, dict[type, tuple[str | None, str | None]]] = {}
+
+
+def _transformer_names(
+    visitor: CSTTransformer,
+) -> dict[type, tuple[str | None, str | None]] | None:
+    """The hook names of `visitor`'s class when CSTTransformer's own `on_visit`/`on_leave`
+    would find them (getattr of `visit_<Node>`/`leave_<Node>`): neither overridden, no
+    attribute lookup of its own, and no node hook set on the instance (as `_plain_hooks`)."""
+    klass = type(visitor)
+    if (
+        klass.on_visit is not _T_ON_VISIT
+        or klass.on_leave is not _T_ON_LEAVE
+        or klass.__getattribute__ is not object.__getattribute__
+        or getattr(klass, "__getattr__", None) is not None
+    ):
+        return None
+    names = getattr(visitor, "__dict__", ())
+    if not _NOT_NODE_HOOKS.issuperset(names):
+        for name in names:
+            if name.startswith(("visit_", "leave_")):
+                return None
+            _NOT_NODE_HOOKS.add(name)
+    table = _TRANSFORMER_NAMES.get(klass)
+    if table is None:
+        table = _TRANSFORMER_NAMES[klass] = {}
+    return table
+
+
+def _own_hook(klass: type, name: str) -> str | None:
+    """`name` when `klass` defines it beyond CSTTransformer's do-nothing one (CSTTransformer's
+    `visit_<Node>` returns None, so the children are visited; its `leave_<Node>` returns the
+    updated node: calling either changes nothing)."""
+    hook = getattr(klass, name, None)
+    return name if hook is not None and hook is not getattr(CSTTransformer, name, None) else None
+
+
 class _Replay:
     """Stands in for the transformer while `_visit_and_replace_children` builds a node from its
     children's results, which `_transform` already has: the first `len(results)` child visits
@@ -380,8 +421,25 @@ def _transform(node: CSTNode, visitor: CSTTransformer):  # type: ignore[no-untyp
     the same attribute callbacks (skipped when the transformer has no attribute hook: they would
     do nothing), and the node is rebuilt by libcst only when a child came back as something
     else (`_Replay` hands it the results). A removal or flattening ends the loop at once: in a
-    field that does not allow it libcst raises right there, before any later callback."""
-    if visitor.on_visit(node):
+    field that does not allow it libcst raises right there, before any later callback.
+
+    CSTTransformer's `on_visit`/`on_leave` look the node's hook up by name on every call; for a
+    transformer `_transformer_names` accepts, the names are looked up once per node type."""
+    table = _transformer_names(visitor)
+    if table is None:
+        visit_children = visitor.on_visit(node)
+        leave_name = None
+    else:
+        names = table.get(type(node))
+        if names is None:
+            kind = type(node).__name__
+            names = table[type(node)] = (
+                _own_hook(type(visitor), f"visit_{kind}"),
+                _own_hook(type(visitor), f"leave_{kind}"),
+            )
+        visit_name, leave_name = names
+        visit_children = visit_name is None or getattr(visitor, visit_name)(node) is not False
+    if visit_children:
         hooks = _transformer_hooks(visitor)
         results: list[object] = []
         changed = False
@@ -418,8 +476,16 @@ def _transform(node: CSTNode, visitor: CSTTransformer):  # type: ignore[no-untyp
             updated = node
     else:
         updated = node
-    result = visitor.on_leave(node, updated)
-    if not isinstance(result, (CSTNode, RemovalSentinel, FlattenSentinel)):
+    if table is None:
+        result = visitor.on_leave(node, updated)
+    elif leave_name is None:
+        result = updated
+    else:
+        result = getattr(visitor, leave_name)(node, updated)
+    # `updated` is a node: the check only matters for something else
+    if result is not updated and not isinstance(
+        result, (CSTNode, RemovalSentinel, FlattenSentinel)
+    ):
         raise CSTValidationError(
             "Expected a node of type CSTNode or a RemovalSentinel, "
             + f"but got a return value of {type(result).__name__}"

@@ -145,3 +145,64 @@ def test_a_removal_where_none_is_allowed_raises_at_the_same_point() -> None:
     assert str(got.value) == str(expected.value)
     assert _events(ours.events) == _events(theirs.events)
     assert ("visit", "Arg") not in ours.events  # nothing after the removal was visited
+
+
+class _Typed(cst.CSTTransformer):
+    """`_Log`'s rewrites through typed hooks only (no on_visit/on_leave of its own: the walk
+    looks the hook names up once per node type), logging each hook call; skips the children of
+    a `lambda`, and a leave hook returning something that is no node must raise as in libcst."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[tuple[str, ...]] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.events.append(("visit_Name", node.value))
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        self.events.append(("visit_Lambda",))
+        return False
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
+        self.events.append(("leave_Name", original.value))
+        if updated.value == "Collection":
+            return updated.with_changes(value="Coll")
+        if updated.value == "not_a_node":
+            return "oops"  # type: ignore[return-value]
+        return updated
+
+    def leave_SimpleStatementLine(self, original, updated):  # type: ignore[no-untyped-def]
+        self.events.append(("leave_SimpleStatementLine", str(len(updated.body))))
+        return _Log.leave_SimpleStatementLine(self, original, updated)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_typed_hooks_same_calls_and_result_as_libcst(path: Path) -> None:
+    module = _parse(path)
+    theirs, ours = _Typed(), _Typed()
+    expected = module.visit(theirs)
+    with read_only_visits():
+        result = module.visit(ours)
+    assert result.code == expected.code
+    assert ours.events == theirs.events
+
+
+def test_typed_hooks_in_one_module() -> None:
+    source = "x = y = Collection()\npass\ndel z\nf = lambda q: Collection(q)\n"
+    module = cst.parse_module(source)
+    theirs, ours = _Typed(), _Typed()
+    expected = module.visit(theirs)
+    with read_only_visits():
+        result = module.visit(ours)
+    assert (
+        result.code
+        == expected.code
+        == ("x = Coll()\ny = Coll()\ndel z\nf = lambda q: Collection(q)\n")
+    )
+    assert ours.events == theirs.events
+    bad = cst.parse_module("a = not_a_node\n")
+    with pytest.raises(cst.CSTValidationError) as theirs_error:
+        bad.visit(_Typed())
+    with read_only_visits(), pytest.raises(cst.CSTValidationError) as ours_error:
+        bad.visit(_Typed())
+    assert str(ours_error.value) == str(theirs_error.value)
