@@ -74,6 +74,7 @@ class Options:
     """User choices that shape the rewrite (CLI flags and [tool.milvus-migrate])."""
 
     shim: bool = False  # only rewrite imports to compat_shim
+    shim_rest: bool = False  # full migration, then what stayed ORM imports from compat_shim
     unsafe_fixes: bool = False
     annotate: bool = False
     client_name: str = "client"

@@ -1,7 +1,9 @@
-"""MM001: point ORM imports at compat_shim (the `--shim` mode).
+"""MM001: point ORM imports at compat_shim (the `--shim` mode, and the end of `--shim-rest`).
 
 The lightest migration: code keeps its ORM calls and runs on the shim, which is built on
-MilvusClient and survives pymilvus 3.1. Only import statements change.
+MilvusClient and survives pymilvus 3.1. Only import statements change. In `--shim-rest` mode it
+runs after the full migration (codemods/registry.py), so it repoints only the imports of the
+ORM names the code left for manual review still uses.
 """
 
 from __future__ import annotations
@@ -22,7 +24,11 @@ RULE = RuleInfo(
         "`utility`, ...) from `pymilvus` or `pymilvus.orm.*` are pointed at `compat_shim`, "
         "which re-implements them on MilvusClient. Shared names such as `FieldSchema` and "
         "`DataType` keep coming from pymilvus. `import pymilvus` followed by "
-        "`pymilvus.Collection` is reported: use `compat_shim.install()` there."
+        "`pymilvus.Collection` is reported: use `compat_shim.install()` there. In "
+        "`--shim-rest` mode the full migration runs first and MM001 then repoints only the "
+        "imports of the ORM names still used by the code it left for manual review (with "
+        "`connections.connect` kept for it), so that code runs on the shim under pymilvus 3.1 "
+        "too; a file with nothing left ORM comes out as plain migration writes it."
     ),
     applicability=Applicability.SAFE,
     before="from pymilvus import Collection, DataType, connections\n",

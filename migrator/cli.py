@@ -59,6 +59,12 @@ def _use_color(no_color: bool) -> bool:
     help="Only point ORM imports at compat_shim (keeps ORM calls, runs them on MilvusClient).",
 )
 @click.option(
+    "--shim-rest/--no-shim-rest",
+    default=None,
+    help="Migrate what is provably safe, run the rest on compat_shim (the ORM names the code "
+    "left for manual review still uses are imported from compat_shim). Not with --shim.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json", "sarif"]),
@@ -125,6 +131,7 @@ def migrate(
     show_diff: bool,
     check: bool,
     shim: bool,
+    shim_rest: bool | None,
     fmt: str,
     jobs: int | None,
     exclude: tuple[str, ...],
@@ -154,10 +161,17 @@ def migrate(
         config = load_config(paths)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
+    if shim and shim_rest:
+        raise click.UsageError(
+            "--shim and --shim-rest cannot be combined: --shim only repoints imports, "
+            "--shim-rest migrates first and repoints only what stays ORM"
+        )
     if client_name is not None and not client_name.isidentifier():
         raise click.UsageError(f"--client-name {client_name!r} is not a Python identifier")
     options = Options(
         shim=shim,
+        # `shim-rest = true` in the file is a default that an explicit --shim overrides.
+        shim_rest=not shim and _first(shim_rest, config.shim_rest, False),
         unsafe_fixes=_first(unsafe_fixes, config.unsafe_fixes, False),
         annotate=_first(annotate, config.annotate, False),
         client_name=_first(client_name, config.client_name, "client"),

@@ -7,6 +7,7 @@ Example::
     ignore = ["MM104"]
     client-name = "milvus"
     annotate = true
+    shim-rest = true
 
 Command-line flags override these values (`--exclude` replaces `exclude`, `extend-exclude`
 always adds).
@@ -43,10 +44,11 @@ class Config:
     client_name: str | None = None
     annotate: bool | None = None
     unsafe_fixes: bool | None = None
+    shim_rest: bool | None = None
 
 
 _LIST_KEYS = {"exclude", "extend-exclude", "select", "ignore"}
-_BOOL_KEYS = {"annotate", "unsafe-fixes"}
+_BOOL_KEYS = {"annotate", "unsafe-fixes", "shim-rest"}
 _STR_KEYS = {"client-name"}
 
 

@@ -39,8 +39,9 @@ Applicability, as in ruff:
 - **unsafe**: applied only with `--unsafe-fixes`, otherwise reported;
 - **report-only**: never rewritten; each site is reported for manual review.
 
-`MM001` only runs in `--shim` mode, and `--shim` runs only `MM001`. `MM000` is not a rule: it
-marks a file, or a notebook cell, that the tool could not process (the message says why).
+`MM001` runs in `--shim` mode, and `--shim` runs only `MM001`; `--shim-rest` runs every other
+rule first, then `MM001` on what they left ORM. `MM000` is not a rule: it marks a file, or a
+notebook cell, that the tool could not process (the message says why).
 """
 
 

@@ -50,7 +50,7 @@ def run_program(
     timeout: float = 300,
     extra_env: dict[str, str] | None = None,
 ) -> ProgramRun:
-    """Run `program` (mode: orm | strict | shim, see launch.py) and dump the server state."""
+    """Run `program` (mode: see launch.py) and dump the server state."""
     env = env_without_milvus()
     env.update(target.env())
     env["PYTHONPATH"] = os.pathsep.join([str(PROJECT_ROOT), *filter(None, [env.get("PYTHONPATH")])])
