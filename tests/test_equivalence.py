@@ -33,7 +33,7 @@ from pathlib import Path
 import pytest
 
 from codemods.base import Options
-from migrator.cache import ResultCache
+from migrator.cache import ResultCache, tool_fingerprint
 from migrator.process import process_bytes
 from tests.rig.programs import PROJECT_ROOT, ProgramRun, run_program
 from tests.rig.servers import MilvusTarget
@@ -132,9 +132,11 @@ def leaves_orm_code(programs: list[Path]) -> set[str]:
     then one cache read each.
     """
     stems: set[str] = set()
+    fingerprint = tool_fingerprint()
+    cache = None
     for program in programs:
         options = replace(program_options(program), shim_rest=True)
-        cache = ResultCache(_OUTCOME_CACHE, options)
+        cache = ResultCache(_OUTCOME_CACHE, options, fingerprint)
         data = program.read_bytes()
         key = cache.key(program, data)
         result = cache.get(key, program, data)
@@ -143,6 +145,8 @@ def leaves_orm_code(programs: list[Path]) -> set[str]:
             cache.put(key, result)
         if any(item.code == "MM001" for item in [*result.changes, *result.findings]):
             stems.add(program.stem)
+    if cache is not None:  # drop the folders of tool versions no collection reads any more
+        cache.prune()
     return stems
 
 
