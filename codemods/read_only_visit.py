@@ -144,7 +144,9 @@ def preorder_of(root: CSTNode) -> list[CSTNode] | None:
 def _walk(node: CSTNode, visitor: CSTVisitor, attributes: bool) -> None:
     hooks = _plain_hooks(visitor, attributes)
     if hooks is not None:
-        _walk_plain(node, visitor, hooks, type(visitor).on_leave is _ON_LEAVE)
+        plain_leave = type(visitor).on_leave is _ON_LEAVE
+        _PLAIN[type(visitor)] = (hooks, plain_leave)
+        _walk_plain(node, visitor, hooks, plain_leave)
         return
     if visitor.on_visit(node):
         for field, children in _script(node):
@@ -173,6 +175,10 @@ _HOOK_NAMES: dict[type, dict[type, _Hooks]] = {}
 _OWN_ATTRIBUTE_HOOKS: dict[type, frozenset[str]] = {}
 # Instance attribute names seen not to be node hooks (like _NOT_HOOKS)
 _NOT_NODE_HOOKS: set[str] = set()
+# visitor class -> (its _HOOK_NAMES table, whether its `on_leave` is CSTVisitor's), once
+# `_plain_hooks` accepted it: `_node_visit` goes straight to `_walk_plain` for an instance
+# without a node hook of its own (the class checks, like `_KIND`, are made once per class)
+_PLAIN: dict[type, tuple[dict[type, _Hooks], bool]] = {}
 
 
 def _plain_hooks(visitor: CSTVisitor, attributes: bool) -> dict[type, _Hooks] | None:
@@ -494,6 +500,12 @@ def _transform(node: CSTNode, visitor: CSTTransformer):  # type: ignore[no-untyp
 
 
 def _node_visit(self, visitor):  # type: ignore[no-untyped-def]
+    # the visitors that call `child.visit(self)` from their hooks (libcst's scope and
+    # expression-context ones) come here once per such call: the shortest way to `_walk`'s
+    plain = _PLAIN.get(type(visitor))
+    if plain is not None and _NOT_NODE_HOOKS.issuperset(getattr(visitor, "__dict__", ())):
+        _walk_plain(self, visitor, plain[0], plain[1])
+        return self
     if type(visitor) is _Replay:
         return visitor.child(self)
     kind = _kind(visitor)
@@ -506,6 +518,10 @@ def _node_visit(self, visitor):  # type: ignore[no-untyped-def]
 
 
 def _module_visit(self, visitor):  # type: ignore[no-untyped-def]
+    plain = _PLAIN.get(type(visitor))
+    if plain is not None and _NOT_NODE_HOOKS.issuperset(getattr(visitor, "__dict__", ())):
+        _walk_plain(self, visitor, plain[0], plain[1])
+        return self
     kind = _kind(visitor)
     if kind == 0:
         return _MODULE_VISIT(self, visitor)
