@@ -31,7 +31,11 @@ def _one_pass_per_codemod(source: str, options: Options) -> tuple[str, list, lis
     """The engine without shortcuts: every codemod alone, each on a fresh analysis."""
     module = cst.parse_module(source)
     suppressions = find_suppressions(source)
-    ctx = MigrationContext(options, suppressed_lines=dict(suppressions.lines))
+    # The source is given because new names (the alias registry's) are chosen from it; the
+    # text pre-filter (`mentions`) is a shortcut too, so it is off here.
+    ctx = MigrationContext(
+        options, suppressed_lines=dict(suppressions.lines), source=source, prefilter=False
+    )
     for codemod in enabled_codemods(options):
         ctx.analysis = None
         module = codemod.apply(module, ctx)
@@ -63,3 +67,27 @@ def _items(items: list) -> list:
 
 
 _LINE = re.compile(r"\(line \d+\)")
+
+
+# A module whose text already says `milvus_clients` (here in its docstring): the alias registry
+# is then named `milvus_clients_2`, in both runs (the unshortcut run once picked the plain name
+# because its context had no source text to choose the name from).
+REGISTRY_NAME_TAKEN = '''"""Keeps one client per alias in milvus_clients."""
+from pymilvus import connections, utility
+
+def connect_as(conn, uri):
+    connections.connect(alias=conn, uri=uri)
+
+def probe(conn):
+    print(utility.has_collection("demo", using=conn))
+
+connect_as("admin", "http://localhost:19530")
+probe("admin")
+'''
+
+
+def test_registry_name_is_chosen_from_the_source_in_both_runs() -> None:
+    outcome = migrate_source(REGISTRY_NAME_TAKEN, OPTIONS)
+    text, _, _ = _one_pass_per_codemod(REGISTRY_NAME_TAKEN, OPTIONS)
+    assert 'milvus_clients_2: dict[str, "MilvusClient"] = {}' in outcome.source
+    assert outcome.source == text
