@@ -199,12 +199,8 @@ def _plain_hooks(visitor: CSTVisitor, attributes: bool) -> dict[type, _Hooks] | 
         or klass.on_leave_attribute is not _ON_LEAVE_ATTRIBUTE
     ):
         return None
-    names = getattr(visitor, "__dict__", ())
-    if not _NOT_NODE_HOOKS.issuperset(names):
-        for name in names:
-            if name.startswith(("visit_", "leave_")):
-                return None
-            _NOT_NODE_HOOKS.add(name)
+    if _instance_sets_hooks(visitor):
+        return None
     hooks = _HOOK_NAMES.get(klass)
     if hooks is None:
         hooks = _HOOK_NAMES[klass] = {}
@@ -347,6 +343,18 @@ _T_ON_LEAVE = CSTTransformer.on_leave
 _TRANSFORMER_NAMES: dict[type, dict[type, tuple[str | None, str | None]]] = {}
 
 
+def _instance_sets_hooks(visitor: object) -> bool:
+    """Whether `visitor` has a `visit_`/`leave_` hook set on the instance itself, which a
+    per-class table of hook names would miss (names seen to be none are remembered)."""
+    names = getattr(visitor, "__dict__", ())
+    if not _NOT_NODE_HOOKS.issuperset(names):
+        for name in names:
+            if name.startswith(("visit_", "leave_")):
+                return True
+            _NOT_NODE_HOOKS.add(name)
+    return False
+
+
 def _transformer_names(
     visitor: CSTTransformer,
 ) -> dict[type, tuple[str | None, str | None]] | None:
@@ -361,12 +369,8 @@ def _transformer_names(
         or getattr(klass, "__getattr__", None) is not None
     ):
         return None
-    names = getattr(visitor, "__dict__", ())
-    if not _NOT_NODE_HOOKS.issuperset(names):
-        for name in names:
-            if name.startswith(("visit_", "leave_")):
-                return None
-            _NOT_NODE_HOOKS.add(name)
+    if _instance_sets_hooks(visitor):
+        return None
     table = _TRANSFORMER_NAMES.get(klass)
     if table is None:
         table = _TRANSFORMER_NAMES[klass] = {}

@@ -93,7 +93,10 @@ def test_original_and_migrated_behave_the_same(program: Path) -> None:
 # behaviour change is open (OPEN_ON_HOLDOUT4).
 REPROS4 = Path(__file__).parent / "fixtures" / "realworld_holdout4" / "repros"
 PROGRAMS4 = sorted(REPROS4.glob("*/main.py"))
-UNSAFE_FIXES4 = {"unsafe_client_db_switch_orm_calls", "unsafe_deferred_instance_connect"}
+UNSAFE_FIXES4 = {"unsafe_client_db_switch_orm_calls"}
+# Programs also run with --unsafe-fixes, besides the default run: one program checks a rewrite's
+# safe part by default and its unsafe part with the flag.
+ALSO_UNSAFE4 = {"deferred_instance_connect"}
 # ho42's shape changed behaviour with --unsafe-fixes at 8eab02c (the ORM calls went to the
 # module's own MilvusClient, just switched to the database it then drops); since then the unsafe
 # fix needs a connect of the alias in the module (codemods/client_binding.py).
@@ -108,28 +111,30 @@ def test_the_holdout4_reproducers_are_here() -> None:
         "retriever_ndarray_query",
         "unsafe_client_db_switch_orm_calls",
         "deferred_instance_connect",
-        "unsafe_deferred_instance_connect",
     } <= names
-    assert set(OPEN_ON_HOLDOUT4) | UNSAFE_FIXES4 <= names
+    assert set(OPEN_ON_HOLDOUT4) | UNSAFE_FIXES4 | ALSO_UNSAFE4 <= names
 
 
-@pytest.mark.parametrize(
-    "program",
-    [
-        pytest.param(
-            p,
-            id=p.parent.name,
-            marks=[pytest.mark.xfail(strict=True, reason=OPEN_ON_HOLDOUT4[p.parent.name])]
-            if p.parent.name in OPEN_ON_HOLDOUT4
-            else [],
+def _holdout4_cases() -> list:
+    cases = []
+    for p in PROGRAMS4:
+        name = p.parent.name
+        marks = (
+            [pytest.mark.xfail(strict=True, reason=OPEN_ON_HOLDOUT4[name])]
+            if name in OPEN_ON_HOLDOUT4
+            else []
         )
-        for p in PROGRAMS4
-    ],
-)
-def test_holdout4_original_and_migrated_behave_the_same(program: Path) -> None:
+        cases.append(pytest.param(p, name in UNSAFE_FIXES4, id=name, marks=marks))
+        if name in ALSO_UNSAFE4:
+            cases.append(pytest.param(p, True, id=f"{name}-unsafe", marks=marks))
+    return cases
+
+
+@pytest.mark.parametrize(("program", "unsafe"), _holdout4_cases())
+def test_holdout4_original_and_migrated_behave_the_same(program: Path, unsafe: bool) -> None:
     from tests.fixtures.realworld_holdout4.repros.run_with_unsafe_fixes import run_pair_unsafe
 
-    pair = run_pair_unsafe if program.parent.name in UNSAFE_FIXES4 else run_pair
+    pair = run_pair_unsafe if unsafe else run_pair
     report, runs = pair(program)
     original, migrated = runs["original"], runs["migrated"]
     assert original.returncode == 0, original.stderr[-2000:]
