@@ -192,7 +192,7 @@ def test_two_real_servers_run_side_by_side_and_leave_nothing(tmp_path) -> None:
 @pytest.mark.milvus
 @pytest.mark.server_only(reason=NEEDS_REAL)
 def test_a_failed_start_raises_with_the_log_tail_and_leaves_nothing(tmp_path) -> None:
-    from tests.rig.real_server import RealMilvusServer
+    from tests.rig.real_server import START_ATTEMPTS, RealMilvusServer
 
     class BrokenEtcd(RealMilvusServer):
         """A real startup failure: the embedded etcd gets a config it cannot parse."""
@@ -208,6 +208,9 @@ def test_a_failed_start_raises_with_the_log_tail_and_leaves_nothing(tmp_path) ->
     message = str(info.value)
     assert "milvus exited during startup" in message
     assert "--- tail of" in message and "milvus-stdout.log" in message
+    # milvus aborts on the bad config (a Go panic, SIGABRT): retried, then reported, logs kept.
+    assert f"({START_ATTEMPTS} attempts)" in message
+    assert len(server.crashed_starts) == START_ATTEMPTS - 1
     assert len(message.split("---\n", 1)[1]) > 0
     assert _processes_under(tmp_path) == []
 
@@ -289,3 +292,79 @@ def test_a_bounded_read_sees_earlier_writes_and_the_level_is_kept(milvus) -> Non
     assert len(client.query("c", filter="id >= 0")) == 5
     stored = client.describe_collection("c")["consistency_level"]
     assert stored == (0 if milvus.lane == "lite" else 2)  # 0 Strong, 2 Bounded
+
+
+def _crashing_launcher(tmp_path: Path) -> Path:
+    """A stand-in binary that dies by SIGABRT at once, like milvus' rare startup abort."""
+    script = tmp_path / "abort-at-start.sh"
+    script.write_text(
+        "#!/bin/sh\necho 'Epoll1Poller encountered epoll_wait error'\nkill -ABRT $$\n"
+    )
+    script.chmod(0o755)
+    return script
+
+
+@pytest.mark.milvus
+@pytest.mark.server_only(reason=NEEDS_REAL)
+def test_a_start_killed_by_a_signal_is_retried_and_its_log_kept(tmp_path) -> None:
+    from tests.rig.real_server import RealMilvusServer
+
+    crashing = _crashing_launcher(tmp_path)
+
+    class CrashesOnce(RealMilvusServer):
+        calls = 0
+
+        def _write_config(self):
+            exe, env = super()._write_config()
+            CrashesOnce.calls += 1
+            return (str(crashing), env) if CrashesOnce.calls == 1 else (exe, env)
+
+    server = CrashesOnce(tmp_path / "s")
+    try:
+        target = server.start()
+        assert target.client().list_collections() == []
+    finally:
+        server.stop()
+    target.close_clients()
+    assert CrashesOnce.calls == 2
+    assert [p.name for p in server.crashed_starts] == ["milvus-stdout.crash1.log"]
+    assert "epoll_wait" in server.crashed_starts[0].read_text()
+    assert _processes_under(tmp_path) == []
+
+
+def test_a_start_that_keeps_crashing_gives_up_with_the_count(tmp_path) -> None:
+    from tests.rig.real_server import START_ATTEMPTS, RealMilvusServer
+
+    crashing = _crashing_launcher(tmp_path)
+
+    class AlwaysCrashes(RealMilvusServer):
+        def _write_config(self):
+            self.port = 9  # never reached: the process dies first
+            return str(crashing), dict(os.environ)
+
+    server = AlwaysCrashes(tmp_path / "s")
+    with pytest.raises(RuntimeError) as info:
+        server.start()
+    assert f"status -6 ({START_ATTEMPTS} attempts)" in str(info.value)
+    assert len(server.crashed_starts) == START_ATTEMPTS - 1
+    assert server.proc is None
+
+
+def test_a_start_that_exits_with_a_status_is_not_retried(tmp_path) -> None:
+    from tests.rig.real_server import RealMilvusServer
+
+    script = tmp_path / "exit-3.sh"
+    script.write_text("#!/bin/sh\necho 'bad flag'\nexit 3\n")
+    script.chmod(0o755)
+
+    class ExitsThree(RealMilvusServer):
+        def _write_config(self):
+            self.port = 9
+            return str(script), dict(os.environ)
+
+    server = ExitsThree(tmp_path / "s")
+    with pytest.raises(RuntimeError) as info:
+        server.start()
+    assert "milvus exited during startup with status 3\n--- tail of" in str(info.value)
+    assert "bad flag" in str(info.value)
+    assert server.crashed_starts == []
