@@ -95,8 +95,28 @@ def caller_try_problem(model: OrmModel, ctor: cst.Call) -> str:
         guard_proves(model, ctor) or guarded_open(model, ctor, func) is not None
     ):
         return ""
+    found = _try_caller(model, func, skip_factory=ctor)
+    return _message(model, found[0], ctor, found[1]) if found else ""
+
+
+def may_be_caught(model: OrmModel, node: cst.CSTNode) -> bool:
+    """Whether an exception raised at `node` may meet an except handler: `node` is in the
+    body of a try with handlers in its own function (or at module level), or its function is
+    reached, as `caller_try_problem` follows calls, from a call inside one."""
+    if _in_try_with_handler(model, node):
+        return True
+    func = _function_of(model, node)
+    return func is not None and _try_caller(model, func) is not None
+
+
+def _try_caller(
+    model: OrmModel, func: Callable_, skip_factory: cst.Call | None = None
+) -> tuple[cst.CSTNode, str] | None:
+    """The first call (or use as a value) inside a try with handlers that reaches `func`,
+    with the first unresolved link on the way ('' if none); None when nothing does.
+    `skip_factory`: an open whose `x = make()` factory call in a try is reported elsewhere."""
     calls = _calls(model)
-    # callable -> the first unresolved link on its way to the open ('' if none).
+    # callable -> the first unresolved link on its way to `func` ('' if none).
     seen: dict[Callable_, str] = {func: ""}
     frontier: list[Callable_] = [func]
     while frontier:
@@ -105,19 +125,20 @@ def caller_try_problem(model: OrmModel, ctor: cst.Call) -> str:
             why = seen[target] or link
             if _in_try_with_handler(model, caller):
                 if (
-                    target is func
+                    skip_factory is not None
+                    and target is func
                     and isinstance(caller, cst.Call)
                     and not why
                     and model._factory(caller) is not None
                 ):
                     # `x = make()` in the try: _factory_try_problem reports it already.
                     continue
-                return _message(model, caller, ctor, why)
+                return caller, why
             outer = _function_of(model, caller)
             if outer is not None and outer not in seen:
                 seen[outer] = why
                 frontier.append(outer)
-    return ""
+    return None
 
 
 def _message(model: OrmModel, caller: cst.CSTNode, ctor: cst.Call, why: str) -> str:

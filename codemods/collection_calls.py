@@ -11,6 +11,7 @@ from codemods.analysis import MethodRule, OrmModel, PropertyRule, model_of
 from codemods.base import UNSAFE_SUGGESTION
 from codemods.context import MigrationContext
 from codemods.held_collections import unsafe_only
+from codemods.imports import add_imports
 from codemods.rewrite import FStringTracker, Refuse, Rewrite, code_of, fit_in_fstring
 
 
@@ -30,6 +31,7 @@ class CollectionCallTransformer(FStringTracker, cst.CSTTransformer):
         self._statements: dict[cst.Call, Rewrite] = {}
         # statement line -> statements a rewrite of a call inside it needs to run first
         self._before: dict[cst.SimpleStatementLine, list[cst.BaseStatement]] = {}
+        self.imports: dict[str, set[str]] = {}  # what applied rewrites need (Rewrite.imports)
 
     # -- method calls -------------------------------------------------------------------
 
@@ -69,6 +71,8 @@ class CollectionCallTransformer(FStringTracker, cst.CSTTransformer):
         if result.note:
             self.ctx.report(line, col, code, result.note)
         self.ctx.record_change(line, code, result.summary or f"{label}() -> MilvusClient")
+        for module, spec in result.imports:
+            self.imports.setdefault(module, set()).add(spec)
         if hoisted:
             line_node = statement_slot(self.model, original)
             assert isinstance(line_node, cst.SimpleStatementLine)  # the model checked it
@@ -218,7 +222,9 @@ class CollectionCallCodemod:
         model = model_of(module, ctx)
         if not model.bindings and not _has_inline_ctor_receiver(model):
             return module
-        return model.module.visit(self.transformer(model, ctx, self.methods, self.properties))
+        transformer = self.transformer(model, ctx, self.methods, self.properties)
+        new = model.module.visit(transformer)
+        return add_imports(new, set(), transformer.imports) if transformer.imports else new
 
 
 class FusedCollectionCalls(CollectionCallCodemod):

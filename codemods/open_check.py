@@ -69,7 +69,7 @@ def open_check_problem(model: OrmModel, ctor: cst.Call) -> str:
             "nor a statement of its own"
         )
     name = parts["name"].value
-    if not _repeatable(name):
+    if not repeatable(name):
         return (
             f"its name `{code_of(name)}` is not a plain name, string literal or attribute, "
             "and the check would evaluate it again"
@@ -84,25 +84,29 @@ def open_check_problem(model: OrmModel, ctor: cst.Call) -> str:
     return ""
 
 
-def exception_names(model: OrmModel) -> dict[str, tuple[str, str | None]]:
-    """For each name the check uses: (what the module calls it, the import spec MM110 adds
-    or None). The module's own `from pymilvus.exceptions import X` is reused; a name the
-    module does not use is imported as itself; any other gets a fresh name
-    (`SchemaNotReadyException_2`, OrmModel.fresh_name) imported as `X as X_2`."""
+def exception_names(
+    model: OrmModel, bases: tuple[str, ...] = EXCEPTION_NAMES
+) -> dict[str, tuple[str, str | None]]:
+    """For each name in `bases` (importable from pymilvus.exceptions): (what the module calls
+    it, the import spec to add or None). The module's own `from pymilvus.exceptions import X`
+    is reused; a name the module does not use is imported as itself; any other gets a fresh
+    name (`SchemaNotReadyException_2`, OrmModel.fresh_name) imported as `X as X_2`. Chosen
+    once per model, so every check in a module uses the same names."""
     names = _NAMES.get(model)
     if names is None:
-        names = {}
-        for base in EXCEPTION_NAMES:
-            bound = exception_binding(model, base)
-            if bound:
-                names[base] = (base, None)
-            elif bound is False:
-                names[base] = (base, base)
-            else:
-                fresh = model.fresh_name(base)
-                names[base] = (fresh, f"{base} as {fresh}")
-        _NAMES[model] = names
-    return names
+        names = _NAMES[model] = {}
+    for base in bases:
+        if base in names:
+            continue
+        bound = exception_binding(model, base)
+        if bound:
+            names[base] = (base, None)
+        elif bound is False:
+            names[base] = (base, base)
+        else:
+            fresh = model.fresh_name(base)
+            names[base] = (fresh, f"{base} as {fresh}")
+    return {base: names[base] for base in bases}
 
 
 def exception_binding(model: OrmModel, name: str) -> bool | None:
@@ -140,18 +144,18 @@ def _imports_exception(assignment: object, name: str) -> bool:
     return any(a.asname is None and code_of(a.name) == name for a in node.names)
 
 
-def _repeatable(expr: cst.BaseExpression) -> bool:
+def repeatable(expr: cst.BaseExpression) -> bool:
     """Reading `expr` again gives the same value and runs no code of the module's (attribute
     chains are taken as plain reads, as the rest of the rewrite takes them)."""
-    if isinstance(expr, (cst.Name, cst.SimpleString)):
+    if isinstance(expr, (cst.Name, cst.SimpleString, cst.Integer, cst.Float)):
         return True
     if isinstance(expr, cst.ConcatenatedString):
         return all(
-            isinstance(part, (cst.SimpleString, cst.ConcatenatedString)) and _repeatable(part)
+            isinstance(part, (cst.SimpleString, cst.ConcatenatedString)) and repeatable(part)
             for part in (expr.left, expr.right)
         )
     if isinstance(expr, cst.Attribute):
-        return _repeatable(expr.value) and not isinstance(expr.value, cst.BaseString)
+        return repeatable(expr.value) and not isinstance(expr.value, cst.BaseString)
     return False
 
 

@@ -2,7 +2,18 @@
 
 `create_partition(p, description)` ->
 `client.create_partition(collection_name=..., partition_name=p)` (the ORM never sent the
-description to the server; a positional one would land in `timeout`). MM151 turns
+description to the server; a positional one would land in `timeout`). The ORM checked
+`has_partition` first and raised PartitionAlreadyExistException for an existing name; real
+Milvus 2.3.5 accepts a second CreatePartition of the same name without an error (milvus-lite
+rejects it). Where a handler may see that exception (`caller_try.may_be_caught`), the
+rewrite keeps the check:
+
+    if client.has_partition(collection_name=col, partition_name=p):
+        raise PartitionAlreadyExistException(message=ExceptionsMessage.PartitionAlreadyExist)
+    client.create_partition(collection_name=col, partition_name=p)
+
+Elsewhere the duplicate ended the ORM program with a traceback; the plain call is kept there
+(see docs/rules.md, MM150). MM151 turns
 `Partition(...)` objects and `x = col.partition(p)` lookups into partition names (see OBJECTS).
 """
 
@@ -10,9 +21,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemods.analysis import MethodRule, model_of
+from codemods.analysis import MethodRule, OrmModel, model_of
 from codemods.base import Applicability, RuleInfo
+from codemods.caller_try import may_be_caught
+from codemods.client_import import imports_pymilvus_up_front
 from codemods.collection_calls import CollectionCallCodemod, flatten_statements
+from codemods.open_check import EXCEPTIONS_MODULE, exception_names, repeatable
 from codemods.rewrite import (
     Env,
     FStringTracker,
@@ -33,8 +47,12 @@ PARTITIONS = RuleInfo(
     description=(
         "`create_partition(p)`, `has_partition(p)` and `drop_partition(p)` become the client "
         "methods with `collection_name=` and `partition_name=` keywords. The ORM-only "
-        "partition description (never stored on the server) is dropped. `Partition` objects "
-        "are reported."
+        "partition description (never stored on the server) is dropped. The ORM's "
+        "create_partition raised PartitionAlreadyExistException for an existing name; real "
+        "Milvus 2.3.5 accepts the duplicate, so where an except handler may see the error "
+        "(inside try/except, or in a function called from inside one) the create keeps that "
+        "check: `if client.has_partition(...): raise PartitionAlreadyExistException(...)`. "
+        "`Partition` objects are reported."
     ),
     applicability=Applicability.SAFE,
     before='col.create_partition("2024", "this year")\n',
@@ -61,12 +79,94 @@ def _convert(method: str, params: list[str]):
             *copy_args(bound, [("partition_name", "partition_name"), ("timeout", "timeout")]),
             *extra,
         ]
-        return Rewrite(
-            expr=client_call(env.client, method, args, call),
-            summary=f"{method}() -> {env.client}.{method}()",
-        )
+        expr = client_call(env.client, method, args, call)
+        summary = f"{method}() -> {env.client}.{method}()"
+        if method == "create_partition" and _duplicate_may_be_caught(env):
+            return _checked_create(expr, bound, env, summary)
+        return Rewrite(expr=expr, summary=summary)
 
     return convert
+
+
+_CHECK_NAMES = ("ExceptionsMessage", "PartitionAlreadyExistException")
+
+
+def _duplicate_may_be_caught(env: Env) -> bool:
+    model, original = env.model, env.original
+    if not isinstance(model, OrmModel) or original is None:
+        return False
+    return may_be_caught(model, original) and not _behind_has_partition(model, original)
+
+
+def _behind_has_partition(model: OrmModel, call: cst.Call) -> bool:
+    """`if not <x>.has_partition(..., p, ...): <x>.create_partition(p)`: no duplicate can
+    reach the create (its partition name, as written, is an argument of the test)."""
+    line = model.statement_of(call)
+    block = model.parent(line) if line is not None else None
+    branch = model.parent(block) if isinstance(block, cst.IndentedBlock) else None
+    if not isinstance(branch, cst.If) or not call.args:
+        return False
+    test = branch.test
+    if not (isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)):
+        return False
+    check = test.expression
+    if not (
+        isinstance(check, cst.Call)
+        and isinstance(check.func, cst.Attribute)
+        and check.func.attr.value == "has_partition"
+    ):
+        return False
+    first = call.args[0]
+    wanted = code_of(first.value)
+    return any(code_of(arg.value) == wanted for arg in check.args)
+
+
+def _checked_create(expr: cst.BaseExpression, bound, env: Env, summary: str) -> Rewrite | Refuse:
+    """The create behind the ORM's own duplicate check (see the module docstring)."""
+    model = env.model
+    assert isinstance(model, OrmModel)
+    partition = bound.value("partition_name")
+    why = "inside try/except, where the ORM's PartitionAlreadyExistException may be handled"
+    # The ORM passed the call's other keywords (timeout=...) to its has_partition too.
+    extra = [a for a in bound.extra if not (a.keyword and a.keyword.value == "description")]
+    values = [("partition name", partition), ("collection name", env.name)]
+    values += [("argument", a.value) for a in extra]
+    for what, value in values:
+        if not repeatable(value):
+            return Refuse(
+                f"{why}; the kept duplicate check would evaluate the {what} "
+                f"`{code_of(value)}` again",
+                "bind it to a name first, then rerun",
+            )
+    if not imports_pymilvus_up_front(model.module):
+        return Refuse(
+            f"{why}; the module imports pymilvus only where it needs it, and the check's "
+            "`pymilvus.exceptions` import would go to its top"
+        )
+    names = exception_names(model, _CHECK_NAMES)
+    args = [
+        kwarg("collection_name", env.name.deep_clone()),
+        kwarg("partition_name", partition.deep_clone()),
+        *(a.deep_clone().with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in extra),
+    ]
+    has = client_call(env.client, "has_partition", args)
+    error = names["PartitionAlreadyExistException"][0]
+    message = f"{names['ExceptionsMessage'][0]}.PartitionAlreadyExist"
+    check = cst.If(
+        test=has,
+        body=cst.IndentedBlock(
+            body=[
+                cst.SimpleStatementLine(
+                    body=[cst.Raise(exc=cst.parse_expression(f"{error}(message={message})"))]
+                )
+            ]
+        ),
+    )
+    return Rewrite(
+        statements=(check, cst.SimpleStatementLine(body=[cst.Expr(expr)])),
+        summary=f"{summary} behind the ORM's duplicate check",
+        imports=tuple((EXCEPTIONS_MODULE, spec) for _, spec in names.values() if spec is not None),
+    )
 
 
 CALLS = {

@@ -86,10 +86,6 @@ LITE_ONLY: dict[str, str] = {
     "(code 101); milvus-lite allows it",
     "partition_objects": "real Milvus rejects dropping a loaded partition (release it first); "
     "milvus-lite allows it",
-    "error_paths-migrated_shim_rest": "OPEN codemod gap (CI server lane, 19:37 UTC 2026-12-06): "
-    "the ORM's Collection.create_partition checks has_partition first and raises on a duplicate "
-    "name; the migrated client.create_partition does not, and Milvus 2.3.5 accepts a second "
-    "CreatePartition of an existing name (milvus-lite rejects it, so lite matches the ORM)",
     "databases-migrated": "OPEN codemod gap: migrated code calls MilvusClient.use_database, "
     "which needs DescribeDatabase (Milvus 2.4+); the ORM's db.using_database runs on 2.3.5",
 }
