@@ -55,6 +55,7 @@ from codemods.metadata_resolve import resolve_providers
 from codemods.orm_names import ORM_UTILITY_FUNCTIONS, PURE_UTILITY_FUNCTIONS
 from codemods.read_only_visit import children_of, preorder_of, unshared
 from codemods.rewrite import Env, Refuse, Rewrite, bind, code_of, string_value
+from codemods.shim_names import pymilvus_name
 
 if TYPE_CHECKING:
     from codemods.connection_registry import Registry
@@ -91,7 +92,9 @@ COLLECTION_PARAM_NAMES = re.compile(r"^(col|coll|collection|\w+_col|\w+_coll|\w+
 
 def canonical_name(qualified: str) -> str | None:
     """`pymilvus.orm.collection.Collection` -> `Collection`; `pymilvus.has_collection` ->
-    `utility.has_collection`; anything that is not an ORM thing -> None."""
+    `utility.has_collection`; anything that is not an ORM thing -> None. A compat_shim
+    name counts as the pymilvus name it stands for (codemods/shim_names.py)."""
+    qualified = pymilvus_name(qualified)
     for prefix, replacement in _ORM_SUBMODULE_PREFIX.items():
         if qualified.startswith(prefix):
             rest = replacement + qualified[len(prefix) :]
@@ -178,10 +181,10 @@ class PropertyRule:
 def method_rules() -> dict[str, MethodRule]:
     """All Collection method converters, gathered from the concern modules (lazy: the concern
     modules import this one)."""
-    from codemods import data, index, lifecycle, partitions, search
+    from codemods import compaction, data, index, lifecycle, partitions, search
 
     table: dict[str, MethodRule] = {}
-    for module in (lifecycle, index, data, search, partitions):
+    for module in (lifecycle, index, data, search, partitions, compaction):
         table.update(module.METHODS)
     return table
 

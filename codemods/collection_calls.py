@@ -31,7 +31,8 @@ class CollectionCallTransformer(FStringTracker, cst.CSTTransformer):
         self._statements: dict[cst.Call, Rewrite] = {}
         # statement line -> statements a rewrite of a call inside it needs to run first
         self._before: dict[cst.SimpleStatementLine, list[cst.BaseStatement]] = {}
-        self.imports: dict[str, set[str]] = {}  # what applied rewrites need (Rewrite.imports)
+        # What applied rewrites need (Rewrite.imports); key "" holds plain `import M` modules.
+        self.imports: dict[str, set[str]] = {}
 
     # -- method calls -------------------------------------------------------------------
 
@@ -224,7 +225,10 @@ class CollectionCallCodemod:
             return module
         transformer = self.transformer(model, ctx, self.methods, self.properties)
         new = model.module.visit(transformer)
-        return add_imports(new, set(), transformer.imports) if transformer.imports else new
+        if not transformer.imports:
+            return new
+        objects = {mod: specs for mod, specs in transformer.imports.items() if mod}
+        return add_imports(new, transformer.imports.get("", set()), objects)
 
 
 class FusedCollectionCalls(CollectionCallCodemod):

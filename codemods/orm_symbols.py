@@ -140,10 +140,10 @@ SYMBOLS: tuple[OrmSymbol, ...] = tuple(
         ('drop_partition', W, 'client.drop_partition(name, p)', 'orm_col.drop_partition("p1")'),
         ('partition', P, 'p if client.has_partition(name, p) else None', 'print(orm_col.partition("p1"))'),
         ('get_replicas', P, 'client.describe_replica(name)', 'print(orm_col.get_replicas())'),
-        ('compact', P, 'job_id = client.compact(name)', 'orm_col.compact()', 'the ORM keeps the job id on the object'),
+        ('compact', W, 'client.compact(name) (job_id = ... before a wait_for_compaction_completed)', 'orm_col.compact()', 'the ORM keeps the job id on the object; a read result (None) is reported'),
         ('get_compaction_state', P, 'client.get_compaction_state(job_id)', 'print(orm_col.get_compaction_state())'),
         ('get_compaction_plans', P, 'client.get_compaction_plans(job_id)', 'print(orm_col.get_compaction_plans())'),
-        ('wait_for_compaction_completed', P, 'poll client.get_compaction_state(job_id)', 'orm_col.wait_for_compaction_completed()'),
+        ('wait_for_compaction_completed', W, 'poll client.get_compaction_state(job_id) (right after its compact)', 'orm_col.compact()\norm_col.wait_for_compaction_completed()', 'alone, or with arguments, it is reported'),
         ('construct_from_dataframe', P, 'build a schema, client.create_collection(...), client.insert(name, df.to_dict("records"))', 'Collection.construct_from_dataframe("c3", df, primary_field="id")'),
     )
     + _rows('Partition',

@@ -29,6 +29,7 @@ def full_migration_codemods() -> list[Codemod]:
        needs it was left behind;
     5. imports, once every reference is final.
     """
+    from codemods.compaction import CompactionCalls
     from codemods.connections import Connections
     from codemods.data import DataCalls
     from codemods.imports import UpdateImports
@@ -46,6 +47,7 @@ def full_migration_codemods() -> list[Codemod]:
         SearchCalls(),
         IndexCalls(),
         PartitionCalls(),
+        CompactionCalls(),
         PartitionObjects(),
         IndexObjects(),  # like PartitionObjects: before the constructor rule
         LifecycleCalls(),

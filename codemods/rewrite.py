@@ -27,7 +27,8 @@ class Rewrite:
     unsafe: bool = False
     note: str = ""  # a caveat reported even though the rewrite is applied
     code: str = ""  # the rule of this rewrite when not the method's own (an unsafe sub-case)
-    # (module, spec) pairs the rewritten code needs: `("pymilvus.exceptions", "X as X_2")`.
+    # (module, spec) pairs the rewritten code needs: `("pymilvus.exceptions", "X as X_2")`
+    # for `from M import spec`, `("", "time")` for `import time`.
     imports: tuple[tuple[str, str], ...] = ()
 
 
