@@ -104,7 +104,11 @@ def _behind_has_partition(model: OrmModel, call: cst.Call) -> bool:
     line = model.statement_of(call)
     block = model.parent(line) if line is not None else None
     branch = model.parent(block) if isinstance(block, cst.IndentedBlock) else None
-    if not isinstance(branch, cst.If) or not call.args:
+    bound = bind(call, ["partition_name", "description"])
+    if not isinstance(branch, cst.If) or isinstance(bound, Refuse):
+        return False
+    partition = bound.value("partition_name")
+    if partition is None:
         return False
     test = branch.test
     if not (isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)):
@@ -116,8 +120,7 @@ def _behind_has_partition(model: OrmModel, call: cst.Call) -> bool:
         and check.func.attr.value == "has_partition"
     ):
         return False
-    first = call.args[0]
-    wanted = code_of(first.value)
+    wanted = code_of(partition)
     return any(code_of(arg.value) == wanted for arg in check.args)
 
 

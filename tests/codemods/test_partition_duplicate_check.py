@@ -89,9 +89,10 @@ except Exception:
     [
         'col.create_partition("2024")\n',  # no handler: the ORM ended the program here
         'try:\n    if not col.has_partition("2024"):\n        col.create_partition("2024")\nexcept MilvusException:\n    pass\n',
+        'try:\n    if not col.has_partition(partition_name="2024"):\n        col.create_partition(partition_name="2024")\nexcept MilvusException:\n    pass\n',
         'try:\n    col.create_partition("2024")\nfinally:\n    print("done")\n',  # no except
     ],
-    ids=["no-handler", "behind-has-partition", "try-finally"],
+    ids=["no-handler", "behind-has-partition", "behind-has-partition-keywords", "try-finally"],
 )
 def test_plain_create_where_no_handler_sees_a_duplicate(body):
     outcome = migrate_source(HEAD + body, Options())
