@@ -50,6 +50,7 @@ from codemods.client_import import (
 from codemods.context import MigrationContext
 from codemods.global_order import hoist_late_globals
 from codemods.imports import _JoinAnchors, add_imports
+from codemods.shim_names import pymilvus_name
 
 AWAIT_CALLS = RuleInfo(
     code="MM201",
@@ -268,7 +269,8 @@ class _BindingCollector(cst.CSTVisitor):
         return list({id(b): b for b in found}.values())
 
     def _qualified(self, node: cst.CSTNode) -> set[str]:
-        return {q.name for q in self.get_metadata(QualifiedNameProvider, node, set())}
+        qualified = self.get_metadata(QualifiedNameProvider, node, set())
+        return {pymilvus_name(q.name) for q in qualified}  # compat_shim names as pymilvus's
 
     def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.get_metadata(ParentNodeProvider, node, None)

@@ -32,9 +32,11 @@ from libcst.metadata import ClassScope, GlobalScope, Scope
 
 CLIENT_CLASS = "MilvusClient"
 ASYNC_CLIENT_CLASS = "AsyncMilvusClient"  # the async rewrite (codemods/async_calls.py) asks too
-# Modules whose `MilvusClient` / `AsyncMilvusClient` is pymilvus's class.
+# Modules whose `MilvusClient` / `AsyncMilvusClient` is pymilvus's class (compat_shim
+# re-exports pymilvus's MilvusClient).
 _CLIENT_MODULES = frozenset(
     {
+        "compat_shim",
         "pymilvus",
         "pymilvus.milvus_client",
         "pymilvus.milvus_client.milvus_client",
@@ -61,13 +63,19 @@ def dotted_name(node: cst.BaseExpression | None) -> str | None:
     return None
 
 
+# compat_shim imports pymilvus itself, so importing it is importing pymilvus: a new pymilvus
+# import may go where it is (codemods/shim_names.py).
+_PYMILVUS_ROOTS = frozenset({"pymilvus", "compat_shim"})
+
+
 def is_pymilvus_import(node: cst.CSTNode) -> bool:
-    """`import pymilvus[.x]` or `from pymilvus[.x] import ...` (absolute)."""
+    """`import pymilvus[.x]` or `from pymilvus[.x] import ...` (absolute), or the same of
+    compat_shim."""
     if isinstance(node, cst.ImportFrom):
         mod = None if node.relative else dotted_name(node.module)
-        return mod is not None and (mod == "pymilvus" or mod.startswith("pymilvus."))
+        return mod is not None and mod.split(".")[0] in _PYMILVUS_ROOTS
     if isinstance(node, cst.Import):
-        return any((dotted_name(a.name) or "").split(".")[0] == "pymilvus" for a in node.names)
+        return any((dotted_name(a.name) or "").split(".")[0] in _PYMILVUS_ROOTS for a in node.names)
     return False
 
 

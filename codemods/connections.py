@@ -38,6 +38,7 @@ from codemods.has_connection import HAS_CONNECTION, membership, membership_test
 from codemods.instance_client import InstanceClient, client_used
 from codemods.orm_names import CONNECTIONS_METHODS, CONNECTIONS_MODULE
 from codemods.rewrite import Refuse, bind, code_of, kwarg, string_value
+from codemods.shim_names import pymilvus_name
 
 CONNECT = RuleInfo(
     code="MM101",
@@ -314,7 +315,7 @@ class _Transformer(cst.CSTTransformer):
         names = self.model.wrapper.resolve(QualifiedNameProvider).get(node, set())
         if isinstance(names, LazyValue):  # the resolved mapping holds them lazily
             names = names()
-        return {q.name for q in names}
+        return {pymilvus_name(q.name) for q in names}  # compat_shim names as pymilvus's
 
     def _qualified_tails(self, node: cst.CSTNode) -> set[str]:
         """ORM names among `node`'s qualified names (`Connections` for
@@ -388,7 +389,7 @@ class _Transformer(cst.CSTTransformer):
             )
             return updated
         if self.keep_orm and client in self.model.client_vars:
-            return updated  # an earlier run already added the client next to the kept connect
+            return self._kept_again(updated, call)
         return self._client_statements(original, updated, call, cst.Name(client), client)
 
     def _instance_connect(self, original, updated, call: cst.Call, instance: InstanceClient):
@@ -399,7 +400,7 @@ class _Transformer(cst.CSTTransformer):
             and _assigned_to(self.model, c) == instance.client
             for c in self.model.client_calls
         ):
-            return updated  # an earlier run already added the client next to the kept connect
+            return self._kept_again(updated, call)
         if self.keep_orm and not client_used(self.model, instance):
             line, col = self.model.position(call)
             self.ctx.report(
@@ -417,12 +418,26 @@ class _Transformer(cst.CSTTransformer):
         """`milvus_clients[alias] = MilvusClient(...)`: the ORM's registry, kept by value."""
         assert self.registry is not None
         if self.keep_orm and self.registry.declared:
-            return updated  # an earlier run already added the client next to the kept connect
+            return self._kept_again(updated, call)
         key = alias_expr(self.model.connect_view(call))
         assert key is not None  # registry_of() checked every connect
         target = cst.parse_expression(self.registry.client(key))
         self.registry_used = True
         return self._client_statements(original, updated, call, target, None)
+
+    def _kept_again(self, updated, call: cst.Call):
+        """An earlier run already added the client next to this kept connect: nothing to
+        rewrite, but the ORM code that needs it is still there, so a rerun (the pre-commit
+        hook, `--check` over `--shim-rest` output) reports the connect as that run did."""
+        line, col = self.model.position(call)
+        self.ctx.report(
+            line,
+            col,
+            CONNECT.code,
+            "ORM code that needs this connection is left in the module: "
+            "connections.connect() kept next to the client",
+        )
+        return updated
 
     def _client_statements(
         self,

@@ -51,6 +51,7 @@ import libcst as cst
 
 from codemods.analysis import OrmModel, _all_params, _walk, constructor_parts, is_create
 from codemods.method_paths import _UNPROVEN_INSIDE, _block, never_completes_normally
+from codemods.shim_names import pymilvus_name
 
 # ORM calls on the created handle that neither drop nor rename a collection.
 _HANDLE_METHODS = {"create_index", "load", "insert"}
@@ -403,7 +404,8 @@ def _quiet(model: OrmModel, statement: cst.BaseStatement, create: bool) -> bool:
 
 def _schema_builder(model: OrmModel, call: cst.Call) -> bool:
     scope = model.scopes.get(call.func)
-    names = {q.name for q in scope.get_qualified_names_for(call.func)} if scope else set()
+    qualified = scope.get_qualified_names_for(call.func) if scope else set()
+    names = {pymilvus_name(q.name) for q in qualified}  # compat_shim re-exports them
     return len(names) == 1 and all(
         n.startswith("pymilvus.") and n.rsplit(".", 1)[-1] in _SCHEMA_BUILDERS for n in names
     )

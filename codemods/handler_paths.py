@@ -19,6 +19,8 @@ import libcst as cst
 from libcst.metadata import QualifiedNameProvider
 from libcst.metadata.base_provider import LazyValue
 
+from codemods.shim_names import pymilvus_name
+
 if TYPE_CHECKING:
     from codemods.analysis import OrmModel
 
@@ -309,7 +311,7 @@ def _qualified(names, node: cst.CSTNode) -> set[str]:
     value = names.get(node, set())
     if isinstance(value, LazyValue):
         value = value()
-    return {q.name for q in value}
+    return {pymilvus_name(q.name) for q in value}  # compat_shim re-exports them
 
 
 def _clause(handler: cst.ExceptHandler) -> str:

@@ -26,6 +26,7 @@ from codemods.client_import import (
 from codemods.context import MigrationContext
 from codemods.orm_names import is_orm_module
 from codemods.rewrite import code_of
+from codemods.shim_names import is_shim_module
 
 RULE = RuleInfo(
     code="MM180",
@@ -107,7 +108,9 @@ class UpdateImports:
                 if isinstance(small.names, cst.ImportStar):
                     continue
                 mod = code_of(small.module)
-                if not mod.startswith("pymilvus"):
+                # compat_shim's ORM names go like pymilvus's once unused (`--shim-rest` output,
+                # or code written against the shim).
+                if not (mod.startswith("pymilvus") or is_shim_module(mod)):
                     continue
                 for alias in small.names:
                     name = code_of(alias.name)

@@ -51,6 +51,7 @@ from codemods.analysis import ANALYSIS_PROVIDERS, wrapper_of
 from codemods.base import Applicability, RuleInfo
 from codemods.client_import import CLIENT_CLASS, client_class_name
 from codemods.context import MigrationContext
+from codemods.shim_names import pymilvus_name
 
 RULE = RuleInfo(
     code="MM190",
@@ -154,7 +155,9 @@ class _Facts(cst.CSTVisitor):
         wrapper.visit(self)
 
     def _record(self, node: cst.CSTNode) -> set[str]:
-        names = {q.name for q in self.get_metadata(QualifiedNameProvider, node, set())}
+        # compat_shim re-exports the schema classes: as pymilvus's
+        qualified = self.get_metadata(QualifiedNameProvider, node, set())
+        names = {pymilvus_name(q.name) for q in qualified}
         if names:
             self.qualified[node] = names
         return names
