@@ -104,12 +104,12 @@ def test_function_that_may_return_none_is_no_factory():
 
 
 def test_factory_collection_blocked_inside_keeps_the_caller_orm():
-    # The factory's own use `coll.compact()` has no rewrite: the caller's variable holds
-    # the same Collection and stays ORM with it.
+    # The factory's own use `coll.get_compaction_plans()` has no rewrite: the caller's
+    # variable holds the same Collection and stays ORM with it.
     body = (
         "def open_books(name):\n"
         + "    coll = Collection(name)\n"
-        + "    coll.compact()\n"
+        + "    coll.get_compaction_plans()\n"
         + "    return coll\n"
         + 'a = open_books("a")\n'
         + "a.flush()\n"
