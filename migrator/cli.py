@@ -21,6 +21,7 @@ from migrator.process import CHANGED, FAILED, FileResult
 from migrator.report import Reporter
 from migrator.runner import run, sigterm_as_interrupt
 from migrator.source_file import SourceError, write_atomic
+from migrator.stdin_mode import STDIN, migrate_stdin
 
 EXIT_OK, EXIT_WOULD_CHANGE, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
@@ -118,6 +119,14 @@ def _use_color(no_color: bool) -> bool:
     help="Do not read or write the result cache (.milvus_migrate_cache at the project root, "
     "or $MILVUS_MIGRATE_CACHE_DIR). Also: MILVUS_MIGRATE_NO_CACHE=1.",
 )
+@click.option(
+    "--stdin-filename",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="With PATH `-` (read the source from stdin, write it migrated to stdout): the file "
+    "it stands for, named in messages; its suffix and folder choose the handler (.ipynb) "
+    "and the pyproject.toml that applies.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option(
     "-v", "--verbose", is_flag=True, help="Print every file; show tracebacks for tool bugs."
@@ -142,14 +151,16 @@ def migrate(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     no_cache: bool,
+    stdin_filename: Path | None,
     quiet: bool,
     verbose: bool,
     no_color: bool,
 ) -> None:
     """Migrate pymilvus ORM code (connections, Collection, utility, ...) to MilvusClient.
 
-    PATHS are files and folders (.py and .ipynb). By default files are rewritten in place;
-    use --diff or --check to preview. Settings in [tool.milvus-migrate] of the nearest
+    PATHS are files and folders (.py and .ipynb), or `-` for stdin (the migrated source goes
+    to stdout, the report to stderr). By default files are rewritten in place; use --diff or
+    --check to preview. Settings in [tool.milvus-migrate] of the nearest
     pyproject.toml apply; flags override them. `milvus-migrate rules` lists the rules.
     """
     if not paths:
@@ -157,8 +168,13 @@ def migrate(
     if show_diff and check:
         raise click.UsageError("--diff and --check cannot be combined")
     mode = "diff" if show_diff else "check" if check else "write"
+    from_stdin = STDIN in paths
+    if from_stdin and len(paths) > 1:
+        raise click.UsageError("`-` (stdin) cannot be combined with other paths")
+    if stdin_filename is not None and not from_stdin:
+        raise click.UsageError("--stdin-filename needs PATH `-`")
     try:
-        config = load_config(paths)
+        config = load_config((stdin_filename,) if stdin_filename else paths)
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     if shim and shim_rest:
@@ -180,8 +196,10 @@ def migrate(
     )
     # --exclude replaces the configured `exclude`; `extend-exclude` always applies.
     exclude = (tuple(exclude) or config.exclude) + config.extend_exclude
-    cache = None if no_cache else ResultCache(cache_dir(list(paths), config.path), options)
     color = _use_color(no_color)
+    if from_stdin:
+        _migrate_stdin(stdin_filename, options, mode, fmt, quiet, verbose, color)
+    cache = None if no_cache else ResultCache(cache_dir(list(paths), config.path), options)
     reporter = Reporter(mode=mode, fmt=fmt, quiet=quiet, verbose=verbose, color=color)
     # Ctrl-C anywhere in the run (discovery included) ends with one message and exit 130,
     # never click's "Aborted!" (exit 1) or a traceback. Writes are atomic and hold the signal
@@ -209,6 +227,32 @@ def migrate(
     if counts[FAILED]:
         sys.exit(EXIT_ERROR)
     if mode == "check" and counts[CHANGED]:
+        sys.exit(EXIT_WOULD_CHANGE)
+    sys.exit(EXIT_OK)
+
+
+def _migrate_stdin(
+    name: Path | None,
+    options: Options,
+    mode: str,
+    fmt: str,
+    quiet: bool,
+    verbose: bool,
+    color: bool,
+) -> None:
+    """PATH `-`: one text from stdin. In write mode stdout carries the source, so the whole
+    report (a JSON or SARIF one too) goes to stderr. Exits like a run over one file."""
+    out = sys.stderr if mode == "write" else sys.stdout
+    reporter = Reporter(mode=mode, fmt=fmt, quiet=quiet, verbose=verbose, color=color, out=out)
+    try:
+        result = migrate_stdin(name, options, reporter)
+    except KeyboardInterrupt:
+        click.echo("\nInterrupted.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    reporter.finish()
+    if result.status == FAILED:
+        sys.exit(EXIT_ERROR)
+    if mode == "check" and result.status == CHANGED:
         sys.exit(EXIT_WOULD_CHANGE)
     sys.exit(EXIT_OK)
 

@@ -142,7 +142,8 @@ def _syntax_error(path: Path, text: str, exc: cst.ParserSyntaxError) -> tuple[st
     real mistake; Python's own compiler names the line and the problem the way users know it.
     """
     libcst_reason = exc.message.splitlines()[0] if exc.message else "cannot parse"
-    if path.suffix != ".py":  # notebooks etc.: their handler's text is not one Python module
+    if _HANDLERS.get(path.suffix, _migrate_python) is not _migrate_python:
+        # notebooks etc.: their handler's text is not one Python module
         return f"syntax error: {libcst_reason}", exc.raw_line
     try:
         compile(text, str(path), "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
