@@ -13,9 +13,12 @@ the pair becomes
 Only where the wait provably reads the id of that compact: the two are statements of the same
 block on the same receiver, with at most `print(...)` statements (no other calls) between
 them. A lone `compact()` statement becomes `client.compact(collection_name=col)`. A compact
-whose result is read (None on the ORM), arguments other than `timeout=` on compact or any on
-the wait (its timeout raises after polling; is_clustering keeps a second id), and a wait
-without its compact keep the collection ORM.
+whose result is assigned to a name (`job = col.compact()`, a statement of its own) runs first
+and the name gets the None the ORM returned (`job = None`): code that prints or tests `job`
+keeps seeing None, where MilvusClient's job id would change it. A compact whose result is
+read any other way, arguments other than `timeout=` on compact or any on the wait (its
+timeout raises after polling; is_clustering keeps a second id), and a wait without its
+compact keep the collection ORM.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import libcst as cst
 
 from codemods.analysis import MethodRule, OrmModel
 from codemods.base import Applicability, RuleInfo
-from codemods.collection_calls import CollectionCallCodemod
+from codemods.collection_calls import CollectionCallCodemod, statement_slot
 from codemods.rewrite import Env, Refuse, Rewrite, bind, client_call, code_of, copy_args, kwarg
 
 COMPACTION = RuleInfo(
@@ -36,9 +39,11 @@ COMPACTION = RuleInfo(
         "client.compact(collection_name=col)` and a loop polling "
         '`client.get_compaction_state(job_id=compaction_id)` until "Completed", sleeping '
         "0.5 s as the ORM does (`import time` is added). A lone `compact()` statement becomes "
-        "`client.compact(collection_name=col)`. A compact whose result is read (the ORM "
-        "returns None, MilvusClient the job id), `is_clustering=`, a wait with arguments or "
-        "without its compact keep the collection ORM and are reported."
+        "`client.compact(collection_name=col)`. `job = col.compact()` (a statement of its "
+        "own) runs the compact first and then keeps the ORM's result: `job = None`, since "
+        "MilvusClient returns the job id where the ORM returned None. A compact whose result "
+        "is read any other way, `is_clustering=`, a wait with arguments or without its "
+        "compact keep the collection ORM and are reported."
     ),
     applicability=Applicability.SAFE,
     before="col.compact()\ncol.wait_for_compaction_completed()\n",
@@ -68,11 +73,13 @@ def _siblings(model: OrmModel, call: cst.Call) -> tuple[list[cst.BaseStatement],
 
 
 def _method_statement(stmt: cst.BaseStatement, receiver: str, method: str) -> cst.Call | None:
-    """`<receiver>.<method>(...)` as the whole of `stmt`."""
+    """`<receiver>.<method>(...)` as the whole of `stmt`; for compact also `name = <that>`."""
     if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
         return None
-    expr = stmt.body[0]
-    call = expr.value if isinstance(expr, cst.Expr) else None
+    small = stmt.body[0]
+    call = small.value if isinstance(small, cst.Expr) else None
+    if method == _COMPACT and _assigns_one_name(small):
+        call = small.value  # type: ignore[attr-defined]
     if (
         isinstance(call, cst.Call)
         and isinstance(call.func, cst.Attribute)
@@ -111,6 +118,25 @@ def _calls_in(node: cst.CSTNode) -> list[cst.CSTNode]:
 
     node.visit(_Find())
     return found
+
+
+def _assigns_one_name(small: cst.BaseSmallStatement) -> bool:
+    """`name = <value>`: one target, a plain name (storing None there has no side effect)."""
+    return (
+        isinstance(small, cst.Assign)
+        and len(small.targets) == 1
+        and isinstance(small.targets[0].target, cst.Name)
+    )
+
+
+def _result_name(model: OrmModel, call: cst.Call) -> cst.SimpleStatementLine | None:
+    """The statement line of `name = call` when that is all of it, so the compact can run
+    as a statement before it and the assignment keep the ORM's None."""
+    assign = model.parent(call)
+    if not (isinstance(assign, cst.Assign) and assign.value is call and _assigns_one_name(assign)):
+        return None
+    line = statement_slot(model, call)
+    return line if isinstance(line, cst.SimpleStatementLine) else None
 
 
 def _partner(model: OrmModel, call: cst.Call, method: str, step: int) -> cst.Call | None:
@@ -152,21 +178,34 @@ def _convert_compact(call: cst.Call, env: Env) -> Rewrite | Refuse:
         return bound
     if "is_clustering" in bound.named or bound.extra:
         return Refuse("compact() with arguments other than timeout=")
-    if not env.statement:
+    model, original = env.model, env.original
+    assigned = (
+        _result_name(model, original)
+        if isinstance(model, OrmModel) and original is not None and not env.statement
+        else None
+    )
+    if not env.statement and assigned is None:
         return Refuse(
             "the result of compact() is read: the ORM returns None, MilvusClient the job id"
         )
     args = [kwarg("collection_name", env.name), *copy_args(bound, [("timeout", "timeout")])]
     expr = client_call(env.client, "compact", args, call)
-    model, original = env.model, env.original
+    summary = f"compact() -> {env.client}.compact()"
+    stmt: cst.BaseSmallStatement = cst.Expr(expr)
     if isinstance(model, OrmModel) and original is not None:
         if _partner(model, original, _WAIT, 1) is not None:
-            assign = cst.Assign(targets=[cst.AssignTarget(cst.Name(_id_name(model)))], value=expr)
-            return Rewrite(
-                statements=(cst.SimpleStatementLine(body=[assign]),),
-                summary=f"compact() -> {_id_name(model)} = {env.client}.compact()",
-            )
-    return Rewrite(expr=expr, summary=f"compact() -> {env.client}.compact()")
+            stmt = cst.Assign(targets=[cst.AssignTarget(cst.Name(_id_name(model)))], value=expr)
+            summary = f"compact() -> {_id_name(model)} = {env.client}.compact()"
+    if assigned is not None:
+        # The call moves to a statement of its own; the name keeps the ORM's None.
+        return Rewrite(
+            expr=cst.Name("None"),
+            before=(cst.SimpleStatementLine(body=[stmt]),),
+            summary=f"{summary}; its result name keeps the ORM's None",
+        )
+    if isinstance(stmt, cst.Assign):
+        return Rewrite(statements=(cst.SimpleStatementLine(body=[stmt]),), summary=summary)
+    return Rewrite(expr=expr, summary=summary)
 
 
 def _convert_wait(call: cst.Call, env: Env) -> Rewrite | Refuse:

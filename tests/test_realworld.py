@@ -352,11 +352,11 @@ def test_acceptance_share_on_the_unseen_holdout3() -> None:
         "when ho53's output did not compile (fixed since by codemods/global_order.py); 42 of "
         "131 (32.1%; 67 with --unsafe-fixes) at 2db80b1 after it was read to fix rules (returned "
         "opens count as sites since 16a0dbd), 43 (32.8%; 69) once a connect in an async method "
-        "rather than __init__ gives each instance its client; mostly calls in try/except (trap 2), "
+        "rather than __init__ gives each instance its client, 49 (37.4%; 75) once MM114 keeps "
+        "the ORM's None for `job = col.compact()` (ho46); mostly calls in try/except (trap 2), "
         "clients bound only inside functions of library modules, `self.<attr>` collections "
         "that may still be None, Collection objects used as objects or returned from public "
-        "helpers, a compact() whose result is read (ho46: None on the ORM), and Role / aliases "
-        "without a client for the alias"
+        "helpers, and Role / aliases without a client for the alias"
     ),
 )
 def test_acceptance_share_on_the_unseen_holdout4() -> None:

@@ -83,10 +83,43 @@ def test_a_lone_compact_is_a_client_call():
     )
 
 
+def test_an_assigned_result_keeps_the_orms_none():
+    check(
+        HEAD
+        + """
+job = col.compact()  # start
+print(f"waiting for {job}")
+col.wait_for_compaction_completed()
+again = col.compact()
+""",
+        NEW_HEAD
+        + """
+compaction_id = client.compact(collection_name=col)
+job = None  # start
+print(f"waiting for {job}")
+"""
+        + LOOP.format(job="compaction_id", i="")
+        + """client.compact(collection_name=col)
+again = None
+""",
+    )
+
+
+def test_an_assigned_result_named_like_the_id_gets_a_fresh_id_name():
+    check(
+        HEAD + "compaction_id = col.compact()\ncol.wait_for_compaction_completed()\n",
+        NEW_HEAD
+        + "compaction_id_2 = client.compact(collection_name=col)\ncompaction_id = None\n"
+        + LOOP.format(job="compaction_id_2", i=""),
+    )
+
+
 @pytest.mark.parametrize(
     ("body", "reason"),
     [
-        ("job = col.compact()\nprint(job)\n", "the ORM returns None, MilvusClient the job id"),
+        ("print(col.compact())\n", "the ORM returns None, MilvusClient the job id"),
+        ("a = b = col.compact()\n", "the ORM returns None, MilvusClient the job id"),
+        ("self_job = [col.compact()]\n", "the ORM returns None, MilvusClient the job id"),
         ("col.compact(is_clustering=True)\n", "compact() with arguments other than timeout="),
         ("col.wait_for_compaction_completed()\n", "not the statement before it"),
         (
@@ -101,7 +134,9 @@ def test_a_lone_compact_is_a_client_call():
         ("time = 3\ncol.compact()\ncol.wait_for_compaction_completed()\n", "the name `time`"),
     ],
     ids=[
-        "result-read",
+        "result-printed",
+        "two-targets",
+        "in-a-list",
         "clustering",
         "wait-alone",
         "call-between",
@@ -131,8 +166,8 @@ for start in range(0, 300, 100):
     col.flush()
 col.delete("id < 150")
 col.flush()
-col.compact()
-print("compacting", col.name)
+job = col.compact()  # None on the ORM: the migrated code must print None too
+print("compacting", col.name, job)
 col.wait_for_compaction_completed()
 print(col.query("id >= 0", output_fields=["count(*)"])[0]["count(*)"])
 utility.drop_collection("compacted")
@@ -149,7 +184,7 @@ def test_compaction_waits_as_on_the_orm(milvus_factory, tmp_path: Path) -> None:
     before = run_program(original, milvus_factory(), mode="orm")
     after = run_program(migrated, milvus_factory(), mode="strict")
     assert before.returncode == 0, before.stderr
-    assert before.stdout.splitlines() == ["compacting compacted", "150"], before.stdout
+    assert before.stdout.splitlines() == ["compacting compacted None", "150"], before.stdout
     assert after.returncode == 0, after.stderr
     assert after.stdout == before.stdout
     assert after.state == before.state
