@@ -38,6 +38,7 @@ from pathlib import Path
 import codemods
 import migrator
 from codemods import Change, Finding, Options
+from migrator.path_probe import exists, is_file, start_folder
 from migrator.process import CHANGED, UNCHANGED, FileResult
 from migrator.source_file import decode_source, encode_source
 
@@ -71,14 +72,9 @@ def project_root(paths: list[Path], config_path: Path | None) -> Path:
     the nearest folder above the paths holding pyproject.toml or .git, else the cwd."""
     if config_path is not None:
         return config_path.parent
-    folders = [Path(os.path.abspath(p)) for p in paths] or [Path.cwd()]
-    folders = [f if f.is_dir() else f.parent for f in folders]
-    try:
-        start = Path(os.path.commonpath([str(f) for f in folders]))
-    except ValueError:  # different drives on Windows
-        start = folders[0]
+    start = start_folder(paths)
     for folder in (start, *start.parents):
-        if (folder / "pyproject.toml").is_file() or (folder / ".git").exists():
+        if is_file(folder / "pyproject.toml") or exists(folder / ".git"):
             return folder
     return Path.cwd()
 

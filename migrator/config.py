@@ -15,12 +15,13 @@ always adds).
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from migrator.path_probe import exists, is_file, start_folder
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -58,19 +59,12 @@ def find_pyproject(paths: Iterable[Path]) -> Path | None:
     Starts at the deepest folder common to all paths (as black does) and stops at the root of
     the repository (a folder holding `.git`), so a config outside the project is not picked up.
     """
-    folders = [Path(os.path.abspath(p)) for p in paths]
-    folders = [p if p.is_dir() else p.parent for p in folders]
-    if not folders:
-        folders = [Path.cwd()]
-    try:
-        start = Path(os.path.commonpath([str(f) for f in folders]))
-    except ValueError:  # different drives on Windows
-        start = folders[0]
+    start = start_folder(paths)
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
-        if candidate.is_file() and _has_table(candidate):
+        if is_file(candidate) and _has_table(candidate):
             return candidate
-        if (folder / ".git").exists():
+        if exists(folder / ".git"):
             return None
     return None
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from migrator import path_probe
 from migrator.gitignore import GitIgnore
 
 SKIP_DIRS = frozenset(
@@ -87,10 +88,11 @@ def discover(
     """
     seen: set[Path] = set()
     for root in paths:
-        if not root.exists() and not root.is_symlink():
-            yield Problem(root, "path does not exist")
+        missing = _unreachable(root)
+        if missing:
+            yield Problem(root, missing)
             continue
-        if root.is_file() or (root.is_symlink() and not root.is_dir()):
+        if path_probe.is_file(root) or (root.is_symlink() and not path_probe.is_dir(root)):
             resolved = Path(os.path.realpath(root))  # Path.resolve raises on a symlink loop
             if resolved not in seen:
                 seen.add(resolved)
@@ -100,17 +102,31 @@ def discover(
         yield from _walk(root, excludes, stack, seen)
 
 
+def _unreachable(root: Path) -> str:
+    """Why `root` cannot be looked at ('' when it can): it does not exist, or a folder above
+    it cannot be entered (Path.exists() would raise PermissionError there)."""
+    try:
+        os.lstat(root)
+    except (FileNotFoundError, NotADirectoryError):
+        return "path does not exist"
+    except PermissionError:
+        return "permission denied: a folder above it cannot be entered"
+    except OSError as exc:
+        return f"cannot reach the path: {exc.strerror or exc}"
+    return ""
+
+
 def _gitignores_above(root: Path) -> list[GitIgnore]:
     """.gitignore files in parent folders, up to the repository root, also apply."""
     found: list[GitIgnore] = []
     folder = Path(os.path.abspath(root))
-    if (folder / ".git").exists():  # the root is the repository: nothing above it applies
+    if path_probe.exists(folder / ".git"):  # the root is the repository: nothing above it applies
         return found
     for parent in folder.parents:
         ignore = GitIgnore.load(parent)
         if ignore is not None:
             found.append(ignore)
-        if (parent / ".git").exists():
+        if path_probe.exists(parent / ".git"):
             break
     found.reverse()
     return found
@@ -139,7 +155,7 @@ def _walk(
         except OSError:
             continue
         if is_dir:
-            if entry.name in SKIP_DIRS or (path / "pyvenv.cfg").exists():
+            if entry.name in SKIP_DIRS or path_probe.exists(path / "pyvenv.cfg"):
                 continue
             if _excluded(path, excludes) or _ignored(path, True, stack):
                 continue

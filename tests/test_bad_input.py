@@ -309,10 +309,19 @@ def _as_unprivileged() -> Iterator[None]:
         os.setegid(0)
 
 
+def _temp_root_others_can_enter() -> str:
+    """tempfile's folder when every folder on its way can be entered by others, else /tmp:
+    .ci/run gives each lane a TMPDIR inside a 0700 folder of its own."""
+    root = Path(tempfile.gettempdir()).resolve()
+    if all(os.stat(folder).st_mode & 0o001 for folder in (root, *root.parents)):
+        return str(root)
+    return "/tmp"
+
+
 @pytest.fixture
 def shared_dir() -> Iterator[Path]:
     """A folder `nobody` can reach (pytest's tmp_path lives under a root-only folder)."""
-    base = Path(tempfile.mkdtemp(prefix="mm-perm-"))
+    base = Path(tempfile.mkdtemp(prefix="mm-perm-", dir=_temp_root_others_can_enter()))
     os.chmod(base, 0o777)
     try:
         yield base
@@ -371,6 +380,29 @@ def test_folder_without_read_permission_is_reported(shared_dir: Path, tmp_path: 
     ]
     assert (shared_dir / "ok/a.py").read_text().startswith(SHIMMED_IMPORT)
     assert (shared_dir / "locked/b.py").read_text() == ORM_SOURCE
+
+
+def test_paths_inside_a_folder_that_cannot_be_entered_are_reported(
+    shared_dir: Path, tmp_path: Path
+) -> None:
+    """The config and cache searches walk up from the paths before discovery; a folder above a
+    path that cannot be entered made Path.is_dir() raise PermissionError there (a traceback,
+    found when CI first gave the lanes a TMPDIR inside a 0700 folder)."""
+    _warm_up(tmp_path)
+    write_tree(shared_dir, {"closed/inner/a.py": ORM_SOURCE, "ok.py": ORM_SOURCE})
+    _own_by_nobody(shared_dir)
+    os.chmod(shared_dir / "closed", 0o600)  # no x: not even its owner can enter it
+    inner = shared_dir / "closed/inner"
+    with _as_unprivileged():
+        result = invoke("--shim", "-j1", inner / "a.py", inner, shared_dir / "ok.py")
+    assert result.exit_code == 2
+    _assert_clean(result.output)
+    denied = "permission denied: a folder above it cannot be entered"
+    assert _errors(result.stderr) == [
+        f"error: {inner / 'a.py'}: {denied}",
+        f"error: {inner}: {denied}",
+    ]
+    assert (shared_dir / "ok.py").read_text().startswith(SHIMMED_IMPORT)
 
 
 def test_unreadable_file_is_reported(shared_dir: Path, tmp_path: Path) -> None:
