@@ -136,3 +136,17 @@ def test_usage_errors(args: tuple[str, ...], message: str) -> None:
     )
     assert done.returncode == 2
     assert message in done.stderr
+
+
+def test_an_ipynb_stdin_filename_migrates_a_notebook() -> None:
+    cell = {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": []}
+    notebook = {
+        "cells": [{**cell, "source": ORM.splitlines(keepends=True)}],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    done = run_stdin(json.dumps(notebook, indent=1).encode(), "--stdin-filename", "demo.ipynb")
+    assert done.returncode == 0, done.stderr
+    cells = json.loads(done.stdout)["cells"]
+    assert "".join(cells[0]["source"]) == MIGRATED
