@@ -222,6 +222,11 @@ def _split(module: str, cells: list[_Cell]) -> dict[int, str]:
         at = 0
         while at < len(lines) and _PLACEHOLDER_RE.match(lines[at]):
             at += 1
+        # The import adder separated the imports from the marker statement below them with a
+        # blank line; where the cell goes on with a blank line of its own (left by an import
+        # the rewrite removed), one is enough, as in a .py file.
+        while at < len(lines) and preamble and not preamble[-1].strip() and not lines[at].strip():
+            preamble.pop()
         lines[at:at] = preamble
     out: dict[int, str] = {}
     for pos, lines in chunks.items():
