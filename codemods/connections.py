@@ -105,7 +105,9 @@ DISCONNECT = RuleInfo(
         "the module calls after the connect (a closed client's `close()` does nothing, as "
         "the ORM's disconnect of an alias whose connect then failed did). `disconnect("
         "self.alias)` of a per-instance client (MM101) becomes `self.client.close()` where the "
-        "instance surely has its client, and stays ORM elsewhere (an `except` of `__init__`)."
+        "instance surely has its client, and stays ORM elsewhere (an `except` of `__init__`). "
+        "Where ORM code that needs the connection is left in the module (its connect is kept, "
+        "MM101), the disconnect is kept too, before the client's close, and reported."
     ),
     applicability=Applicability.SAFE,
     before='connections.disconnect("default")\n',
@@ -533,6 +535,7 @@ class _Transformer(cst.CSTTransformer):
         if not self.ctx.may_rewrite(line, DISCONNECT.code):
             return updated
         if self.keep_orm and client in self.model.client_vars:
+            self._report_kept(call, name)  # an earlier run kept it next to the close
             return updated
         close: cst.BaseStatement = cst.SimpleStatementLine(
             body=[cst.Expr(cst.parse_expression(f"{client}.close()"))],
@@ -554,7 +557,7 @@ class _Transformer(cst.CSTTransformer):
                 leading_lines=original.leading_lines,
             )
         self.ctx.record_change(line, DISCONNECT.code, f"{name}() -> {client}.close()")
-        return self._close_in_place(updated, close)
+        return self._close_in_place(updated, close, call, name)
 
     def _instance_disconnect(self, original, updated, call: cst.Call, name: str, key: str):
         """`self.client.close()`, where the instance surely has its client by then."""
@@ -564,6 +567,7 @@ class _Transformer(cst.CSTTransformer):
         problem = self.model.client_unbound_problem(key, call)
         instance = self.model.instance_client(key)
         if not problem and self.keep_orm and instance and not client_used(self.model, instance):
+            self._report_kept(call, name, closed=False)
             return updated  # the connect stays ORM without a client (_instance_connect)
         if problem:
             self.ctx.report(line, col, DISCONNECT.code, f"{name}() left as ORM code: {problem}")
@@ -576,14 +580,35 @@ class _Transformer(cst.CSTTransformer):
             trailing_whitespace=original.trailing_whitespace,
         )
         if self.keep_orm and self._next_is(original, f"{client}.close()"):
+            self._report_kept(call, name)
             return updated  # an earlier run kept the disconnect next to the close
         self.ctx.record_change(line, DISCONNECT.code, f"{name}() -> {client}.close()")
-        return self._close_in_place(updated, close)
+        return self._close_in_place(updated, close, call, name)
 
-    def _close_in_place(self, updated: cst.SimpleStatementLine, close: cst.BaseStatement):
+    def _report_kept(self, call: cst.Call, name: str, closed: bool = True) -> None:
+        """A disconnect kept for the ORM code left in the module is a site left too: say so
+        next to the connect's MM101 item, so that every ORM call left has an item."""
+        line, col = self.model.position(call)
+        where = " next to the client's close()" if closed else ""
+        self.ctx.report(
+            line,
+            col,
+            DISCONNECT.code,
+            f"ORM code that needs this connection is left in the module: {name}() kept{where}",
+            "migrate that code (see the MM101 item of its connect); the disconnect then goes",
+        )
+
+    def _close_in_place(
+        self,
+        updated: cst.SimpleStatementLine,
+        close: cst.BaseStatement,
+        call: cst.Call,
+        name: str,
+    ):
         """`close` where the disconnect was; after the kept disconnect when ORM code that
         needs the connection stays in the module (MM101)."""
         if self.keep_orm:
+            self._report_kept(call, name)
             return cst.FlattenSentinel(
                 [
                     updated.with_changes(trailing_whitespace=cst.TrailingWhitespace()),
@@ -619,6 +644,7 @@ class _Transformer(cst.CSTTransformer):
         if not self.ctx.may_rewrite(line, DISCONNECT.code):
             return updated
         if self.keep_orm and self.registry.declared:
+            self._report_kept(call, name)  # an earlier run kept it next to the pop
             return updated
         alias = code_of(key)
         registry = self.registry.name
@@ -628,6 +654,7 @@ class _Transformer(cst.CSTTransformer):
         self.registry_used = True
         self.ctx.record_change(line, DISCONNECT.code, f"{name}() -> {registry}.pop(...).close()")
         if self.keep_orm:
+            self._report_kept(call, name)
             return cst.FlattenSentinel([updated, close.with_changes(leading_lines=[])])
         return close
 

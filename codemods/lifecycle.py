@@ -442,6 +442,8 @@ class _ConstructorTransformer(cst.CSTTransformer):
         self.checked = False
 
     def visit_Call(self, node: cst.Call) -> None:
+        if self.model.call_name(node) == "Collection":
+            self._report_nested(node)
         if self.model.call_name(node) == "Collection.construct_from_dataframe":
             # its schema inference lives in pymilvus.orm, which goes away with the ORM
             line, col = self.model.position(node)
@@ -453,6 +455,36 @@ class _ConstructorTransformer(cst.CSTTransformer):
                 "build the schema (create_schema + add_field), client.create_collection(...), "
                 'then client.insert(collection_name=..., data=df.to_dict("records"))',
             )
+
+    def _report_nested(self, call: cst.Call) -> None:
+        """A Collection() that is not the whole value of a statement line of its own (which
+        leave_SimpleStatementLine handles) nor the receiver of a method or property (the
+        collection-call rules report those): an argument, a list item, a comprehension, one
+        of several statements on a line. Nothing rewrites it, so it is reported here."""
+        parent = self.model.parent(call)
+        if isinstance(parent, cst.Attribute) and parent.value is call:
+            return
+        if getattr(parent, "value", None) is call and isinstance(
+            parent, (cst.Assign, cst.AnnAssign, cst.Expr, cst.Return)
+        ):
+            line = self.model.parent(parent)
+            if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1:
+                return
+        node = parent
+        while node is not None and not isinstance(node, cst.BaseSmallStatement):
+            if isinstance(node, cst.Call) and self.model.call_name(node) is not None:
+                return  # an argument of another ORM call: that call's rule speaks for it
+            node = self.model.parent(node)
+        line, col = self.model.position(call)
+        self.ctx.report(
+            line,
+            col,
+            CONSTRUCTOR.code,
+            f"{code_of(call.func)}() whose result is not tracked: it is used inside a larger "
+            "expression (an argument, a list or comprehension item, one of several statements "
+            "on a line)",
+            "bind it to a variable of its own, or rewrite by hand",
+        )
 
     def leave_SimpleStatementLine(
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine

@@ -19,22 +19,28 @@ from codemods import migrate_source
 from codemods.analysis import build_model
 from codemods.base import Options
 from codemods.context import MigrationContext
+from codemods.rewrite import code_of
 
 
 def orm_sites(source: str) -> int:
+    return len(orm_site_labels(source))
+
+
+def orm_site_labels(source: str) -> list[str]:
+    """The code of each site's callee or attribute (`connections.connect`, `col.search`)."""
     wrapper = cst.MetadataWrapper(cst.parse_module(source))
     model = build_model(wrapper, MigrationContext(Options()))
-    count = 0
+    labels: list[str] = []
     for node in model.canonical_of:
         parent = model.parent(node)
         if isinstance(parent, cst.Call) and parent.func is node:
-            count += 1
+            labels.append(code_of(node))
     for binding in model.bindings:
         for use in binding.uses:
             parent = model.parent(use.node)
             if isinstance(parent, cst.Attribute) and parent.value is use.node:
-                count += 1
-    return count
+                labels.append(code_of(parent))
+    return labels
 
 
 def main(folder: str, options: Options | None = None) -> None:
