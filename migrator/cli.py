@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from rich.console import Console
@@ -223,10 +224,15 @@ def migrate(
             err=True,
         )
         sys.exit(getattr(exc, "exit_code", EXIT_INTERRUPTED))
+    _exit_for(reporter)
+
+
+def _exit_for(reporter: Reporter) -> NoReturn:
+    """2 when a file failed, 1 when --check found one that would change, else 0."""
     counts = reporter.counts()
     if counts[FAILED]:
         sys.exit(EXIT_ERROR)
-    if mode == "check" and counts[CHANGED]:
+    if reporter.mode == "check" and counts[CHANGED]:
         sys.exit(EXIT_WOULD_CHANGE)
     sys.exit(EXIT_OK)
 
@@ -239,22 +245,18 @@ def _migrate_stdin(
     quiet: bool,
     verbose: bool,
     color: bool,
-) -> None:
+) -> NoReturn:
     """PATH `-`: one text from stdin. In write mode stdout carries the source, so the whole
     report (a JSON or SARIF one too) goes to stderr. Exits like a run over one file."""
     out = sys.stderr if mode == "write" else sys.stdout
     reporter = Reporter(mode=mode, fmt=fmt, quiet=quiet, verbose=verbose, color=color, out=out)
     try:
-        result = migrate_stdin(name, options, reporter)
+        migrate_stdin(name, options, reporter)
     except KeyboardInterrupt:
         click.echo("\nInterrupted.", err=True)
         sys.exit(EXIT_INTERRUPTED)
     reporter.finish()
-    if result.status == FAILED:
-        sys.exit(EXIT_ERROR)
-    if mode == "check" and result.status == CHANGED:
-        sys.exit(EXIT_WOULD_CHANGE)
-    sys.exit(EXIT_OK)
+    _exit_for(reporter)
 
 
 def _rule_selection(
