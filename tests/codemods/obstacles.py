@@ -21,13 +21,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import libcst as cst
-from libcst.metadata import PositionProvider
-
 from codemods import migrate_source
-from codemods.analysis import build_model
-from codemods.base import Options
-from codemods.context import MigrationContext
+from tests.codemods.site_coverage import orm_site_list
 
 
 @dataclass(frozen=True)
@@ -88,20 +83,7 @@ def classify(message: str) -> Obstacle:
 
 def site_lines(source: str) -> list[int]:
     """The input line of every ORM site, as `site_coverage.orm_sites` counts them."""
-    wrapper = cst.MetadataWrapper(cst.parse_module(source))
-    positions = wrapper.resolve(PositionProvider)
-    model = build_model(wrapper, MigrationContext(Options()))
-    sites: list[cst.CSTNode] = []
-    for node in model.canonical_of:
-        parent = model.parent(node)
-        if isinstance(parent, cst.Call) and parent.func is node:
-            sites.append(parent)
-    for binding in model.bindings:
-        for use in binding.uses:
-            parent = model.parent(use.node)
-            if isinstance(parent, cst.Attribute) and parent.value is use.node:
-                sites.append(parent)
-    return [positions[node].start.line for node in sites if node in positions]
+    return [line for line, _ in orm_site_list(source)]
 
 
 def left_sites_by_obstacle(source: str) -> tuple[int, Counter[str]]:

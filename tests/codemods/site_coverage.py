@@ -23,24 +23,30 @@ from codemods.rewrite import code_of
 
 
 def orm_sites(source: str) -> int:
-    return len(orm_site_labels(source))
+    return len(orm_site_list(source))
 
 
 def orm_site_labels(source: str) -> list[str]:
     """The code of each site's callee or attribute (`connections.connect`, `col.search`)."""
+    return [label for _, label in orm_site_list(source)]
+
+
+def orm_site_list(source: str) -> list[tuple[int, str]]:
+    """Every site as (line, code of its callee or attribute): a call of an ORM name, or a
+    method or property access on a tracked collection."""
     wrapper = cst.MetadataWrapper(cst.parse_module(source))
     model = build_model(wrapper, MigrationContext(Options()))
-    labels: list[str] = []
+    sites: list[tuple[int, str]] = []
     for node in model.canonical_of:
         parent = model.parent(node)
         if isinstance(parent, cst.Call) and parent.func is node:
-            labels.append(code_of(node))
+            sites.append((model.line(parent), code_of(node)))
     for binding in model.bindings:
         for use in binding.uses:
             parent = model.parent(use.node)
             if isinstance(parent, cst.Attribute) and parent.value is use.node:
-                labels.append(code_of(parent))
-    return labels
+                sites.append((model.line(parent), code_of(parent)))
+    return sites
 
 
 def main(folder: str, options: Options | None = None) -> None:
