@@ -76,8 +76,13 @@ def factory_collections_exist(model: OrmModel, func: cst.FunctionDef) -> bool:
 def guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
     """`ctor` cannot fail an existence or schema check on the ORM because a has_collection
     guard decides when it runs, through a wrapper method (`method_guard_proves`, opens and
-    creates) or through `utility.has_collection` itself (`utility_guard_proves`, opens)."""
-    return method_guard_proves(model, ctor) or utility_guard_proves(model, ctor)
+    creates) or through `utility.has_collection` itself (`utility_guard_proves`, opens;
+    `create_guard_proves`, creates)."""
+    return (
+        method_guard_proves(model, ctor)
+        or utility_guard_proves(model, ctor)
+        or create_guard_proves(model, ctor)
+    )
 
 
 def guarded_open(model: OrmModel, ctor: cst.Call, func: cst.FunctionDef) -> cst.Call | None:
@@ -538,3 +543,108 @@ def _one_value(model: OrmModel, name: cst.BaseExpression, guard: cst.If, line: c
     ):
         return False
     return not model.line(guard) <= model.line(node) <= model.line(line)
+
+
+# ---- creates that run only when the collection is missing -----------------------------------
+# Calls that may stand between the check and a create: they build the schema (pymilvus's
+# builders, list and dict steps on local names, a few pure builtins) and cannot create, drop
+# or rename a collection.
+_BUILD_METHODS = {"append", "extend", "get"}
+_PURE_BUILTINS = {"list", "dict", "len", "range", "enumerate", "str", "int", "float", "bool"}
+_NOT_BUILDING = (
+    cst.Import,
+    cst.ImportFrom,
+    cst.Global,
+    cst.Nonlocal,
+    cst.Await,
+    cst.Yield,
+    cst.With,
+    cst.Try,
+    cst.FunctionDef,
+    cst.ClassDef,
+    cst.Lambda,
+    *_LEAVES,
+)
+
+
+def create_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
+    """The create `ctor` (`[x =] Collection(n, schema[, using=a])`, a statement) runs only
+    when `utility.has_collection(n[, using=a])` has just found no such collection, so on the
+    ORM too it has no existing schema to compare with and cannot raise for one (trap 2).
+    Either the create is in the body of `if not utility.has_collection(n):`, or the
+    statement before it in its block is an exit guard `if utility.has_collection(n):` with no
+    `else` whose body never reaches its end (raise, return, `sys.exit()`). Only statements
+    that build the schema may stand between the check and the create (`_builds_only`), and
+    `n` reads one value in both (`_one_value`), as for `utility_guard_proves`."""
+    parts = constructor_parts(ctor)
+    if parts is None or not is_create(ctor):
+        return False
+    name = parts["name"].value
+    alias = model.alias_of_using(parts.get("using"))
+    created = model.statement_of(ctor)
+    line = _outside_leading_try(model, created)
+    block = model.parents.get(line) if line is not None else None
+    if alias is None or not isinstance(block, (cst.IndentedBlock, cst.Module)):
+        return False
+    statements = list(block.body)
+    at = next((i for i, s in enumerate(statements) if s is line), None)
+    if at is None:
+        return False
+    owner = model.parents.get(block)
+    if isinstance(owner, cst.If) and owner.body is block:
+        test = owner.test
+        return (
+            all(_builds_only(model, s) for s in statements[:at])
+            and isinstance(test, cst.UnaryOperation)
+            and isinstance(test.operator, cst.Not)
+            and isinstance(test.expression, cst.Call)
+            and _checks(model, test.expression, name, alias)
+            and _one_value(model, name, owner, created)
+        )
+    guard_at = at - 1
+    while guard_at >= 0 and not isinstance(statements[guard_at], cst.If):
+        if not _builds_only(model, statements[guard_at]):
+            return False
+        guard_at -= 1
+    guard = statements[guard_at] if guard_at >= 0 else None
+    return (
+        isinstance(guard, cst.If)
+        and guard.orelse is None
+        and isinstance(guard.test, cst.Call)
+        and _checks(model, guard.test, name, alias)
+        and _never_falls_through(model, guard.body)
+        and _one_value(model, name, guard, created)
+    )
+
+
+def _builds_only(model: OrmModel, statement: cst.BaseStatement) -> bool:
+    """A statement (simple, or an `if`/`for` of such) that only builds data: no import,
+    `with`, `try`, nested definition or statement that leaves the block, and every call a
+    schema builder, a list or dict step on a plain name (`fields.append(...)`,
+    `spec.get(...)`) or a pure builtin."""
+    if not isinstance(statement, (cst.SimpleStatementLine, cst.If, cst.For)):
+        return False
+    if any(True for kind in _NOT_BUILDING for _ in _walk(statement, kind)):
+        return False
+    return all(_building_call(model, call) for call in _walk(statement, cst.Call))
+
+
+def _building_call(model: OrmModel, call: cst.Call) -> bool:
+    func = call.func
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+        if func.attr.value in _BUILD_METHODS and model.call_name(call) is None:
+            return model.scopes.get(func.value) is not None and not _is_imported(model, func.value)
+    if isinstance(func, cst.Name) and func.value in _PURE_BUILTINS:
+        scope = model.scopes.get(func)
+        qualified = scope.get_qualified_names_for(func) if scope else set()
+        return {q.name for q in qualified} == {f"builtins.{func.value}"}
+    return _schema_builder(model, call)
+
+
+def _is_imported(model: OrmModel, name: cst.Name) -> bool:
+    """`name` is bound by an import (a module, whose `get` may do anything)."""
+    scope = model.scopes.get(name)
+    return any(
+        isinstance(getattr(a, "node", None), (cst.Import, cst.ImportFrom))
+        for a in (scope[name.value] if scope is not None else ())
+    )

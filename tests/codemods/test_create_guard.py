@@ -1,0 +1,223 @@
+# ruff: noqa: E501  (before/after source text reads best one statement per line)
+"""Trap 2 for a create `Collection(name, schema)` inside try/except
+(codemods/existence_guards.py, create_guard_proves). On the ORM the create form compares its
+schema with an existing collection's and raises when they differ, so a handler around it may
+be there for that; the migrated create (`if not client.has_collection(...):
+create_collection(...)`) never raises for it. When `utility.has_collection(name)` has just
+found no such collection (an exit guard `if utility.has_collection(name): return`, or the body
+of `if not utility.has_collection(name):`), there is nothing to compare with on the ORM either,
+and only schema-building statements stand between the check and the create, the create
+migrates (the holdout's ho03 `create_collection` helper). Anything that breaks the proof keeps
+the collection ORM with its trap-2 finding."""
+
+import textwrap
+from pathlib import Path
+
+from codemods import migrate_source
+from codemods.base import Options
+from tests.codemods.cm_helpers import check, write_pair
+from tests.rig.programs import run_program
+
+HEAD = """from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections, utility
+
+connections.connect(uri="http://h:1")
+"""
+NEW_HEAD = """from pymilvus import MilvusClient, CollectionSchema, DataType, FieldSchema
+
+client = MilvusClient(uri="http://h:1")
+"""
+# GUARD and BETWEEN are replaced; the create sits in a try whose handler logs and re-raises.
+MAKER = (
+    HEAD
+    + """
+
+def make(name, specs):
+    try:
+        GUARD
+        BETWEEN
+        col = Collection(name, CollectionSchema(fields))
+        col.load()
+        return True
+    except Exception as e:
+        print(f"create {name} failed: {e}")
+        raise
+
+
+if __name__ == "__main__":
+    make("books", [("id", DataType.INT64)])
+"""
+)
+EXIT = 'if utility.has_collection(name):\n            print("exists")\n            return False'
+BUILD = """fields = []
+        for spec in specs:
+            if spec[1] == DataType.INT64:
+                fields.append(FieldSchema(spec[0], spec[1], is_primary=True))
+            else:
+                fields.append(FieldSchema(name=spec[0], dtype=spec[1], dim=len(specs)))"""
+
+
+def _maker(guard: str = EXIT, between: str = BUILD) -> str:
+    return MAKER.replace("GUARD", guard).replace("BETWEEN", between)
+
+
+def _kept(source: str) -> None:
+    outcome = migrate_source(textwrap.dedent(source), Options())
+    reasons = "\n".join(f.message for f in outcome.findings)
+    assert "col = Collection(name, " in outcome.source, outcome.source
+    assert any(f.code == "MM110" and "(trap 2)" in f.message for f in outcome.findings), reasons
+
+
+# ---- positive: the create migrates --------------------------------------------------------
+
+
+def test_create_after_an_exit_guard_and_a_schema_loop_migrates():
+    # Before: "inside try/except: the code relies on the ORM's existence and schema checks
+    # (trap 2)", and the collection stayed ORM.
+    check(
+        _maker(),
+        NEW_HEAD
+        + """
+
+def make(name, specs):
+    try:
+        if client.has_collection(collection_name=name):
+            print("exists")
+            return False
+        fields = []
+        for spec in specs:
+            if spec[1] == DataType.INT64:
+                fields.append(FieldSchema(spec[0], spec[1], is_primary=True))
+            else:
+                fields.append(FieldSchema(name=spec[0], dtype=spec[1], dim=len(specs)))
+        col = name
+        if not client.has_collection(collection_name=col):
+            client.create_collection(collection_name=col, schema=CollectionSchema(fields))
+        client.load_collection(collection_name=col)
+        return True
+    except Exception as e:
+        print(f"create {name} failed: {e}")
+        raise
+
+
+if __name__ == "__main__":
+    make("books", [("id", DataType.INT64)])
+""",
+    )
+
+
+def test_create_in_the_body_of_a_not_has_collection_guard_migrates():
+    source = (
+        HEAD
+        + """
+
+def make(name, fields):
+    try:
+        if not utility.has_collection(name):
+            schema = CollectionSchema(fields)
+            col = Collection(name, schema)
+            col.load()
+    except Exception as e:
+        print("create failed:", e)
+
+
+if __name__ == "__main__":
+    make("books", [])
+"""
+    )
+    outcome = migrate_source(source, Options())
+    assert "Collection(name, schema)" not in outcome.source, outcome.source
+    assert "client.create_collection(collection_name=col, schema=schema)" in outcome.source
+    assert not any("(trap 2)" in f.message for f in outcome.findings), outcome.findings
+
+
+# ---- negative: anything that breaks the proof keeps the collection ORM ---------------------
+
+
+def test_a_call_that_is_not_schema_building_between_keeps_the_collection_orm():
+    _kept(_maker(between="fields = prepare(specs)"))
+    _kept(_maker(between="fields = []\n        utility.drop_collection(name)"))
+
+
+def test_a_method_of_an_imported_module_between_keeps_the_collection_orm():
+    # `x.get` on a data name builds the schema; on an imported module `x` it could be anything.
+    _kept("import shelf\n" + _maker(between="fields = shelf.get(name)"))
+
+
+def test_a_guard_that_can_fall_through_keeps_the_collection_orm():
+    _kept(_maker(guard='if utility.has_collection(name):\n            print("exists")'))
+
+
+def test_a_guard_with_else_keeps_the_collection_orm():
+    _kept(
+        _maker(
+            guard='if utility.has_collection(name):\n            return False\n        else:\n            print("new")'
+        )
+    )
+
+
+def test_a_guard_on_another_name_keeps_the_collection_orm():
+    _kept(_maker(guard='if utility.has_collection("other"):\n            return False'))
+
+
+def test_a_name_rebound_between_guard_and_create_keeps_the_collection_orm():
+    _kept(_maker(between='name = name + "_v2"\n        fields = []'))
+
+
+def test_a_negative_exit_guard_keeps_the_create_orm():
+    # `if not has_collection: return` means the collection exists at the create: the ORM
+    # compares the schema with it.
+    _kept(_maker(guard="if not utility.has_collection(name):\n            return False"))
+
+
+# ---- live: the create helper behaves as on the ORM ------------------------------------------
+
+LIVE = """
+import os
+
+from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections, utility
+
+connections.connect(uri=os.environ["MILVUS_URI"])
+
+
+def make(name, specs):
+    try:
+        if utility.has_collection(name):
+            print("exists", name)
+            return False
+        fields = []
+        for spec in specs:
+            if spec["dtype"] == DataType.FLOAT_VECTOR:
+                fields.append(FieldSchema(name=spec["name"], dtype=spec["dtype"], dim=spec.get("dim") or 2))
+            else:
+                fields.append(FieldSchema(name=spec["name"], dtype=spec["dtype"], is_primary=spec.get("pk", False)))
+        layout = CollectionSchema(fields=fields, description="books")
+        col = Collection(name, layout)
+        col.create_index(field_name="v", index_params={"index_type": "FLAT", "metric_type": "L2", "params": {}})
+        return True
+    except Exception as e:
+        print("create failed:", type(e).__name__)
+        return None
+
+
+SPECS = [{"name": "id", "dtype": DataType.INT64, "pk": True}, {"name": "v", "dtype": DataType.FLOAT_VECTOR}]
+
+if __name__ == "__main__":
+    print("first", make("books", SPECS))
+    print("again", make("books", SPECS))
+    print("bad", make("nokey", [{"name": "v", "dtype": DataType.FLOAT_VECTOR}]))
+    print(sorted(utility.list_collections()))
+"""
+
+
+def test_create_guard_shape_behaves_like_the_orm(milvus_factory, tmp_path: Path) -> None:
+    """The create migrates; a new, an existing and an invalid collection print what the ORM
+    program prints (a schema without a primary key fails in the handler on both, before any
+    RPC on the ORM and in create_collection migrated)."""
+    original, migrated, outcome = write_pair(tmp_path, "books.py", LIVE)
+    assert "Collection(name, layout)" not in outcome.source, outcome.source
+    before = run_program(original, milvus_factory(), mode="orm")
+    after = run_program(migrated, milvus_factory(), mode="strict")
+    assert before.returncode == 0, before.stderr
+    assert "first True" in before.stdout and "exists books" in before.stdout, before.stdout
+    assert after.returncode == 0, after.stderr
+    assert after.comparable() == before.comparable()
