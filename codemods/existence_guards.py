@@ -51,6 +51,7 @@ import libcst as cst
 
 from codemods.analysis import OrmModel, _all_params, _walk, constructor_parts, is_create
 from codemods.method_paths import _UNPROVEN_INSIDE, _block, never_completes_normally
+from codemods.rewrite import code_of
 from codemods.shim_names import pymilvus_name
 
 # ORM calls on the created handle that neither drop nor rename a collection.
@@ -62,15 +63,16 @@ _LEAVES = (cst.Return, cst.Raise, cst.Break, cst.Continue, cst.Del)
 
 def factory_collections_exist(model: OrmModel, func: cst.FunctionDef) -> bool:
     """Every `Collection()` in factory `func` is an open-only one that a guard proves finds
-    its collection (`guarded_open`, `utility_guard_proves`) or the create inside a
-    create-if-missing guard: none of them can raise for a missing collection or a differing
+    its collection (`guarded_open`, `utility_guard_proves`), the create inside a
+    create-if-missing guard, or a create that runs only when the collection is missing
+    (`create_guard_proves`): none of them can raise for a missing collection or a differing
     schema."""
     ctors = [c for c in _walk(func, cst.Call) if model.call_name(c) == "Collection"]
     opens = [c for c in ctors if not is_create(c)]
     creates = [guarded_open(model, c, func) for c in opens if not utility_guard_proves(model, c)]
-    if not opens or any(p is None for p in creates):
+    if not ctors or any(p is None for p in creates):
         return False
-    return all(any(c is x for x in opens + creates) for c in ctors)
+    return all(any(c is x for x in opens + creates) or create_guard_proves(model, c) for c in ctors)
 
 
 def guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
@@ -224,9 +226,16 @@ def _create_in(
 
 
 def _same_name(model: OrmModel, expr: cst.BaseExpression, name: cst.BaseExpression) -> bool:
-    """`expr` and `name` are the same variable (same scope), or equal plain string literals."""
+    """`expr` and `name` are the same variable (same scope), equal plain string literals, or
+    the same constant of an imported module (`config.NAME`, `_module_constant`)."""
     if isinstance(expr, cst.SimpleString) and isinstance(name, cst.SimpleString):
         return expr.evaluated_value == name.evaluated_value
+    if isinstance(expr, cst.Attribute) and isinstance(name, cst.Attribute):
+        return (
+            _module_constant(model, expr)
+            and _module_constant(model, name)
+            and code_of(expr) == code_of(name)
+        )
     return (
         isinstance(expr, cst.Name)
         and isinstance(name, cst.Name)
@@ -439,10 +448,12 @@ def utility_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
     there, or the statement before it in its block, quiet statements aside, is an exit guard
     `if not utility.has_collection(n):` with no `else` whose body never reaches its end (every
     path raises, returns or calls `sys.exit()`; no loop, `with` or `try`/`finally` in it).
-    "Quiet" statements are simple ones without a call or an import (nothing that could drop
-    or rename a collection runs between the check and the open). `n` is the same string
-    literal in both, or the same variable with exactly one binding (a parameter or a plain
-    assignment) that is not between the check and the open, so both read one value; the
+    "Quiet" statements are simple ones without an import or a call other than the builtin
+    `print` of call-free arguments (nothing that could drop or rename a collection runs between
+    the check and the open). `n` is the same string literal in both, the same constant of an
+    imported module that this module never assigns (`config.NAME`), or the same variable with
+    exactly one binding (a parameter or a plain assignment) that is not between the check and
+    the open, so both read one value; the
     connection alias is the same. A create `Collection(n, schema)` is never proven here: on
     the ORM it can still raise for a schema that differs from the existing one."""
     parts = constructor_parts(ctor)
@@ -450,7 +461,7 @@ def utility_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
         return False
     name = parts["name"].value
     alias = model.alias_of_using(parts.get("using"))
-    opened = model.statement_of(ctor)
+    opened = _line_of(model, ctor)
     line = _outside_leading_try(model, opened)
     block = model.parents.get(line) if line is not None else None
     if alias is None or not isinstance(block, (cst.IndentedBlock, cst.Module)):
@@ -463,13 +474,13 @@ def utility_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
     if (
         isinstance(owner, cst.If)
         and owner.body is block
-        and all(_quiet_between(s) for s in statements[:at])
+        and all(_quiet_between(model, s) for s in statements[:at])
         and isinstance(owner.test, cst.Call)
         and _checks(model, owner.test, name, alias)
     ):
         return _one_value(model, name, owner, opened)
     guard_at = at - 1
-    while guard_at >= 0 and _quiet_between(statements[guard_at]):
+    while guard_at >= 0 and _quiet_between(model, statements[guard_at]):
         guard_at -= 1
     guard = statements[guard_at] if guard_at >= 0 else None
     return (
@@ -482,6 +493,18 @@ def utility_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
         and _never_falls_through(model, guard.body)
         and _one_value(model, name, guard, opened)
     )
+
+
+def _line_of(model: OrmModel, ctor: cst.Call) -> cst.SimpleStatementLine | None:
+    """The statement line of `ctor`: `[x =] Collection(...)`, or `return Collection(...)`
+    alone on its line."""
+    line = model.statement_of(ctor)
+    returned = model.parents.get(ctor)
+    if line is None and isinstance(returned, cst.Return):
+        holder = model.parents.get(returned)
+        if isinstance(holder, cst.SimpleStatementLine) and len(holder.body) == 1:
+            return holder
+    return line
 
 
 def _outside_leading_try(model: OrmModel, line: cst.CSTNode | None) -> cst.CSTNode | None:
@@ -498,16 +521,58 @@ def _outside_leading_try(model: OrmModel, line: cst.CSTNode | None) -> cst.CSTNo
             return line
         statements = list(block.body)
         at = next((i for i, s in enumerate(statements) if s is line), None)
-        if at is None or not all(_quiet_between(s) for s in statements[:at]):
+        if at is None or not all(_quiet_between(model, s) for s in statements[:at]):
             return line
         line = owner
     return line
 
 
-def _quiet_between(statement: cst.BaseStatement) -> bool:
-    return isinstance(statement, cst.SimpleStatementLine) and not any(
-        True for kind in _NOT_QUIET for _ in _walk(statement, kind)
+def _quiet_between(model: OrmModel, statement: cst.BaseStatement) -> bool:
+    """A simple statement with no import, no statement that leaves the block or unbinds a
+    name, and no call but the builtin `print` of call-free arguments (it writes to stdout and
+    cannot drop or rename a collection)."""
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return False
+    kinds = tuple(k for k in _NOT_QUIET if k is not cst.Call)
+    if any(True for kind in kinds for _ in _walk(statement, kind)):
+        return False
+    return all(
+        _is_print(model, call) and not any(True for a in call.args for _ in _walk(a, cst.Call))
+        for call in _walk(statement, cst.Call)
     )
+
+
+def _is_print(model: OrmModel, call: cst.Call) -> bool:
+    func = call.func
+    if not isinstance(func, cst.Name) or func.value != "print":
+        return False
+    scope = model.scopes.get(func)
+    qualified = scope.get_qualified_names_for(func) if scope else set()
+    return {q.name for q in qualified} == {"builtins.print"}
+
+
+def _module_constant(model: OrmModel, expr: cst.Attribute) -> bool:
+    """`expr` is `m.NAME` where `m` is bound only by an import (a module) and nothing in this
+    module assigns, deletes or augments `m.NAME`: between a check and an open with no call
+    of their own between them (quiet statements), it reads one value."""
+    base = expr.value
+    if not isinstance(base, cst.Name) or not isinstance(expr.attr, cst.Name):
+        return False
+    scope = model.scopes.get(base)
+    bindings = list(scope[base.value]) if scope is not None else []
+    if not bindings or not all(
+        isinstance(getattr(b, "node", None), (cst.Import, cst.ImportFrom)) for b in bindings
+    ):
+        return False
+    text = code_of(expr)
+    targets: list[cst.BaseExpression] = []
+    for assign in _walk(model.module, cst.Assign):
+        targets.extend(t.target for t in assign.targets)
+    for kind in (cst.AugAssign, cst.AnnAssign):
+        targets.extend(n.target for n in _walk(model.module, kind))
+    for deleted in _walk(model.module, cst.Del):
+        targets.append(deleted.target)
+    return not any(code_of(n) == text for t in targets for n in [t, *_walk(t, cst.Attribute)])
 
 
 def _never_falls_through(model: OrmModel, body: cst.BaseSuite) -> bool:
@@ -525,7 +590,9 @@ def _one_value(model: OrmModel, name: cst.BaseExpression, guard: cst.If, line: c
     """`name` reads the same value in `guard`'s test and at the open on `line`: a string
     literal, or a variable with exactly one binding, a parameter or a plain assignment
     (`n = ...`, `n: str = ...`) outside the stretch from the guard to the open."""
-    if isinstance(name, cst.SimpleString):
+    if isinstance(name, cst.SimpleString) or (
+        isinstance(name, cst.Attribute) and _module_constant(model, name)
+    ):
         return True
     scope = model.scopes.get(name)
     if not isinstance(name, cst.Name) or scope is None:
@@ -581,7 +648,7 @@ def create_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
         return False
     name = parts["name"].value
     alias = model.alias_of_using(parts.get("using"))
-    created = model.statement_of(ctor)
+    created = _line_of(model, ctor)
     line = _outside_leading_try(model, created)
     block = model.parents.get(line) if line is not None else None
     if alias is None or not isinstance(block, (cst.IndentedBlock, cst.Module)):

@@ -221,3 +221,185 @@ def test_create_guard_shape_behaves_like_the_orm(milvus_factory, tmp_path: Path)
     assert "first True" in before.stdout and "exists books" in before.stdout, before.stdout
     assert after.returncode == 0, after.stderr
     assert after.comparable() == before.comparable()
+
+
+# ---- a factory with an early `return Collection(name)` and a guarded create, called in try ---
+# (the shape of a public RAG ingest script: r036 of the real-code measurement in
+# docs/migration-guide.md). Both of its Collection() calls are proven: the open runs only
+# after has_collection found the collection (a `print` between is fine), the create only
+# after it found none.
+FACTORY = """from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections, utility
+NAME_IMPORT
+
+def connect_milvus():
+    connections.connect(alias="default", host="localhost", port="19530")
+
+
+def create_collection():
+    if utility.has_collection(NAME):
+        print(f"{NAME} exists")
+        return Collection(NAME)
+    fields = []
+    for spec in [("id", DataType.INT64)]:
+        fields.append(FieldSchema(name=spec[0], dtype=spec[1], is_primary=True))
+    schema = CollectionSchema(fields, description="kb")
+    collection = Collection(NAME, schema)
+    return collection
+
+
+def main():
+    try:
+        connect_milvus()
+        collection = create_collection()
+        collection.load()
+        print(collection.num_entities)
+    except Exception as e:
+        print(f"error: {e}")
+    finally:
+        connections.disconnect("default")
+
+
+if __name__ == "__main__":
+    main()
+"""
+
+
+def _factory(name: str = "NAME", head: str = 'NAME = "docs"\n') -> str:
+    return FACTORY.replace("NAME_IMPORT", head).replace("NAME", name)
+
+
+def test_factory_with_a_printed_exit_and_a_guarded_create_called_in_try_migrates():
+    # Before: "`create_collection()` is called inside try/except ...: its ORM Collection()
+    # raises for a missing collection or a different schema ... (trap 2)".
+    check(
+        _factory(),
+        """from pymilvus import MilvusClient, CollectionSchema, DataType, FieldSchema
+NAME = "docs"
+
+
+def connect_milvus():
+    global client
+    client = MilvusClient(uri="http://localhost:19530")
+
+
+def create_collection():
+    if client.has_collection(collection_name=NAME):
+        print(f"{NAME} exists")
+        return NAME
+    fields = []
+    for spec in [("id", DataType.INT64)]:
+        fields.append(FieldSchema(name=spec[0], dtype=spec[1], is_primary=True))
+    schema = CollectionSchema(fields, description="kb")
+    collection = NAME
+    if not client.has_collection(collection_name=collection):
+        client.create_collection(collection_name=collection, schema=schema)
+    return collection
+
+
+def main():
+    try:
+        connect_milvus()
+        collection = create_collection()
+        client.load_collection(collection_name=collection)
+        print(client.get_collection_stats(collection_name=collection)["row_count"])
+    except Exception as e:
+        print(f"error: {e}")
+    finally:
+        if "client" in globals():
+            client.close()
+
+
+if __name__ == "__main__":
+    main()
+""",
+    )
+
+
+def _factory_kept(source: str) -> None:
+    outcome = migrate_source(source, Options())
+    assert "collection.load()" in outcome.source, outcome.source
+    assert any("(trap 2)" in f.message for f in outcome.findings), outcome.findings
+
+
+def test_a_constant_of_an_imported_module_names_the_collection():
+    outcome = migrate_source(_factory("config.NAME", "import config\n"), Options())
+    assert "Collection(" not in outcome.source, outcome.source
+    assert "return config.NAME\n" in outcome.source
+    assert not outcome.findings, outcome.findings
+
+
+def test_a_module_constant_this_module_assigns_keeps_the_factory_orm():
+    source = _factory("config.NAME", "import config\n").replace(
+        "def main():", 'def rename():\n    config.NAME = "other"\n\n\ndef main():'
+    )
+    _factory_kept(source)
+
+
+def test_a_print_that_calls_something_keeps_the_factory_orm():
+    _factory_kept(_factory().replace('print(f"{NAME} exists")', "print(describe(NAME))"))
+
+
+def test_a_call_other_than_print_between_keeps_the_factory_orm():
+    _factory_kept(_factory().replace('print(f"{NAME} exists")', "log(NAME)"))
+
+
+LIVE_FACTORY = """
+import os
+
+from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections, utility
+
+NAME = "docs"
+
+
+def connect_milvus():
+    connections.connect(alias="default", uri=os.environ["MILVUS_URI"])
+
+
+def create_collection():
+    if utility.has_collection(NAME):
+        print(f"{NAME} exists")
+        return Collection(NAME)
+    fields = []
+    for spec in [("id", DataType.INT64), ("v", DataType.FLOAT_VECTOR)]:
+        if spec[1] == DataType.INT64:
+            fields.append(FieldSchema(name=spec[0], dtype=spec[1], is_primary=True))
+        else:
+            fields.append(FieldSchema(name=spec[0], dtype=spec[1], dim=2))
+    schema = CollectionSchema(fields, description="kb")
+    collection = Collection(NAME, schema)
+    collection.create_index("v", {"index_type": "FLAT", "metric_type": "L2", "params": {}})
+    print(f"{NAME} created")
+    return collection
+
+
+def main():
+    try:
+        connect_milvus()
+        collection = create_collection()
+        collection.load()
+        collection.insert([{"id": 1, "v": [0.0, 1.0]}])
+        collection.flush()
+        print("rows", collection.num_entities)
+    except Exception as e:
+        print(f"error: {type(e).__name__}")
+    finally:
+        connections.disconnect("default")
+
+
+if __name__ == "__main__":
+    main()
+    main()
+"""
+
+
+def test_factory_with_an_early_open_behaves_like_the_orm(milvus_factory, tmp_path: Path) -> None:
+    """The first run creates the collection, the second opens it through the early return;
+    both print what the ORM program prints, and leave the same server state."""
+    original, migrated, outcome = write_pair(tmp_path, "ingest.py", LIVE_FACTORY)
+    assert "Collection(" not in outcome.source and not outcome.findings, outcome.source
+    before = run_program(original, milvus_factory(), mode="orm")
+    after = run_program(migrated, milvus_factory(), mode="strict")
+    assert before.returncode == 0, before.stderr
+    assert "docs created" in before.stdout and "docs exists" in before.stdout, before.stdout
+    assert after.returncode == 0, after.stderr
+    assert after.comparable() == before.comparable()

@@ -329,7 +329,7 @@ def remove(name):
     if not utility.has_collection(name):
         return True
     try:
-        print("opening", name)
+        log("opening", name)
         col = Collection(name)
         col.flush()
     except Exception as e:
@@ -386,7 +386,16 @@ def test_drop_between_guard_and_open_keeps_the_collection_orm():
 
 def test_any_call_between_guard_and_open_keeps_the_collection_orm():
     # The guard is not directly before the open: what the call runs is not looked at.
-    _kept(FACTORY.replace("GUARD", EXIT + '\n    print("opening", name)'))
+    _kept(FACTORY.replace("GUARD", EXIT + '\n    log("opening", name)'))
+    # The builtin print is followed, but not what a call in its arguments runs.
+    _kept(FACTORY.replace("GUARD", EXIT + '\n    print("opening", describe(name))'))
+
+
+def test_a_print_between_guard_and_open_migrates():
+    # print writes to stdout; it cannot drop or rename the collection the guard found.
+    outcome = migrate_source(FACTORY.replace("GUARD", EXIT + '\n    print(f"opening {name}")'))
+    assert "Collection(name)" not in outcome.source, outcome.source
+    assert not any("(trap 2)" in f.message for f in outcome.findings), outcome.findings
 
 
 def test_name_rebound_between_guard_and_open_keeps_the_collection_orm():
