@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import libcst as cst
@@ -1393,6 +1394,9 @@ class OrmModel:
                 )
                 if where is not None:
                     binding.blocked.append((where, self._no_client_reason(binding)))
+            exported = self._exported_global(binding)
+            if exported:
+                binding.blocked.append((binding.constructors[0], exported))
             # Some uses already migrated by an earlier rule means the binding was judged
             # convertible then (migration is all-or-nothing per binding); plain uses of the
             # variable (`print(col)`, which `col.name` became) no longer block it.
@@ -1410,6 +1414,22 @@ class OrmModel:
                 if reason:
                     binding.blocked.append((ctor, reason))
         self._check_param_callers(methods, props)
+
+    def _exported_global(self, binding: CollectionBinding) -> str:
+        """Why a public module-level variable holding a collection stays ORM: another file of
+        the run imports this module (Options.imported_by), and may read the variable as a
+        Collection object (`from db import collection; collection.search(...)`)."""
+        importers = self.ctx.options.imported_by
+        if not importers or binding.kind != "name" or binding.label.startswith("_"):
+            return ""
+        if not binding.constructors or not isinstance(
+            self.scopes.get(binding.constructors[0]), cst.metadata.GlobalScope
+        ):
+            return ""
+        return (
+            f"`{binding.label}` is a module-level name of a module that "
+            f"`{Path(importers[0]).name}` imports: importers may use the Collection object"
+        )
 
     def _check_param_callers(
         self, methods: dict[str, MethodRule], props: dict[str, PropertyRule]
@@ -1517,6 +1537,12 @@ class OrmModel:
             if not isinstance(call, cst.Call) or call.func is not ref:
                 return f"which is used other than by a direct call (line {self.line(ref)})"
         if refs and library and self._library_public(func):
+            importers = self.ctx.options.imported_by
+            if importers:
+                return (
+                    f"which is public in a module that `{Path(importers[0]).name}` imports "
+                    "(importers may call it too)"
+                )
             return (
                 'which is public in a module with no `if __name__ == "__main__":` block '
                 "that runs none of its own functions at import (read as a library: importers "
@@ -1550,7 +1576,11 @@ class OrmModel:
         """The module has a module-level `if __name__ == "__main__":` (either operand order),
         or its module-level code calls one of its own functions or classes (`main()`,
         `asyncio.run(main())`, `for n in names: make(n)`): importing such a module would run
-        its work, so it is read as a script whose in-module calls are all the callers."""
+        its work, so it is read as a script whose in-module calls are all the callers. A
+        module that another file of the run imports (Options.imported_by) is not a script,
+        whatever it looks like: its importers are callers too."""
+        if self.ctx.options.imported_by:
+            return False
         return self._has_main_guard() or self._runs_own_code_at_import()
 
     def _runs_own_code_at_import(self) -> bool:

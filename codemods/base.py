@@ -81,6 +81,10 @@ class Options:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     async_mode: str = "auto"
+    # Facts the pipeline adds per file from the other files of the run (migrator/run_imports):
+    # modules it imports that use the ORM, and the files that import it.
+    orm_imports: tuple[str, ...] = ()
+    imported_by: tuple[str, ...] = ()
 
     def rule_enabled(self, code: str) -> bool:
         if self.select and not any(code.startswith(s) for s in self.select):

@@ -20,7 +20,7 @@ import libcst as cst
 from libcst.metadata import QualifiedNameProvider
 from libcst.metadata.base_provider import LazyValue
 
-from codemods.analysis import CONNECT_PARAMS, OrmModel, connect_alias, model_of
+from codemods.analysis import CONNECT_PARAMS, OrmModel, _walk, connect_alias, model_of
 from codemods.base import Applicability, RuleInfo
 from codemods.client_binding import UNBOUND_CLIENT, surely_bound
 from codemods.connection_registry import (
@@ -436,10 +436,15 @@ class _Transformer(cst.CSTTransformer):
             line,
             col,
             CONNECT.code,
-            "ORM code that needs this connection is left in the module: "
-            "connections.connect() kept next to the client",
+            f"{self._kept_because()}: connections.connect() kept next to the client",
         )
         return updated
+
+    def _kept_because(self) -> str:
+        outside = outside_orm_users(self.model)
+        if outside and not _orm_still_needed(self.model, self._has_connection_problem, inside=True):
+            return f"ORM code elsewhere may need this connection: {outside}"
+        return "ORM code that needs this connection is left in the module"
 
     def _client_statements(
         self,
@@ -485,8 +490,7 @@ class _Transformer(cst.CSTTransformer):
                 line,
                 col,
                 CONNECT.code,
-                "ORM code that needs this connection is left in the module: "
-                "connections.connect() kept next to the new client",
+                f"{self._kept_because()}: connections.connect() kept next to the new client",
             )
         if client is not None and self._in_function(original) and self._first_in_function(call):
             glob = cst.SimpleStatementLine(
@@ -769,9 +773,14 @@ def _orm_still_needed(
     model: OrmModel,
     has_connection_problem,
     rewritten: Callable[[cst.CSTNode], bool] = lambda node: False,
+    *,
+    inside: bool = False,
 ) -> bool:
     """Does ORM code that routes through `connections` remain (outside imports)? A
-    has_connection() that the module's clients answer (codemods/has_connection.py) does not."""
+    has_connection() that the module's clients answer (codemods/has_connection.py) does not.
+    Nor is it only this module's code: see `outside_orm_users`."""
+    if not inside and outside_orm_users(model):
+        return True
     for node, name in model.canonical_of.items():
         if rewritten(node):
             continue
@@ -788,6 +797,24 @@ def _orm_still_needed(
             continue
         return True
     return False
+
+
+def outside_orm_users(model: OrmModel) -> str:
+    """Code outside this module that may use the ORM connection this module makes, as a
+    clause ('' when none is known): a module of the run that it imports and that uses the ORM
+    (migrator/run_imports.py: `from helpers import search`, whose `Collection(name)` finds
+    the connection made here), or a `from x import *` from anything but pymilvus, whose names
+    the tool cannot see (a `prepare_collection()` returning an ORM Collection)."""
+    imported = model.ctx.options.orm_imports
+    if imported:
+        listed = ", ".join(f"`{name}`" for name in imported[:3])
+        return f"{listed} (imported here) uses the ORM"
+    for node in _walk(model.module, cst.ImportFrom):
+        if isinstance(node.names, cst.ImportStar):
+            source = "." * len(node.relative) + (code_of(node.module) if node.module else "")
+            if source.split(".")[0] not in ("pymilvus", "compat_shim"):
+                return f"`from {source} import *` may bring in ORM objects"
+    return ""
 
 
 def _inside_import(model: OrmModel, node: cst.CSTNode) -> bool:

@@ -127,9 +127,14 @@ class ResultCache:
             self._fingerprint = tool_fingerprint()
         return self._fingerprint
 
-    def key(self, path: Path, data: bytes) -> str:
+    def key(self, path: Path, data: bytes, options: Options | None = None) -> str:
+        """The entry for `data` at `path`; `options`: the file's own options when the run
+        added facts about it (migrator.runner.with_facts)."""
         digest = hashlib.sha256()
-        for part in (self.fingerprint, self._options, path.suffix):
+        settings = self._options
+        if options is not None:
+            settings = json.dumps(dataclasses.asdict(options), sort_keys=True)
+        for part in (self.fingerprint, settings, path.suffix):
             digest.update(part.encode())
             digest.update(b"\0")
         digest.update(data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import multiprocessing
 import os
 import signal
@@ -17,6 +18,7 @@ from codemods import Options
 from migrator.cache import ResultCache
 from migrator.discover import Candidate, mentions_pymilvus
 from migrator.process import FAILED, SKIPPED, FileResult, process_bytes
+from migrator.run_imports import FileFacts, RunImports
 from migrator.source_file import SourceError, read_source_bytes
 
 # libcst needs ~500 bytes of memory per source byte and minutes for a few MB (a 6 MB file took
@@ -104,12 +106,17 @@ def _process_job(job: tuple[Path, bytes, Options]) -> FileResult:
     return process_bytes(*job)
 
 
-def read_candidate(candidate: Candidate) -> FileResult | tuple[Path, bytes]:
-    """Read a file and apply the cheap pre-filter; a FileResult means no parsing is needed."""
+def read_candidate(
+    candidate: Candidate, imports: RunImports | None = None
+) -> FileResult | tuple[Path, bytes]:
+    """Read a file and apply the cheap pre-filter; a FileResult means no parsing is needed.
+    `imports` records every file read, pymilvus or not (who imports whom)."""
     try:
         data = read_source_bytes(candidate.path)
     except SourceError as exc:
         return FileResult(path=candidate.path, status=FAILED, error=str(exc))
+    if imports is not None:
+        imports.add(candidate.path, data)
     if not mentions_pymilvus(data):
         # No bytes kept: a skipped file is never written, and a big tree is mostly skipped files.
         return FileResult(path=candidate.path, status=SKIPPED)
@@ -139,23 +146,27 @@ def run(
     known file costs no worker round-trip; results computed by the workers are stored as they
     stream back.
     """
+    imports = RunImports()
+    read = [read_candidate(candidate, imports) for candidate in candidates]
     slots: list[FileResult | tuple[Path, bytes]] = []
     keys: list[str] = []  # one per slot left as work, in order
-    for candidate in candidates:
-        slot = read_candidate(candidate)
-        if cache is not None and isinstance(slot, tuple):
-            key = cache.key(*slot)
-            hit = cache.get(key, *slot)
-            if hit is not None:
-                slot = hit
-            else:
-                keys.append(key)
+    per_file: dict[Path, Options] = {}
+    for slot in read:
+        if isinstance(slot, tuple):
+            per_file[slot[0]] = file_options = with_facts(options, imports.facts(slot[0]))
+            if cache is not None:
+                key = cache.key(*slot, options=file_options)
+                hit = cache.get(key, *slot)
+                if hit is not None:
+                    slot = hit
+                else:
+                    keys.append(key)
         slots.append(slot)
     if on_read is not None:
         on_read(len(slots))
     work = [s for s in slots if isinstance(s, tuple)]
     if jobs <= 1 or len(work) < _MIN_FILES_FOR_POOL:
-        results: Iterator[FileResult] = (process_bytes(p, d, options) for p, d in work)
+        results: Iterator[FileResult] = (process_bytes(p, d, per_file[p]) for p, d in work)
         yield from _merge(slots, _stored(results, keys, cache))
         return
     ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
@@ -166,7 +177,7 @@ def run(
         workers, mp_context=ctx, initializer=_worker_init, initargs=(stop,)
     ) as pool:
         try:
-            stream = pool.map(_process_job, [(p, d, options) for p, d in work], chunksize=chunk)
+            stream = pool.map(_process_job, [(p, d, per_file[p]) for p, d in work], chunksize=chunk)
             yield from _merge(slots, _stored(stream, keys, cache))
         except BaseException:
             # Leaving the `with` waits for the chunks already handed out (up to 32 files per
@@ -175,6 +186,15 @@ def run(
             stop.set()
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+def with_facts(options: Options, facts: FileFacts) -> Options:
+    """The run's options for one file, with what the other files of the run say about it."""
+    if facts == FileFacts():
+        return options
+    return dataclasses.replace(
+        options, orm_imports=facts.orm_imports, imported_by=facts.imported_by
+    )
 
 
 def _stored(
