@@ -20,6 +20,7 @@ importing file's folder.
 from __future__ import annotations
 
 import ast
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -69,12 +70,12 @@ class RunImports:
         """Record one file of the run (any `.py` file, whether it mentions pymilvus or not)."""
         if path.suffix != ".py":
             return
-        module = _Module(path.resolve())
+        module = _Module(Path(os.path.abspath(path)))
         self._modules[module.path] = module
         self._by_tail = self._importers = None
         if b"import" not in data:
             return
-        if not _ORM_USE.search(data):
+        if b"pymilvus" not in data or not _ORM_USE.search(data):
             # Most files of a tree: their imports are all that matters, and a scan of the
             # import lines costs far less than a parse.
             module.imports = set(_scanned_names(data, module.path))
@@ -89,7 +90,7 @@ class RunImports:
 
     def facts(self, path: Path) -> FileFacts:
         """What the other files of the run say about `path`."""
-        me = self._modules.get(path.resolve())
+        me = self._modules.get(Path(os.path.abspath(path)))
         if me is None:
             return FileFacts()
         orm = sorted(
@@ -126,32 +127,44 @@ class RunImports:
         return self._importers
 
 
+# One import statement, matched on its own line (the first line of a parenthesized list).
 _IMPORT_LINE = re.compile(
-    rb"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+\(?([\w ,\t]*)|import[ \t]+([\w., \t]+))",
-    re.MULTILINE,
+    rb"[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+\(?([\w ,\t]*)"
+    rb"|import[ \t]+([\w., \t]+))"
 )
 
 
 def _scanned_names(data: bytes, path: Path) -> Iterable[str]:
-    """`_imported_names` read off the import lines (the first line of a parenthesized list)."""
-    for match in _IMPORT_LINE.finditer(data):
-        dots, base, names, plain = (
-            g.decode("ascii", "replace") if g else "" for g in match.groups()
-        )
-        if plain:
-            for part in plain.split(","):
-                name = part.strip().split(" ")[0]
-                if name:
-                    yield name
-            continue
-        base = _absolute(base, len(dots), path)
-        if not base:
-            continue
-        yield base
-        for part in names.split(","):
+    """`_imported_names` read off the import lines. Only the lines holding `import` are
+    looked at (found with bytes.find, which is several times faster than a regex over every
+    line of a big tree)."""
+    at = data.find(b"import")
+    while at != -1:
+        start = data.rfind(b"\n", 0, at) + 1
+        end = data.find(b"\n", at)
+        end = len(data) if end == -1 else end
+        match = _IMPORT_LINE.match(data, start, end)
+        if match is not None:
+            yield from _names_of(match.groups(), path)
+        at = data.find(b"import", end)
+
+
+def _names_of(groups: tuple[bytes | None, ...], path: Path) -> Iterable[str]:
+    dots, base, names, plain = (g.decode("ascii", "replace") if g else "" for g in groups)
+    if plain:
+        for part in plain.split(","):
             name = part.strip().split(" ")[0]
-            if name and name != "*":
-                yield f"{base}.{name}"
+            if name:
+                yield name
+        return
+    base = _absolute(base, len(dots), path)
+    if not base:
+        return
+    yield base
+    for part in names.split(","):
+        name = part.strip().split(" ")[0]
+        if name and name != "*":
+            yield f"{base}.{name}"
 
 
 def _absolute(base: str, level: int, path: Path) -> str:
