@@ -37,7 +37,8 @@ OBSTACLES = [
         "callers or importers in other modules (returned or passed Collection objects, "
         "clients bound in library functions)",
         True,
-        r"callers elsewhere|importers|passed to code that may expect|a caller passes",
+        r"callers elsewhere|importers|passed to code that may expect|a caller passes|"
+        r"ORM code elsewhere",
     ),
     Obstacle(
         "the connection is made in another module (no connect for the alias here)",
