@@ -69,6 +69,14 @@ class Change:
         return {"line": self.line, "code": self.code, "summary": self.summary}
 
 
+TARGET_VERSIONS = ("py39", "py310", "py311", "py312", "py313", "py314")
+
+
+def target_tuple(version: str) -> tuple[int, int]:
+    """`py39` -> (3, 9)."""
+    return 3, int(version[len("py3") :])
+
+
 @dataclass(frozen=True)
 class Options:
     """User choices that shape the rewrite (CLI flags and [tool.milvus-migrate])."""
@@ -81,10 +89,16 @@ class Options:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     async_mode: str = "auto"
+    # The oldest Python the migrated code must run on (`py39`, `py310`, ...): the column-to-rows
+    # rewrite emits `zip(..., strict=True)`, which needs 3.10 (codemods/data.py).
+    target_version: str = "py310"
     # Facts the pipeline adds per file from the other files of the run (migrator/run_imports):
     # modules it imports that use the ORM, and the files that import it.
     orm_imports: tuple[str, ...] = ()
     imported_by: tuple[str, ...] = ()
+
+    def targets_at_least(self, major: int, minor: int) -> bool:
+        return target_tuple(self.target_version) >= (major, minor)
 
     def rule_enabled(self, code: str) -> bool:
         if self.select and not any(code.startswith(s) for s in self.select):

@@ -33,7 +33,9 @@ INSERT = RuleInfo(
         'Row lists, single dicts and DataFrames (`df.to_dict("records")`) are passed as '
         "`data=`; column lists become rows in the schema's field order (skipping an auto_id "
         "primary key on insert, and function outputs such as BM25's), built with "
-        "`zip(..., strict=True)` (so the migrated code needs Python 3.10+, as this tool does). "
+        "`zip(..., strict=True)`, which needs Python 3.10: for a project whose target is "
+        "older (`target-version`, else the lower bound of `requires-python`), column data is "
+        "reported and left ORM. "
         "When the schema is not visible in the module, a statement "
         "before the call reads that order from `describe_collection()` once, by the ORM's "
         "rule. This is safe: valid data is stored exactly as the ORM stores "
@@ -180,6 +182,9 @@ def _convert_write(method: str):
                 f'{_code(data)}.to_dict("records")'
             )
         elif shape == "columns":
+            old_python = _before_strict_zip(model)
+            if old_python:
+                return Refuse(old_python, _OLD_PYTHON_SUGGESTION)
             names = model.insert_field_names(env.name) if model is not None else None
             if names is None:
                 return _runtime_columns(method, call, bound, data, env)
@@ -204,6 +209,25 @@ def _convert_write(method: str):
         )
 
     return convert
+
+
+_OLD_PYTHON_SUGGESTION = (
+    "convert the columns to rows by hand, or set target-version to py310 or later"
+)
+
+
+def _before_strict_zip(model) -> str:  # type: ignore[no-untyped-def]
+    """Why column data cannot become rows for the run's target Python ('' when it can): the
+    rows are built with `zip(..., strict=True)`, which keeps the ORM's refusal of a column
+    count or column lengths that do not match and needs Python 3.10."""
+    options = model.ctx.options if model is not None else None
+    if options is None or options.targets_at_least(3, 10):
+        return ""
+    return (
+        "column data becomes rows with `zip(..., strict=True)`, which needs Python 3.10, and "
+        f"the target is {options.target_version} (target-version, or the project's "
+        "requires-python)"
+    )
 
 
 def _runtime_columns(

@@ -14,9 +14,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.syntax import Syntax
 
 from codemods import Options, RuleInfo
+from codemods.base import TARGET_VERSIONS
 from codemods.registry import all_rules
 from migrator.cache import ResultCache, cache_dir
-from migrator.config import Config, ConfigError, load_config
+from migrator.config import Config, ConfigError, inferred_target, load_config
 from migrator.discover import Candidate, discover
 from migrator.process import CHANGED, FAILED, FileResult
 from migrator.report import Reporter
@@ -108,6 +109,14 @@ def _use_color(no_color: bool) -> bool:
     "loop is provable), always (skip that check), never.",
 )
 @click.option(
+    "--target-version",
+    type=click.Choice(TARGET_VERSIONS),
+    default=None,
+    help="Oldest Python the migrated code must run on [default: from requires-python in "
+    "pyproject.toml, else py310]. Below py310, column inserts are reported instead of "
+    "rewritten (the rows use zip(strict=True)).",
+)
+@click.option(
     "--select", multiple=True, metavar="CODE", help="Only run rules with these code prefixes."
 )
 @click.option(
@@ -149,6 +158,7 @@ def migrate(
     annotate: bool | None,
     client_name: str | None,
     async_mode: str,
+    target_version: str | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     no_cache: bool,
@@ -193,6 +203,10 @@ def migrate(
         annotate=_first(annotate, config.annotate, False),
         client_name=_first(client_name, config.client_name, "client"),
         async_mode=async_mode,
+        target_version=target_version
+        or config.target_version
+        or inferred_target((stdin_filename,) if stdin_filename else paths)
+        or "py310",
         **_rule_selection(select, ignore, config),
     )
     # --exclude replaces the configured `exclude`; `extend-exclude` always applies.

@@ -6,6 +6,7 @@ Example::
     extend-exclude = ["legacy/*", "notebooks/scratch*.ipynb"]
     ignore = ["MM104"]
     client-name = "milvus"
+    target-version = "py39"   # default: from [project] requires-python, else py310
     annotate = true
     shim-rest = true
 
@@ -15,12 +16,14 @@ always adds).
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from codemods.base import TARGET_VERSIONS
 from migrator.path_probe import exists, is_file, start_folder
 
 if sys.version_info >= (3, 11):
@@ -46,11 +49,13 @@ class Config:
     annotate: bool | None = None
     unsafe_fixes: bool | None = None
     shim_rest: bool | None = None
+    target_version: str | None = None
 
 
 _LIST_KEYS = {"exclude", "extend-exclude", "select", "ignore"}
 _BOOL_KEYS = {"annotate", "unsafe-fixes", "shim-rest"}
 _STR_KEYS = {"client-name"}
+_VERSION_KEYS = {"target-version"}
 
 
 def find_pyproject(paths: Iterable[Path]) -> Path | None:
@@ -114,7 +119,38 @@ def parse_table(table: Any, path: Path) -> Config:
             if not isinstance(value, str) or not value.isidentifier():
                 raise ConfigError(f"{where} must be a Python identifier")
             values[key.replace("-", "_")] = value
+        elif key in _VERSION_KEYS:
+            if value not in TARGET_VERSIONS:
+                raise ConfigError(f"{where} must be one of {', '.join(TARGET_VERSIONS)}")
+            values[key.replace("-", "_")] = value
         else:
-            known = ", ".join(sorted(_LIST_KEYS | _BOOL_KEYS | _STR_KEYS))
+            known = ", ".join(sorted(_LIST_KEYS | _BOOL_KEYS | _STR_KEYS | _VERSION_KEYS))
             raise ConfigError(f"{path}: unknown key {key!r} in [tool.{TABLE}] (known: {known})")
     return Config(path=path, **values)
+
+
+_LOWER_BOUND = re.compile(r"(?:>=|~=|==|>)\s*3\.(\d+)")
+
+
+def inferred_target(paths: Iterable[Path]) -> str | None:
+    """The target version the nearest pyproject.toml's `[project] requires-python` implies
+    (its lowest `3.x` lower bound: `>=3.9` -> py39), as black and ruff infer theirs; None when
+    there is no such file or field, or it names no version this tool knows. The search stops
+    at the root of the repository, like `find_pyproject`."""
+    start = start_folder(paths)
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if is_file(candidate):
+            try:
+                project = _read(candidate).get("project", {})
+            except ConfigError:
+                return None
+            spec = project.get("requires-python") if isinstance(project, dict) else None
+            if not isinstance(spec, str):
+                return None
+            minors = [int(m) for m in _LOWER_BOUND.findall(spec)]
+            version = f"py3{min(minors)}" if minors else None
+            return version if version in TARGET_VERSIONS else None
+        if exists(folder / ".git"):
+            return None
+    return None
