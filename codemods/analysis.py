@@ -1589,14 +1589,48 @@ class OrmModel:
             for stmt in self.module.body
             if isinstance(stmt, (cst.FunctionDef, cst.ClassDef))
         }
+        classes = {s.name.value for s in self.module.body if isinstance(s, cst.ClassDef)}
+        singletons = self._singletons(classes)
         for stmt in self.module.body:
-            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) or stmt in singletons:
                 continue
             for call in _walk(stmt, cst.Call):
                 if isinstance(call.func, cst.Name) and call.func.value in own:
                     if not self._inside_lambda(call, stmt):  # a lambda body runs later
                         return True
         return False
+
+    def _singletons(self, classes: set[str]) -> set[cst.CSTNode]:
+        """Module-level `name = OwnClass(...)` statements whose instance nothing else at
+        module level touches: the singleton a library module builds for its importers
+        (`milvus_manager = MilvusManager()`), which says nothing about the module being a
+        script. One whose name module-level code goes on to use (`app = App()` then
+        `app.run()`) is script work and still counts."""
+        found: set[cst.CSTNode] = set()
+        for stmt in self.module.body:
+            if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1):
+                continue
+            assign = stmt.body[0]
+            if not (
+                isinstance(assign, cst.Assign)
+                and len(assign.targets) == 1
+                and isinstance(assign.targets[0].target, cst.Name)
+                and isinstance(assign.value, cst.Call)
+                and isinstance(assign.value.func, cst.Name)
+                and assign.value.func.value in classes
+            ):
+                continue
+            name = assign.targets[0].target.value
+            used = any(
+                isinstance(other, cst.Name) and other.value == name and other is not target
+                for target in [assign.targets[0].target]
+                for top in self.module.body
+                if not isinstance(top, (cst.FunctionDef, cst.ClassDef))
+                for other in _walk(top, cst.Name)
+            )
+            if not used:
+                found.add(stmt)
+        return found
 
     def _inside_lambda(self, node: cst.CSTNode, top: cst.CSTNode) -> bool:
         current = self.parents.get(node)

@@ -313,3 +313,38 @@ def test_own_function_called_only_inside_a_module_level_lambda_is_a_library():
     # The lambda's body runs later, maybe from an importer: nothing runs at import.
     body = OPEN_BOOKS + '\n\nlater = lambda: open_books("b")\n'
     _stays(body, KEPT_HEAD, f"returned from `open_books()`, {LIBRARY}")
+
+
+# ---- a module-level singleton does not make a library module a script -----------------------
+# (r012 of docs/real-code-sample.md: `milvus_manager = MilvusManager()` at the end of a storage
+# module whose `connect()` method nothing in the module calls.)
+MANAGER = """from pymilvus import connections, utility
+
+
+class Manager:
+    def connect(self):
+        connections.connect("default", host="h", port="1")
+
+    def names(self):
+        return utility.list_collections()
+
+
+manager = Manager()
+"""
+
+
+def test_a_singleton_built_for_importers_leaves_the_module_a_library():
+    # `names()` may run before any connect() (an importer that connected 'default' itself):
+    # its client would be unbound, so the call stays ORM unless --unsafe-fixes (MM104).
+    outcome = migrate_source(MANAGER, Options())
+    assert "return utility.list_collections()" in outcome.source, outcome.source
+    assert any("MM104 needs an unsafe fix" in f.message for f in outcome.findings)
+    unsafe = migrate_source(MANAGER, Options(unsafe_fixes=True))
+    assert "return client.list_collections()" in unsafe.source, unsafe.source
+
+
+def test_a_singleton_the_module_goes_on_to_use_is_script_work():
+    script = MANAGER + "manager.connect()\nprint(manager.names())\n"
+    outcome = migrate_source(script, Options())
+    assert "return client.list_collections()" in outcome.source, outcome.source
+    assert not any("MM104" in f.message for f in outcome.findings), outcome.findings
