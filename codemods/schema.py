@@ -40,6 +40,7 @@ from libcst.metadata import (
     ClassScope,
     ExpressionContext,
     ExpressionContextProvider,
+    GlobalScope,
     MetadataWrapper,
     ParentNodeProvider,
     PositionProvider,
@@ -450,6 +451,14 @@ class _Planner:
         assignment = assignments[0]
         if isinstance(assignment.scope, ClassScope):
             raise _Refuse("a class attribute can be read from outside")
+        if (
+            isinstance(assignment.scope, GlobalScope)
+            and self.ctx.options.imported_by
+            and not name.value.startswith("_")
+        ):
+            # Another file of the run imports this module (migrator/run_imports.py): it may
+            # read the field object, which the rewrite would fold into an add_field() call.
+            raise _Refuse("a public module-level name of a module that others import")
         if [r.node for r in assignment.references] != [name]:
             raise _Refuse("read elsewhere")
         holder = _statement_holding(facts, getattr(assignment, "node", None))

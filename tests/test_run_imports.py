@@ -181,3 +181,21 @@ def test_migrated_project_with_an_orm_helper_behaves_like_the_original(milvus_fa
     assert after.returncode == 0, after.stderr
     assert after.comparable() == before.comparable()
     assert os.environ.get("MILVUS_URI") is None  # the programs got theirs from the rig
+
+
+def test_public_field_objects_of_an_imported_module_are_kept(tmp_path):
+    # Alone, the module's FieldSchema variables fold into add_field() calls and go; with an
+    # importer in the run they may be read from outside, so the schema is left as it is.
+    schema = (
+        "from pymilvus import CollectionSchema, DataType, FieldSchema\n"
+        'book_id = FieldSchema(name="book_id", dtype=DataType.INT64, is_primary=True)\n'
+        'vec = FieldSchema(name="vec", dtype=DataType.FLOAT_VECTOR, dim=2)\n'
+        "schema = CollectionSchema(fields=[book_id, vec])\n"
+    )
+    write_tree(tmp_path, {"schema_mod.py": schema, "app.py": "from schema_mod import book_id\n"})
+    sources, _ = _report(tmp_path, "schema_mod.py", "app.py")
+    assert sources["schema_mod.py"] == schema
+    alone = tmp_path / "alone"
+    write_tree(alone, {"schema_mod.py": schema})
+    sources, _ = _report(alone, "schema_mod.py")
+    assert "book_id = FieldSchema" not in sources["schema_mod.py"], sources["schema_mod.py"]
