@@ -389,7 +389,11 @@ class _Transformer(FStringTracker, cst.CSTTransformer):
         if "timeout" in bound.named:
             args.append(kwarg("timeout", bound.named["timeout"].value))
         call = code_of(client_call(client, method, args))
-        expr = cst.parse_expression(template.format(call=call, keys=code_of_keys()))
+        if isinstance(self.model.parents.get(original), cst.Expr):
+            # A statement that drops the result: the call alone makes the same RPC.
+            expr: cst.BaseExpression = cst.parse_expression(call)
+        else:
+            expr = cst.parse_expression(template.format(call=call, keys=code_of_keys()))
         self._rewritten.add(original)
         if self.fquotes:
             # `f"{ {...} }"`: a dict display right after `{` would read as an escaped brace.

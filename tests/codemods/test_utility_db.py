@@ -49,3 +49,15 @@ def test_role_objects_reported_where_made_and_connection_kept():
         codes=("MM163", "MM101"),
     )
     assert sorted(f.line for f in findings if f.code == "MM163") == [3, 6]
+
+
+def test_progress_whose_result_is_dropped_is_the_bare_call():
+    # The dict the ORM built is thrown away: the call alone makes the same RPC (and raises
+    # the same way for a missing collection or index). Seen in public scripts (r005, r020).
+    check(
+        'from pymilvus import connections, utility\nconnections.connect(uri="http://h:1")\n'
+        'utility.index_building_progress("c")\nutility.loading_progress("c")\n',
+        'from pymilvus import MilvusClient\n\nclient = MilvusClient(uri="http://h:1")\n'
+        'client.describe_index(collection_name="c", index_name="")\n'
+        'client.get_load_state(collection_name="c")\n',
+    )
