@@ -177,10 +177,21 @@ def _guarded_create(
     return None
 
 
-def _checks(model: OrmModel, call: cst.Call, name: cst.Name, alias: str) -> bool:
-    """`call` is `utility.has_collection(name[, using=alias][, timeout=...])`, resolved by
-    its qualified name (import aliases included)."""
-    if model.call_name(call) != "utility.has_collection":
+def _checks(
+    model: OrmModel,
+    call: cst.Call,
+    name: cst.BaseExpression,
+    alias: str,
+    function: str = "utility.has_collection",
+) -> bool:
+    """`call` is `utility.has_collection(name[, using=alias][, timeout=...])` (or the
+    `function` given, with the same parameters), resolved by its qualified name (import
+    aliases included)."""
+    if model.call_name(call) != function:
+        return False
+    # has_collection(collection_name, using, timeout); drop_collection(collection_name,
+    # timeout, using): past the name, only keywords are read alike.
+    if function != "utility.has_collection" and sum(1 for a in call.args if not a.keyword) > 1:
         return False
     order = ["collection_name", "using", "timeout"]
     bound: dict[str, cst.Arg] = {}
@@ -640,9 +651,11 @@ def create_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
     ORM too it has no existing schema to compare with and cannot raise for one (trap 2).
     Either the create is in the body of `if not utility.has_collection(n):`, or the
     statement before it in its block is an exit guard `if utility.has_collection(n):` with no
-    `else` whose body never reaches its end (raise, return, `sys.exit()`). Only statements
-    that build the schema may stand between the check and the create (`_builds_only`), and
-    `n` reads one value in both (`_one_value`), as for `utility_guard_proves`."""
+    `else` whose body never reaches its end (raise, return, `sys.exit()`) or only drops the
+    collection (`if utility.has_collection(n): utility.drop_collection(n)`), or a bare
+    `utility.drop_collection(n)`. Only statements that build the schema may stand between
+    the check and the create (`_builds_only`), and `n` reads one value in both
+    (`_one_value`), as for `utility_guard_proves`."""
     parts = constructor_parts(ctor)
     if parts is None or not is_create(ctor):
         return False
@@ -668,19 +681,38 @@ def create_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
             and _checks(model, test.expression, name, alias)
             and _one_value(model, name, owner, created)
         )
-    guard_at = at - 1
-    while guard_at >= 0 and not isinstance(statements[guard_at], cst.If):
-        if not _builds_only(model, statements[guard_at]):
+    for before in reversed(statements[:at]):
+        if isinstance(before, cst.If):
+            return (
+                before.orelse is None
+                and isinstance(before.test, cst.Call)
+                and _checks(model, before.test, name, alias)
+                and (
+                    _never_falls_through(model, before.body)
+                    or _only_drops(model, before.body, name, alias)
+                )
+                and _one_value(model, name, before, created)  # type: ignore[arg-type]
+            )
+        if _only_drops(model, before, name, alias):
+            return _one_value(model, name, before, created)  # type: ignore[arg-type]
+        if not _builds_only(model, before):
             return False
-        guard_at -= 1
-    guard = statements[guard_at] if guard_at >= 0 else None
+    return False
+
+
+def _only_drops(model: OrmModel, node: cst.CSTNode, name: cst.BaseExpression, alias: str) -> bool:
+    """`node` (a statement, or the body of an `if`) is just `utility.drop_collection(n)`
+    for the same name and alias: once it has run without raising, there is no collection `n`
+    (the recreate idiom `if utility.has_collection(n): utility.drop_collection(n)`)."""
+    statements = list(node.body) if isinstance(node, cst.IndentedBlock) else [node]
+    if len(statements) != 1 or not isinstance(statements[0], cst.SimpleStatementLine):
+        return False
+    small = statements[0].body
     return (
-        isinstance(guard, cst.If)
-        and guard.orelse is None
-        and isinstance(guard.test, cst.Call)
-        and _checks(model, guard.test, name, alias)
-        and _never_falls_through(model, guard.body)
-        and _one_value(model, name, guard, created)
+        len(small) == 1
+        and isinstance(small[0], cst.Expr)
+        and isinstance(small[0].value, cst.Call)
+        and _checks(model, small[0].value, name, alias, "utility.drop_collection")
     )
 
 

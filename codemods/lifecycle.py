@@ -30,6 +30,7 @@ from codemods.analysis import (
 from codemods.base import UNSAFE_SUGGESTION, Applicability, RuleInfo
 from codemods.collection_calls import CollectionCallCodemod, flatten_statements
 from codemods.context import MigrationContext
+from codemods.existence_guards import create_guard_proves
 from codemods.held_collections import MAY_BE_NONE, annotation_for_name, unsafe_only
 from codemods.imports import add_imports
 from codemods.open_check import EXCEPTIONS_MODULE, check_statement, exception_names
@@ -99,7 +100,13 @@ CONSTRUCTOR = RuleInfo(
         "with only simple statements without a call or an import in between, and `n` the same "
         "string literal or a variable bound once (a parameter or a plain assignment) not "
         "between the check and the open; a create `Collection(n, schema)` after an exit guard "
-        "stays ORM (its schema check can still fire). Like the ORM code itself, these proofs "
+        "`if not utility.has_collection(n): ...` stays ORM (its schema check can still "
+        "fire). A create that runs only when the collection is missing (after an exit guard "
+        "`if utility.has_collection(n): return`, in the body of `if not "
+        "utility.has_collection(n):`, or right after `utility.drop_collection(n)`, the "
+        "recreate idiom; only schema-building statements between) cannot fail that check, "
+        "migrates inside try/except too, and becomes a plain `create_collection` (no second "
+        "existence check). Like the ORM code itself, these proofs "
         "accept the race of another process dropping the collection between the check and "
         "the open. "
         "Any other open-only `x = Collection(n)` (`using=` aside, a plain one-target "
@@ -552,14 +559,22 @@ class _ConstructorTransformer(cst.CSTTransformer):
                 line, CONSTRUCTOR.code, f"Collection({code_of(name_expr)}) -> the collection name"
             )
             return assign
-        guard = _guarded_create(client, target, parts, value)
+        missing = create_guard_proves(self.model, value)
+        guard = _guarded_create(client, target, parts, value, missing)
         self.ctx.record_change(
             line,
             CONSTRUCTOR.code,
-            f"Collection({code_of(name_expr)}, schema) -> guarded {client}.create_collection()",
+            f"Collection({code_of(name_expr)}, schema) -> "
+            f"{'' if missing else 'guarded '}{client}.create_collection()",
         )
-        # The trailing comment stays on `col = name` (the guard is a block, it has no line end).
-        return flatten_statements(updated, [assign, guard])
+        # The trailing comment stays on `col = name` (the guard is a block, it has no line end;
+        # a plain create gets none of its own).
+        flat = flatten_statements(updated, [assign, guard])
+        if missing:
+            nodes = list(flat.nodes)
+            nodes[-1] = nodes[-1].with_changes(trailing_whitespace=cst.TrailingWhitespace())
+            return cst.FlattenSentinel(nodes)
+        return flat
 
     def leave_Param(self, original: cst.Param, updated: cst.Param) -> cst.Param:
         """A migrated `col: Collection` parameter now receives the collection name."""
@@ -632,11 +647,16 @@ class _ConstructorTransformer(cst.CSTTransformer):
             CONSTRUCTOR.code,
             f"Collection(name, schema) -> guarded {client}.create_collection()",
         )
-        guard = _guarded_create(client, parts["name"].value, parts, value)
-        # A block has no line end of its own: the statement's comment goes on the `if` line.
-        guard = guard.with_changes(
-            body=guard.body.with_changes(header=original.trailing_whitespace)
+        guard = _guarded_create(
+            client, parts["name"].value, parts, value, create_guard_proves(self.model, value)
         )
+        if isinstance(guard, cst.If):
+            # A block has no line end of its own: the statement's comment goes on the `if`.
+            guard = guard.with_changes(
+                body=guard.body.with_changes(header=original.trailing_whitespace)
+            )
+        else:
+            guard = guard.with_changes(trailing_whitespace=original.trailing_whitespace)
         return flatten_statements(original, [guard])
 
     def _bare_open(
@@ -777,14 +797,23 @@ def _short(expr: cst.BaseExpression) -> str:
 
 
 def _guarded_create(
-    client: str, name: cst.BaseExpression, parts: dict[str, cst.Arg], ctor: cst.Call
-) -> cst.If:
+    client: str,
+    name: cst.BaseExpression,
+    parts: dict[str, cst.Arg],
+    ctor: cst.Call,
+    missing: bool = False,
+) -> cst.If | cst.SimpleStatementLine:
+    """`if not client.has_collection(n): client.create_collection(...)`, the ORM's
+    open-or-create; just the create when `missing`: a has_collection check or a drop right
+    before has proven there is no such collection (existence_guards.create_guard_proves)."""
     name_code = code_of(name)
     args = [kwarg("collection_name", name), kwarg("schema", parts["schema"].value)]
     for key, arg in parts.items():
         if key in CREATE_KWARGS:
             args.append(kwarg(key, arg.value))
     create = client_call(client, "create_collection", args, ctor)  # ctor: its layout, comments
+    if missing:
+        return cst.SimpleStatementLine(body=[cst.Expr(create)])
     return cst.If(
         test=cst.parse_expression(f"not {client}.has_collection(collection_name={name_code})"),
         body=cst.IndentedBlock(body=[cst.SimpleStatementLine(body=[cst.Expr(create)])]),

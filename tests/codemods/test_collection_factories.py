@@ -458,8 +458,7 @@ NEW_GUARDED = """
 def open_qa(name):
     if not client.has_collection(collection_name=name):
         coll = name
-        if not client.has_collection(collection_name=coll):
-            client.create_collection(collection_name=coll, schema=schema)
+        client.create_collection(collection_name=coll, schema=schema)
         index_params = client.prepare_index_params()
         index_params.add_index(field_name="v", **idx)
         client.create_index(collection_name=coll, index_params=index_params)

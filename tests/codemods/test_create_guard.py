@@ -7,8 +7,10 @@ create_collection(...)`) never raises for it. When `utility.has_collection(name)
 found no such collection (an exit guard `if utility.has_collection(name): return`, or the body
 of `if not utility.has_collection(name):`), there is nothing to compare with on the ORM either,
 and only schema-building statements stand between the check and the create, the create
-migrates (the holdout's ho03 `create_collection` helper). Anything that breaks the proof keeps
-the collection ORM with its trap-2 finding."""
+migrates (the holdout's ho03 `create_collection` helper), as a plain `create_collection` (the
+check already made the one the ORM's open-or-create needs). A drop right before
+(`if utility.has_collection(n): utility.drop_collection(n)`, the recreate idiom) proves the
+same. Anything that breaks the proof keeps the collection ORM with its trap-2 finding."""
 
 import textwrap
 from pathlib import Path
@@ -90,8 +92,7 @@ def make(name, specs):
             else:
                 fields.append(FieldSchema(name=spec[0], dtype=spec[1], dim=len(specs)))
         col = name
-        if not client.has_collection(collection_name=col):
-            client.create_collection(collection_name=col, schema=CollectionSchema(fields))
+        client.create_collection(collection_name=col, schema=CollectionSchema(fields))
         client.load_collection(collection_name=col)
         return True
     except Exception as e:
@@ -130,12 +131,27 @@ if __name__ == "__main__":
     assert not any("(trap 2)" in f.message for f in outcome.findings), outcome.findings
 
 
+def test_create_after_the_recreate_idiom_migrates_as_a_plain_create():
+    # `if has_collection(n): drop_collection(n)` (or a bare drop) leaves no collection `n`:
+    # the ORM's create has nothing to compare with, so the create needs no guard either.
+    for guard in (
+        "if utility.has_collection(name):\n            utility.drop_collection(name)",
+        "utility.drop_collection(name)",
+    ):
+        outcome = migrate_source(_maker(guard=guard), Options())
+        assert "Collection(name," not in outcome.source, outcome.source
+        assert "client.drop_collection(collection_name=name)" in outcome.source
+        assert not any("(trap 2)" in f.message for f in outcome.findings), outcome.findings
+
+
 # ---- negative: anything that breaks the proof keeps the collection ORM ---------------------
 
 
 def test_a_call_that_is_not_schema_building_between_keeps_the_collection_orm():
     _kept(_maker(between="fields = prepare(specs)"))
-    _kept(_maker(between="fields = []\n        utility.drop_collection(name)"))
+    _kept(_maker(between="fields = []\n        notify(name)"))
+    # a drop of another collection proves nothing about this one
+    _kept(_maker(between='fields = []\n        utility.drop_collection("other")'))
 
 
 def test_a_method_of_an_imported_module_between_keeps_the_collection_orm():
@@ -291,8 +307,7 @@ def create_collection():
         fields.append(FieldSchema(name=spec[0], dtype=spec[1], is_primary=True))
     schema = CollectionSchema(fields, description="kb")
     collection = NAME
-    if not client.has_collection(collection_name=collection):
-        client.create_collection(collection_name=collection, schema=schema)
+    client.create_collection(collection_name=collection, schema=schema)
     return collection
 
 

@@ -122,8 +122,7 @@ NEW_QA = """class QaStore:
     def _qa_collection(self, name, schema) -> str:
         if not client.has_collection(collection_name=name):
             coll = name
-            if not client.has_collection(collection_name=coll):
-                client.create_collection(collection_name=coll, schema=schema)
+            client.create_collection(collection_name=coll, schema=schema)
         coll = name
         client.load_collection(collection_name=coll)
         return coll

@@ -57,8 +57,7 @@ NEW_ADAPTER = """class Adapter:
         if client.has_collection(collection_name=name):
             client.drop_collection(collection_name=name)
         self.col = name
-        if not client.has_collection(collection_name=self.col):
-            client.create_collection(collection_name=self.col, schema=schema)
+        client.create_collection(collection_name=self.col, schema=schema)
 
     def add(self, rows):
         client.insert(collection_name=self.col, data=rows)

@@ -86,8 +86,7 @@ class Index:
         self.client = MilvusClient(uri=uri, db_name="default")
         if not self.client.has_collection(collection_name=name):
             self.col = name
-            if not self.client.has_collection(collection_name=self.col):
-                self.client.create_collection(collection_name=self.col, schema=schema)
+            self.client.create_collection(collection_name=self.col, schema=schema)
         else:
             self.col = name
 
