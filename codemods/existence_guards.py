@@ -439,16 +439,9 @@ def _schema_builder(model: OrmModel, call: cst.Call) -> bool:
 # ---- guards through utility.has_collection: exit guards and the positive form ---------------
 # Simple statements that may stand between the guard and the open: they run no code of their
 # own (no call, no import), cannot leave the block and do not unbind a name.
-_NOT_QUIET = (
-    cst.Call,
-    cst.Import,
-    cst.ImportFrom,
-    cst.Global,
-    cst.Nonlocal,
-    cst.Await,
-    cst.Yield,
-    *_LEAVES,
-)
+# Nodes that run code of their own or change what a name or the block does (calls aside).
+_NOT_PLAIN = (cst.Import, cst.ImportFrom, cst.Global, cst.Nonlocal, cst.Await, cst.Yield, *_LEAVES)
+_NOT_QUIET = (cst.Call, *_NOT_PLAIN)
 
 
 def utility_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
@@ -470,21 +463,12 @@ def utility_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
     parts = constructor_parts(ctor)
     if parts is None or set(parts) - {"name", "using"}:
         return False
-    name = parts["name"].value
-    alias = model.alias_of_using(parts.get("using"))
-    opened = _line_of(model, ctor)
-    line = _outside_leading_try(model, opened)
-    block = model.parents.get(line) if line is not None else None
-    if alias is None or not isinstance(block, (cst.IndentedBlock, cst.Module)):
+    site = _site_of(model, ctor, parts)
+    if site is None:
         return False
-    statements = list(block.body)
-    at = next((i for i, s in enumerate(statements) if s is line), None)
-    if at is None:
-        return False
-    owner = model.parents.get(block)
+    name, alias, opened, statements, at, owner = site
     if (
-        isinstance(owner, cst.If)
-        and owner.body is block
+        isinstance(owner, cst.If)  # the block is its body, as in create_guard_proves
         and all(_quiet_between(model, s) for s in statements[:at])
         and isinstance(owner.test, cst.Call)
         and _checks(model, owner.test, name, alias)
@@ -504,6 +488,33 @@ def utility_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
         and _never_falls_through(model, guard.body)
         and _one_value(model, name, guard, opened)
     )
+
+
+_Site = tuple[
+    cst.BaseExpression,  # the collection name the constructor is given
+    str,  # its connection alias
+    cst.SimpleStatementLine,  # the constructor's own statement
+    list[cst.BaseStatement],  # the block holding it (or the try it opens, standing for it)
+    int,  # where that statement is in the block
+    "cst.CSTNode | None",  # what owns the block (the `if` whose body it is, say)
+]
+
+
+def _site_of(model: OrmModel, ctor: cst.Call, parts: dict[str, cst.Arg]) -> _Site | None:
+    """Where the constructor `ctor` stands, for the guard proofs; None when its alias is
+    not known or it is not a statement of a block."""
+    name = parts["name"].value
+    alias = model.alias_of_using(parts.get("using"))
+    own = _line_of(model, ctor)
+    line = _outside_leading_try(model, own)
+    block = model.parents.get(line) if line is not None else None
+    if alias is None or own is None or not isinstance(block, (cst.IndentedBlock, cst.Module)):
+        return None
+    statements = list(block.body)
+    at = next((i for i, s in enumerate(statements) if s is line), None)
+    if at is None:
+        return None
+    return name, alias, own, statements, at, model.parents.get(block)
 
 
 def _line_of(model: OrmModel, ctor: cst.Call) -> cst.SimpleStatementLine | None:
@@ -544,8 +555,7 @@ def _quiet_between(model: OrmModel, statement: cst.BaseStatement) -> bool:
     cannot drop or rename a collection)."""
     if not isinstance(statement, cst.SimpleStatementLine):
         return False
-    kinds = tuple(k for k in _NOT_QUIET if k is not cst.Call)
-    if any(True for kind in kinds for _ in _walk(statement, kind)):
+    if any(True for kind in _NOT_PLAIN for _ in _walk(statement, kind)):
         return False
     return all(
         _is_print(model, call) and not any(True for a in call.args for _ in _walk(a, cst.Call))
@@ -629,20 +639,7 @@ def _one_value(model: OrmModel, name: cst.BaseExpression, guard: cst.If, line: c
 # or rename a collection.
 _BUILD_METHODS = {"append", "extend", "get"}
 _PURE_BUILTINS = {"list", "dict", "len", "range", "enumerate", "str", "int", "float", "bool"}
-_NOT_BUILDING = (
-    cst.Import,
-    cst.ImportFrom,
-    cst.Global,
-    cst.Nonlocal,
-    cst.Await,
-    cst.Yield,
-    cst.With,
-    cst.Try,
-    cst.FunctionDef,
-    cst.ClassDef,
-    cst.Lambda,
-    *_LEAVES,
-)
+_NOT_BUILDING = (*_NOT_PLAIN, cst.With, cst.Try, cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
 
 def create_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
@@ -659,19 +656,11 @@ def create_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
     parts = constructor_parts(ctor)
     if parts is None or not is_create(ctor):
         return False
-    name = parts["name"].value
-    alias = model.alias_of_using(parts.get("using"))
-    created = _line_of(model, ctor)
-    line = _outside_leading_try(model, created)
-    block = model.parents.get(line) if line is not None else None
-    if alias is None or not isinstance(block, (cst.IndentedBlock, cst.Module)):
+    site = _site_of(model, ctor, parts)
+    if site is None:
         return False
-    statements = list(block.body)
-    at = next((i for i, s in enumerate(statements) if s is line), None)
-    if at is None:
-        return False
-    owner = model.parents.get(block)
-    if isinstance(owner, cst.If) and owner.body is block:
+    name, alias, created, statements, at, owner = site
+    if isinstance(owner, cst.If):  # the block is its body (an `else` block's owner is the Else)
         test = owner.test
         return (
             all(_builds_only(model, s) for s in statements[:at])
