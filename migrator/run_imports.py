@@ -101,6 +101,11 @@ class RunImports:
         importers = sorted(str(p) for p in self._importers_of().get(me.path, ()) if p != me.path)
         return FileFacts(orm_imports=tuple(orm), imported_by=tuple(importers))
 
+    def imported_modules(self, path: Path, names: Iterable[str]) -> set[Path]:
+        """The run files the module names `names` (imported by `path`) stand for."""
+        me = Path(os.path.abspath(path))
+        return {m.path for name in names for m in self._resolve(name) if m.path != me}
+
     def _index(self) -> dict[tuple[str, ...], list[_Module]]:
         if self._by_tail is None:
             self._by_tail = {}

@@ -17,7 +17,7 @@ from typing import Any
 from codemods import Options
 from migrator.cache import ResultCache
 from migrator.discover import Candidate, mentions_pymilvus
-from migrator.process import FAILED, SKIPPED, FileResult, process_bytes
+from migrator.process import CHANGED, FAILED, SKIPPED, FileResult, process_bytes
 from migrator.run_imports import FileFacts, RunImports
 from migrator.source_file import SourceError, read_source_bytes
 
@@ -140,7 +140,8 @@ def run(
     on_read: Callable[[int], None] | None = None,
     cache: ResultCache | None = None,
 ) -> Iterator[FileResult]:
-    """Yield one FileResult per candidate, in order.
+    """Yield one FileResult per candidate, in order, except that a file whose migration
+    depends on how other files of the run migrate comes last (see `_deferred`).
 
     With a cache, hits are looked up here in the parent, before any work is handed out, so a
     known file costs no worker round-trip; results computed by the workers are stored as they
@@ -148,6 +149,30 @@ def run(
     """
     imports = RunImports()
     read = [read_candidate(candidate, imports) for candidate in candidates]
+    slots: list[FileResult | tuple[Path, bytes]] = []
+    later: list[tuple[Path, bytes]] = []
+    for slot in read:
+        if isinstance(slot, tuple) and imports.facts(slot[0]).orm_imports:
+            later.append(slot)
+        else:
+            slots.append(slot)
+    if on_read is not None:
+        on_read(len(slots) + len(later))
+    for result in _first(slots, options, jobs, cache, imports):
+        if result.status == CHANGED and result.new_bytes:
+            imports.add(result.path, result.new_bytes)  # what it imports, migrated
+        yield result
+    yield from _deferred(later, options, cache, imports)
+
+
+def _first(
+    read: list[FileResult | tuple[Path, bytes]],
+    options: Options,
+    jobs: int,
+    cache: ResultCache | None,
+    imports: RunImports,
+) -> Iterator[FileResult]:
+    """The files whose migration does not wait for others', in order."""
     slots: list[FileResult | tuple[Path, bytes]] = []
     keys: list[str] = []  # one per slot left as work, in order
     per_file: dict[Path, Options] = {}
@@ -162,8 +187,6 @@ def run(
                 else:
                     keys.append(key)
         slots.append(slot)
-    if on_read is not None:
-        on_read(len(slots))
     work = [s for s in slots if isinstance(s, tuple)]
     if jobs <= 1 or len(work) < _MIN_FILES_FOR_POOL:
         results: Iterator[FileResult] = (process_bytes(p, d, per_file[p]) for p, d in work)
@@ -186,6 +209,45 @@ def run(
             stop.set()
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+def _deferred(
+    later: list[tuple[Path, bytes]],
+    options: Options,
+    cache: ResultCache | None,
+    imports: RunImports,
+) -> Iterator[FileResult]:
+    """The files that import a module of the run using the ORM (their connect is kept for
+    it, MM101), migrated once the modules they import are, with the facts of the migrated
+    text: a helper the run migrates fully no longer needs the connection, and reading its
+    original text instead would leave a connect that the next run removes (a second run must
+    change nothing). Those files go one at a time, importees first; a cycle is broken in
+    input order."""
+    pending = list(later)
+    while pending:
+        waiting = {Path(os.path.abspath(path)) for path, _ in pending}
+        ready = next(
+            (
+                slot
+                for slot in pending
+                if not imports.imported_modules(slot[0], imports.facts(slot[0]).orm_imports)
+                & waiting
+            ),
+            pending[0],
+        )
+        pending.remove(ready)
+        path, data = ready
+        file_options = with_facts(options, imports.facts(path))
+        key = cache.key(path, data, options=file_options) if cache is not None else ""
+        result = cache.get(key, path, data) if cache is not None else None
+        if result is None:
+            raise_if_interrupted()
+            result = process_bytes(path, data, file_options)
+            if cache is not None:
+                cache.put(key, result)
+        if result.status == CHANGED and result.new_bytes:
+            imports.add(path, result.new_bytes)
+        yield result
 
 
 def with_facts(options: Options, facts: FileFacts) -> Options:

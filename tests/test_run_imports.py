@@ -9,6 +9,8 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from migrator.run_imports import RunImports
 from tests.cli_support import run_cli, write_tree
 from tests.rig.programs import run_program
@@ -199,3 +201,32 @@ def test_public_field_objects_of_an_imported_module_are_kept(tmp_path):
     write_tree(alone, {"schema_mod.py": schema})
     sources, _ = _report(alone, "schema_mod.py")
     assert "book_id = FieldSchema" not in sources["schema_mod.py"], sources["schema_mod.py"]
+
+
+SELF_CONNECTING_HELPERS = """import os
+
+from pymilvus import Collection, connections
+
+connections.connect(uri=os.environ["MILVUS_URI"])
+
+
+def count(name):
+    col = Collection(name)
+    return col.num_entities
+"""
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_a_helper_the_run_migrates_fully_lets_the_connect_go_in_the_same_run(tmp_path, cache):
+    # The script is migrated after the module it imports, with the facts of its migrated
+    # text: a second run (`--check`, the pre-commit hook) then changes nothing.
+    write_tree(tmp_path, {"main.py": SCRIPT, "helpers.py": SELF_CONNECTING_HELPERS})
+    env = {} if cache else {"MILVUS_MIGRATE_NO_CACHE": "1"}
+    if cache:
+        env["MILVUS_MIGRATE_CACHE_DIR"] = str(tmp_path / "cache")
+    first = run_cli("main.py", "helpers.py", cwd=tmp_path, env=env)
+    assert first.returncode == 0, first.stderr
+    main = (tmp_path / "main.py").read_text()
+    assert "connections.connect(" not in main and "client = MilvusClient(" in main, main
+    again = run_cli("--check", "main.py", "helpers.py", cwd=tmp_path, env=env)
+    assert again.returncode == 0, again.stdout + again.stderr
