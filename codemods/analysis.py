@@ -2655,8 +2655,11 @@ def _schema_field_names(
     if cst.Module(body=[]).code_for_node(schema.func).split(".")[-1] != "CollectionSchema":
         return None
     if isinstance(fields_arg, cst.Name):
+        if not self._read_only_here(fields_arg):
+            # `fields = []` then `fields.append(...)`: the literal is not the list passed.
+            return None
         fields_arg = self._single_value(fields_arg)
-    if not isinstance(fields_arg, cst.List):
+    if not isinstance(fields_arg, cst.List) or not fields_arg.elements:
         return None
     names = []
     for element in fields_arg.elements:
@@ -2683,6 +2686,16 @@ def _schema_field_names(
     return names
 
 
+def _read_only_here(self: OrmModel, name: cst.Name) -> bool:
+    """`name` is bound once and read only at this node, so nothing changes its value (a list
+    appended to, extended or passed elsewhere) between the binding and here."""
+    scope = self.scopes.get(name)
+    if scope is None or name.value not in scope:
+        return False
+    assignments = list(scope[name.value])
+    return len(assignments) == 1 and [r.node for r in assignments[0].references] == [name]
+
+
 def _single_value(self: OrmModel, name: cst.Name) -> cst.BaseExpression | None:
     scope = self.scopes.get(name)
     if scope is None or name.value not in scope:
@@ -2700,3 +2713,4 @@ OrmModel._qualified_of_call = _qualified_of_call  # type: ignore[attr-defined]
 OrmModel.insert_field_names = _insert_field_names  # type: ignore[attr-defined]
 OrmModel.schema_field_names = _schema_field_names  # type: ignore[attr-defined]
 OrmModel._single_value = _single_value  # type: ignore[attr-defined]
+OrmModel._read_only_here = _read_only_here  # type: ignore[attr-defined]

@@ -110,3 +110,24 @@ def test_no_room_for_a_statement_keeps_the_collection_orm(body: str, why: str):
     findings = check(HEAD + body, KEPT + body, codes=("MM130", "MM110"))
     reasons = [f.message for f in findings if f.code == "MM110"]
     assert reasons and all("field order" in r and why in r for r in reasons), reasons
+
+
+def test_a_field_list_filled_by_append_is_not_read_as_its_empty_literal():
+    # `fields = []` then `fields.append(...)` in a loop (r036 of docs/real-code-sample.md):
+    # the literal is not the list the schema gets, so the order is read from the server;
+    # reading `[]` gave `zip([], values, strict=True)`, a ValueError on every insert.
+    from codemods import migrate_source
+    from codemods.base import Options
+
+    source = (
+        "from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections\n"
+        'connections.connect(uri="http://h:1")\n'
+        "fields = []\n"
+        'for name in ("id", "n"):\n'
+        "    fields.append(FieldSchema(name, DataType.INT64, is_primary=name == 'id'))\n"
+        'col = Collection("c", CollectionSchema(fields))\n'
+        "col.insert([[1, 2], [3, 4]])\n"
+    )
+    out = migrate_source(source, Options()).source
+    assert "zip([]," not in out, out
+    assert 'client.describe_collection(collection_name=col)["fields"]' in out, out
