@@ -242,11 +242,12 @@ def _same_name(model: OrmModel, expr: cst.BaseExpression, name: cst.BaseExpressi
     if isinstance(expr, cst.SimpleString) and isinstance(name, cst.SimpleString):
         return expr.evaluated_value == name.evaluated_value
     if isinstance(expr, cst.Attribute) and isinstance(name, cst.Attribute):
-        return (
-            _module_constant(model, expr)
-            and _module_constant(model, name)
-            and code_of(expr) == code_of(name)
-        )
+        if code_of(expr) != code_of(name):
+            return False
+        if _module_constant(model, expr) and _module_constant(model, name):
+            return True
+        method = _plain_attribute_method(model, expr)
+        return method is not None and method is _plain_attribute_method(model, name)
     return (
         isinstance(expr, cst.Name)
         and isinstance(name, cst.Name)
@@ -586,6 +587,67 @@ def _module_constant(model: OrmModel, expr: cst.Attribute) -> bool:
     ):
         return False
     text = code_of(expr)
+    return not any(code_of(n) == text for n in _stores(model))
+
+
+def _plain_attribute_method(model: OrmModel, expr: cst.Attribute) -> cst.FunctionDef | None:
+    """The method in which `expr`, `self.NAME`, reads a plain instance attribute, or None:
+    `self` is the method's first parameter and never rebound, the method is not a static or
+    class method, and its class has no base but `object`, no metaclass, no decorator but
+    `dataclass`, no `__getattr__`/`__getattribute__` and nothing of its own named `NAME`
+    but plain values. Such an attribute cannot be a property or descriptor, so two reads with
+    no store to it between them read one value."""
+    base = expr.value
+    if not isinstance(base, cst.Name) or not isinstance(expr.attr, cst.Name):
+        return None
+    scope = model.scopes.get(base)
+    bindings = list(scope[base.value]) if scope is not None else []
+    if len(bindings) != 1 or not isinstance(bindings[0].node, cst.Param):
+        return None
+    param = bindings[0].node
+    method = model.parent(model.parent(param) or param)
+    if not isinstance(method, cst.FunctionDef) or not method.params.params:
+        return None
+    if method.params.params[0] is not param or method.decorators:
+        return None
+    body = model.parent(method)
+    cls = model.parent(body) if isinstance(body, cst.IndentedBlock) else None
+    if not isinstance(cls, cst.ClassDef) or cls.keywords:
+        return None
+    if any(code_of(b.value) != "object" for b in cls.bases):
+        return None
+    if any(
+        code_of(d.decorator) not in {"dataclass", "dataclasses.dataclass"} for d in cls.decorators
+    ):
+        return None
+    own = {expr.attr.value, "__getattr__", "__getattribute__"}
+    for statement in cls.body.body:
+        if isinstance(statement, cst.FunctionDef) and statement.name.value in own:
+            return None
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                value = getattr(small, "value", None)
+                targets = [t.target for t in getattr(small, "targets", ())]
+                if isinstance(small, cst.AnnAssign):
+                    targets = [small.target]
+                named = any(isinstance(t, cst.Name) and t.value in own for t in targets)
+                if named and not isinstance(value, (cst.SimpleString, cst.Integer, cst.Name)):
+                    return None
+    return method
+
+
+def _stored_between(
+    model: OrmModel, expr: cst.Attribute, guard: cst.CSTNode, line: cst.CSTNode
+) -> bool:
+    """Something on the lines from `guard` to `line` assigns, augments or deletes `expr`."""
+    first, last = model.line(guard), model.line(line)
+    text = code_of(expr)
+    return any(code_of(n) == text and first <= model.line(n) <= last for n in _stores(model))
+
+
+def _stores(model: OrmModel) -> list[cst.CSTNode]:
+    """Every target the module assigns, augments, annotates or deletes, with the attributes
+    inside each (`a.b` in `a.b[0] = ...`)."""
     targets: list[cst.BaseExpression] = []
     for assign in _walk(model.module, cst.Assign):
         targets.extend(t.target for t in assign.targets)
@@ -593,7 +655,7 @@ def _module_constant(model: OrmModel, expr: cst.Attribute) -> bool:
         targets.extend(n.target for n in _walk(model.module, kind))
     for deleted in _walk(model.module, cst.Del):
         targets.append(deleted.target)
-    return not any(code_of(n) == text for t in targets for n in [t, *_walk(t, cst.Attribute)])
+    return [n for t in targets for n in [t, *_walk(t, cst.Attribute)]]
 
 
 def _never_falls_through(model: OrmModel, body: cst.BaseSuite) -> bool:
@@ -615,6 +677,8 @@ def _one_value(model: OrmModel, name: cst.BaseExpression, guard: cst.If, line: c
         isinstance(name, cst.Attribute) and _module_constant(model, name)
     ):
         return True
+    if isinstance(name, cst.Attribute) and _plain_attribute_method(model, name) is not None:
+        return not _stored_between(model, name, guard, line)
     scope = model.scopes.get(name)
     if not isinstance(name, cst.Name) or scope is None:
         return False

@@ -418,3 +418,120 @@ def test_factory_with_an_early_open_behaves_like_the_orm(milvus_factory, tmp_pat
     assert "docs created" in before.stdout and "docs exists" in before.stdout, before.stdout
     assert after.returncode == 0, after.stderr
     assert after.comparable() == before.comparable()
+
+
+# ---- the name is an instance attribute (`self.collection_name`) -----------------------------
+# A plain attribute of the method's own `self` reads one value in the check and the create when
+# nothing stores into it between them, and its class cannot make it a property: no base but
+# `object`, no metaclass, no `__getattr__`, nothing of its own by that name.
+
+CLASS_STORE = """
+import os
+
+from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections, utility
+
+
+class Store:
+    def __init__(self, name):
+        self.collection_name = name
+        self.collection = None
+
+    def connect(self):
+        connections.connect(alias="default", uri=os.environ.get("MILVUS_URI", "http://h:1"))
+
+    def create_collection(self):
+        try:
+            if utility.has_collection(self.collection_name):
+                print("exists", self.collection_name)
+                return False
+            fields = [
+                FieldSchema(name="id", dtype=DataType.INT64, is_primary=True),
+                FieldSchema(name="v", dtype=DataType.FLOAT_VECTOR, dim=2),
+            ]
+            schema = CollectionSchema(fields, "docs")
+            Collection(self.collection_name, schema)
+            print("created", self.collection_name)
+            return True
+        except Exception as e:
+            print("create failed:", type(e).__name__)
+            raise
+
+    def count(self):
+        if not utility.has_collection(self.collection_name):
+            return -1
+        return Collection(self.collection_name).num_entities
+
+
+if __name__ == "__main__":
+    store = Store("docs")
+    store.connect()
+    print(store.count())
+    print(store.create_collection())
+    print(store.create_collection())
+    print(store.count())
+    connections.disconnect("default")
+"""
+
+
+def _class_store_kept(source: str) -> None:
+    outcome = migrate_source(source, Options())
+    assert "Collection(self.collection_name, schema)" in outcome.source, outcome.source
+    assert any("(trap 2)" in f.message for f in outcome.findings), outcome.findings
+
+
+def test_an_instance_attribute_names_the_collection():
+    outcome = migrate_source(CLASS_STORE, Options())
+    assert "Collection(" not in outcome.source, outcome.source
+    assert "client.create_collection(collection_name=self.collection_name, schema=schema)" in (
+        outcome.source
+    )
+    assert 'client.get_collection_stats(collection_name=self.collection_name)["row_count"]' in (
+        outcome.source
+    )
+
+
+def test_a_store_into_the_attribute_between_keeps_the_collection_orm():
+    _class_store_kept(
+        CLASS_STORE.replace(
+            'schema = CollectionSchema(fields, "docs")',
+            'schema = CollectionSchema(fields, "docs")\n            self.collection_name += "_v2"',
+        )
+    )
+
+
+def test_a_property_of_that_name_keeps_the_collection_orm():
+    _class_store_kept(
+        CLASS_STORE.replace(
+            "    def connect(self):",
+            "    @property\n    def collection_name(self):\n        return next(NAMES)\n\n    def connect(self):",
+        ).replace("        self.collection_name = name\n", "")
+    )
+
+
+def test_a_class_with_a_base_keeps_the_collection_orm():
+    # The base could define `collection_name` as a property.
+    _class_store_kept(
+        "from base import Base\n" + CLASS_STORE.replace("class Store:", "class Store(Base):")
+    )
+
+
+def test_a_class_with_getattr_keeps_the_collection_orm():
+    _class_store_kept(
+        CLASS_STORE.replace(
+            "    def connect(self):",
+            "    def __getattr__(self, key):\n        return key\n\n    def connect(self):",
+        )
+    )
+
+
+def test_class_store_behaves_like_the_orm(milvus_factory, tmp_path: Path) -> None:
+    """Missing, created, existing: the migrated class prints what the ORM class prints and
+    leaves the same server state."""
+    original, migrated, outcome = write_pair(tmp_path, "store.py", CLASS_STORE)
+    assert "Collection(" not in outcome.source, outcome.source
+    before = run_program(original, milvus_factory(), mode="orm")
+    after = run_program(migrated, milvus_factory(), mode="strict")
+    assert before.returncode == 0, before.stderr
+    assert "created docs" in before.stdout and "exists docs" in before.stdout, before.stdout
+    assert after.returncode == 0, after.stderr
+    assert after.comparable() == before.comparable()
