@@ -621,19 +621,32 @@ def _plain_attribute_method(model: OrmModel, expr: cst.Attribute) -> cst.Functio
     ):
         return None
     own = {expr.attr.value, "__getattr__", "__getattribute__"}
+    # A subclass in this module could make it a property for its instances.
+    subclasses = [
+        c
+        for c in _walk(model.module, cst.ClassDef)
+        if any(code_of(b.value) == cls.name.value for b in c.bases)
+    ]
+    if not all(_defines_plainly(c, own) for c in [cls, *subclasses]):
+        return None
+    return method
+
+
+def _defines_plainly(cls: cst.ClassDef, names: set[str]) -> bool:
+    """`cls`'s own body binds none of `names` but to a plain value (a literal or a name)."""
     for statement in cls.body.body:
-        if isinstance(statement, cst.FunctionDef) and statement.name.value in own:
-            return None
+        if isinstance(statement, cst.FunctionDef) and statement.name.value in names:
+            return False
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
                 value = getattr(small, "value", None)
                 targets = [t.target for t in getattr(small, "targets", ())]
                 if isinstance(small, cst.AnnAssign):
                     targets = [small.target]
-                named = any(isinstance(t, cst.Name) and t.value in own for t in targets)
+                named = any(isinstance(t, cst.Name) and t.value in names for t in targets)
                 if named and not isinstance(value, (cst.SimpleString, cst.Integer, cst.Name)):
-                    return None
-    return method
+                    return False
+    return True
 
 
 def _stored_between(

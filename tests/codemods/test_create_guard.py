@@ -535,3 +535,12 @@ def test_class_store_behaves_like_the_orm(milvus_factory, tmp_path: Path) -> Non
     assert "created docs" in before.stdout and "exists docs" in before.stdout, before.stdout
     assert after.returncode == 0, after.stderr
     assert after.comparable() == before.comparable()
+
+
+def test_a_subclass_making_it_a_property_keeps_the_collection_orm():
+    _class_store_kept(
+        CLASS_STORE.replace(
+            'if __name__ == "__main__":',
+            'class Rotating(Store):\n    @property\n    def collection_name(self):\n        return next(NAMES)\n\n\nif __name__ == "__main__":',
+        )
+    )
