@@ -24,6 +24,7 @@ from codemods.rewrite import (
     client_call,
     copy_args,
     kwarg,
+    stray_filter,
 )
 
 INSERT = RuleInfo(
@@ -323,6 +324,9 @@ def _convert_delete(call: cst.Call, env: Env) -> Rewrite | Refuse:
         )
     if bound.value("expr") is None:
         return Refuse("delete() without an expression")
+    stray = stray_filter("delete", bound.extra)
+    if stray is not None:
+        return stray
     escape = _escape_refusal(env)
     if escape is not None:
         return escape

@@ -279,6 +279,25 @@ def copy_args(bound: Bound, mapping: Sequence[tuple[str, str]]) -> list[cst.Arg]
     return out
 
 
+def stray_filter(method: str, extra: list[cst.Arg]) -> Refuse | None:
+    """An ORM data call given `filter=`: not a parameter of the ORM's (its filter is `expr`).
+    `search` and `query` pass it on to a server that ignores it (every hit comes back,
+    unfiltered), `delete` raises "got multiple values for keyword argument 'filter'";
+    MilvusClient's `filter` applies it, so the rewrite would change the result either way."""
+    if not any(a.keyword is not None and a.keyword.value == "filter" for a in extra):
+        return None
+    effect = (
+        "raises (multiple values for `filter`)"
+        if method == "delete"
+        else "ignores it and filters by `expr` alone"
+    )
+    return Refuse(
+        f"`{method}(filter=...)`: the ORM's filter is `expr`; given `filter=`, the ORM {effect}, "
+        "while MilvusClient's `filter` applies it",
+        "decide which filter you meant, pass it as `expr=`, then rerun",
+    )
+
+
 def rename_extra(extra: list[cst.Arg], renames: dict[str, str]) -> list[cst.Arg]:
     out = []
     for arg in extra:

@@ -26,6 +26,7 @@ from codemods.rewrite import (
     copy_args,
     kwarg,
     rename_extra,
+    stray_filter,
 )
 
 SEARCH = RuleInfo(
@@ -93,6 +94,9 @@ def _convert(method: str, params: list[str], mapping: list[tuple[str, str]], req
                 return Refuse(f"{method}() without `{name}`{spread}")
         if method == "hybrid_search" and "rerank" in bound.named and "ranker" in bound.named:
             return Refuse("both `rerank` and `ranker` given")
+        stray = stray_filter(method, bound.extra)
+        if stray is not None:
+            return stray
         extra = rename_extra(bound.extra, _RENAMES)
         args = [kwarg("collection_name", env.name), *copy_args(bound, mapping), *extra]
         note = ""

@@ -1,4 +1,6 @@
 # ruff: noqa: E501  (before/after source text reads best one statement per line)
+from codemods import migrate_source
+from codemods.base import Options
 from tests.codemods.cm_helpers import check
 
 HEAD = 'from pymilvus import Collection, connections\nconnections.connect(uri="http://h:1")\nc = Collection("x")\n'
@@ -158,3 +160,21 @@ def test_partition_object_used_as_object_keeps_everything_orm():
         'connections.connect(uri="http://h:1")\nclient = MilvusClient(uri="http://h:1")\n',
     )
     check(src, out, codes=("MM151", "MM110"))
+
+
+def test_a_filter_keyword_the_orm_ignores_keeps_the_collection_orm():
+    # `filter=` is not a parameter of the ORM's search/query/delete: search and query ignore
+    # it (every hit comes back; verified on milvus-lite), delete raises. MilvusClient's
+    # `filter` would apply it: real code had `col.search(..., filter=f"client_id == ...")`.
+    calls = {
+        "search": 'c.search(data=[[0.0, 1.0]], anns_field="v", param={}, limit=6, filter="id > 3")',
+        "query": 'c.query(expr="id > 1", filter="id > 3", output_fields=["id"])',
+        "delete": 'c.delete(expr="id > 4", filter="id > 3")',
+    }
+    for method, call in calls.items():
+        source = HEAD + f"res = {call}\n"
+        outcome = migrate_source(source, Options())
+        assert 'c = Collection("x")' in outcome.source and f"res = {call}" in outcome.source
+        assert any(f"`{method}(filter=...)`" in f.message for f in outcome.findings), (
+            outcome.findings
+        )
