@@ -13,6 +13,7 @@ import libcst as cst
 from codemods.analysis import MethodRule
 from codemods.base import Applicability, RuleInfo
 from codemods.collection_calls import CollectionCallCodemod, statement_slot
+from codemods.empty_insert import Guard, empty_guard, non_empty
 from codemods.handler_paths import exception_paths
 from codemods.rewrite import (
     Bound,
@@ -113,6 +114,30 @@ INSERT_READ_IN_TRY = RuleInfo(
         '    print(f"insert failed: {e}")\n'
     ),
 )
+INSERT_EMPTY = RuleInfo(
+    code="MM133",
+    title="Insert/upsert of data that may hold no rows",
+    description=(
+        "The ORM refuses an insert or upsert of no rows: `[]` raises `DataNotMatchException` "
+        "(`The data doesn't match with schema fields, expect 2 list, got 0`), empty columns "
+        "`IndexError` (pymilvus reads the vector column's first value), an empty DataFrame or "
+        "numpy column `ParamError` (`Must pass in at least one column`). MilvusClient stores "
+        "nothing and returns `{'insert_count': 0, 'ids': []}`, so the code after the call "
+        "runs where the ORM's raised (measured with pymilvus 3.0.2 on milvus-lite). The "
+        "rewrite is safe (MM130) where the data visibly holds a row: a row literal, a list "
+        "display of rows, columns of which one is non-empty, a comprehension over "
+        "`range(k)` with k >= 1, a name bound once to such a value and only read or appended "
+        "to, a batch slice `rows[i:i + n]` inside `for i in range(0, len(rows), n)`, or a "
+        "call under a test of the data (`if rows:`, `if len(rows) > 0:`, the `else` of `if "
+        "not rows:`) or after an exit guard (`if not rows: return`, or `raise`, `continue`, "
+        "`break`, `sys.exit()`) with nothing storing into it between. Otherwise the rewrite "
+        "is applied only with `--unsafe-fixes`; without it the collection stays ORM and the "
+        "site is reported."
+    ),
+    applicability=Applicability.UNSAFE,
+    before='col = Collection("docs")\ndef save(rows):\n    col.insert(rows)\n',
+    after=('col = "docs"\ndef save(rows):\n    client.insert(collection_name=col, data=rows)\n'),
+)
 # What the call can raise where the two forms differ (measured on milvus-lite): a column
 # count mismatch (DataNotMatchException / zip's ValueError), columns of unequal length
 # (ParamError / ValueError), a collection dropped since it was opened (MilvusException code
@@ -177,18 +202,22 @@ def _convert_write(method: str):
         )
         probe = original.value("data") if isinstance(original, type(bound)) else None
         shape = model.data_shape(probe) if model is not None and probe is not None else "unknown"
+        if shape == "columns":
+            old_python = _before_strict_zip(model)
+            if old_python:
+                return Refuse(old_python, _OLD_PYTHON_SUGGESTION)
+        empty = _empty_rows(method, probe, shape, data, env)
+        guard = Guard((), (), None) if isinstance(empty, str) else empty
+        data = guard.data or data
         note = ""
         if shape == "dataframe":
             data_expr: cst.BaseExpression = cst.parse_expression(
                 f'{_code(data)}.to_dict("records")'
             )
         elif shape == "columns":
-            old_python = _before_strict_zip(model)
-            if old_python:
-                return Refuse(old_python, _OLD_PYTHON_SUGGESTION)
             names = model.insert_field_names(env.name) if model is not None else None
             if names is None:
-                return _runtime_columns(method, call, bound, data, env)
+                return _runtime_columns(method, call, bound, data, env, empty)
             data_expr = _columns_to_rows(data, names)
         else:
             data_expr = data
@@ -203,13 +232,52 @@ def _convert_write(method: str):
             *copy_args(bound, [("partition_name", "partition_name"), ("timeout", "timeout")]),
             *bound.extra,
         ]
+        summary = f"{method}() -> {env.client}.{method}(collection_name=..., data=...)"
+        if isinstance(empty, str):
+            return Rewrite(
+                expr=client_call(env.client, method, args, call),
+                summary=summary,
+                note=empty or note,
+                unsafe=bool(empty),
+                code=INSERT_EMPTY.code if empty else "",
+            )
         return Rewrite(
             expr=client_call(env.client, method, args, call),
-            summary=f"{method}() -> {env.client}.{method}(collection_name=..., data=...)",
+            before=guard.statements,
+            summary=summary + ", behind the ORM's refusal of no rows",
             note=note,
+            imports=guard.imports,
         )
 
     return convert
+
+
+def _empty_rows(
+    method: str,
+    probe: cst.BaseExpression | None,
+    shape: str,
+    data: cst.BaseExpression,
+    env: Env,
+) -> str | Guard:
+    """'' when the data visibly holds a row; else the guard that keeps the ORM's refusal of
+    none (empty_insert.empty_guard) with its imports, or why neither (MM133, unsafe)."""
+    model = env.model
+    columns = shape == "columns"
+    why = "its shape is not visible"
+    if model is not None and probe is not None and env.original is not None:
+        if non_empty(model, probe, env.original, columns=columns):
+            return ""
+        guard = empty_guard(model, env.original, data, columns, env.fresh_name)
+        if not isinstance(guard, str):
+            return guard
+        why = guard
+    return (
+        f"`{method}()` of data that may hold no rows: the ORM raised for none "
+        "(DataNotMatchException, or IndexError / ParamError for empty columns), MilvusClient "
+        "stores nothing and returns a zero count, and the ORM's refusal cannot be kept in "
+        f"front of the call: {why} (unsafe fix {INSERT_EMPTY.code}; test the data first, "
+        "`if not rows: return`, to make it safe)"
+    )
 
 
 _OLD_PYTHON_SUGGESTION = (
@@ -232,7 +300,12 @@ def _before_strict_zip(model) -> str:  # type: ignore[no-untyped-def]
 
 
 def _runtime_columns(
-    method: str, call: cst.Call, bound: Bound, data: cst.BaseExpression, env: Env
+    method: str,
+    call: cst.Call,
+    bound: Bound,
+    data: cst.BaseExpression,
+    env: Env,
+    empty: str | Guard,
 ) -> Result:
     """Column data for a collection whose schema is not visible: read the field order from
     the server just before the call, with the ORM's rule (schema fields minus function outputs,
@@ -281,16 +354,21 @@ def _runtime_columns(
             "or length mismatch it gets zip's ValueError instead of the ORM's "
             f"DataNotMatchException / ParamError (unsafe fix {INSERT_READ_IN_TRY.code})"
         )
+    guard: tuple[cst.BaseStatement, ...] = ()
+    imports: tuple[tuple[str, str], ...] = ()
+    if not isinstance(empty, str):
+        guard, imports, empty = empty.statements, empty.imports, ""
     return Rewrite(
         expr=client_call(env.client, method, args, call),
-        before=(prefix,),
+        before=(*guard, prefix),
         summary=(
             f"{method}(columns) -> {env.client}.{method}(collection_name=..., data=rows), "
             "field order read with describe_collection()"
         ),
-        unsafe=bool(paths.reads),
-        note=note,
-        code=INSERT_READ_IN_TRY.code if paths.reads else "",
+        unsafe=bool(paths.reads or empty),
+        note="; ".join(n for n in (empty, note) if n),
+        code=INSERT_EMPTY.code if empty else INSERT_READ_IN_TRY.code if paths.reads else "",
+        imports=imports,
     )
 
 
@@ -356,5 +434,5 @@ METHODS = {
 
 
 class DataCalls(CollectionCallCodemod):
-    rules = (INSERT, INSERT_READ_IN_TRY, DELETE)
+    rules = (INSERT, INSERT_READ_IN_TRY, INSERT_EMPTY, DELETE)
     methods = METHODS
