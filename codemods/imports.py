@@ -13,7 +13,7 @@ guarded are decided in codemods/client_import.py, which MM101 asks too.
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import ScopeProvider
+from libcst.metadata import GlobalScope, MetadataWrapper, ScopeProvider
 
 from codemods.analysis import canonical_name, wrapper_of
 from codemods.base import Applicability, RuleInfo
@@ -96,6 +96,18 @@ class UpdateImports:
         unused_modules: list[tuple[str, str]] = []
         # MM190 replaces CollectionSchema/FieldSchema (and may drop a Function's last use).
         schema_rewritten = any(c.code == "MM190" for c in ctx.changes)
+        # An ORM name imported inside a function: see _drop_unused_local_imports.
+        local = any(
+            isinstance(node, cst.ImportFrom)
+            and not isinstance(scope, GlobalScope)
+            and node.module is not None
+            and not isinstance(node.names, cst.ImportStar)
+            and any(
+                _orm_alias(code_of(node.module), code_of(a.name), schema_rewritten)
+                for a in node.names
+            )
+            for node, scope in scopes.items()
+        )
         for stmt in wrapper.module.body:
             if not isinstance(stmt, cst.SimpleStatementLine):
                 continue
@@ -108,17 +120,9 @@ class UpdateImports:
                 if isinstance(small.names, cst.ImportStar):
                     continue
                 mod = code_of(small.module)
-                # compat_shim's ORM names go like pymilvus's once unused (`--shim-rest` output,
-                # or code written against the shim).
-                if not (mod.startswith("pymilvus") or is_shim_module(mod)):
-                    continue
                 for alias in small.names:
                     name = code_of(alias.name)
-                    if (
-                        canonical_name(f"{mod}.{name}") is None
-                        and not is_orm_module(f"{mod}.{name}")
-                        and not (schema_rewritten and name in _SCHEMA_NAMES)
-                    ):
+                    if not _orm_alias(mod, name, schema_rewritten):
                         continue
                     bound = code_of(alias.asname.name) if alias.asname else name
                     if global_scope is not None and bound in global_scope:
@@ -128,7 +132,7 @@ class UpdateImports:
                                 (mod, name, code_of(alias.asname.name) if alias.asname else None, 0)
                             )
         if not unused and not unbound and not anchored and not unused_modules:
-            return module
+            return _drop_unused_local_imports(module, ctx, schema_rewritten, local)
         exported = _dunder_all(wrapper.module)
         unused = [u for u in unused if (u[2] or u[1]) not in exported]
         unused_modules = [u for u in unused_modules if u[1] not in exported]
@@ -164,7 +168,106 @@ class UpdateImports:
             ctx.record_change(line, RULE.code, f"import {name}")
         if plain or objects:
             new = add_imports(new, plain, objects)
-        return new
+        return _drop_unused_local_imports(new, ctx, schema_rewritten, local)
+
+
+def _orm_alias(mod: str, name: str, schema_rewritten: bool) -> bool:
+    """`from mod import name` imports an ORM name the rewrite may leave unused. compat_shim's
+    ORM names go like pymilvus's (`--shim-rest` output, or code written against the shim)."""
+    if not (mod.startswith("pymilvus") or is_shim_module(mod)):
+        return False
+    return (
+        canonical_name(f"{mod}.{name}") is not None
+        or is_orm_module(f"{mod}.{name}")
+        or (schema_rewritten and name in _SCHEMA_NAMES)
+    )
+
+
+def _drop_unused_local_imports(
+    module: cst.Module, ctx: MigrationContext, schema_rewritten: bool, local_orm_imports: bool
+) -> cst.Module:
+    """The ORM names that an import inside a function (`def f(): from pymilvus import
+    Collection`) binds and nothing there reads any more: left behind, they would make the
+    function raise ImportError once pymilvus drops the ORM. Resolved on the final tree, and
+    only when the analysed tree had such an import (`local_orm_imports`)."""
+    if not local_orm_imports:
+        return module
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    scopes = wrapper.resolve(ScopeProvider)
+    drop: set[int] = set()
+    for node, scope in scopes.items():
+        if not isinstance(node, cst.ImportFrom) or scope is None:
+            continue
+        if isinstance(scope, GlobalScope) or node.relative or node.module is None:
+            continue
+        if isinstance(node.names, cst.ImportStar):
+            continue
+        mod = code_of(node.module)
+        for alias in node.names:
+            name = code_of(alias.name)
+            if not _orm_alias(mod, name, schema_rewritten):
+                continue
+            bound = code_of(alias.asname.name) if alias.asname else name
+            own = [a for a in scope[bound] if getattr(a, "node", None) is node]
+            if own and not any(a.references for a in own):
+                drop.add(id(alias))
+                ctx.record_change(1, RULE.code, f"removed unused import {name}")
+    if not drop:
+        return module
+    return wrapper.module.visit(_DropLocalAliases(drop))
+
+
+class _DropLocalAliases(cst.CSTTransformer):
+    """Removes the aliases `drop` names (by id), the import when none is left, and puts a
+    `pass` in a block that loses its last statement."""
+
+    def __init__(self, drop: set[int]) -> None:
+        self.drop = drop
+
+    def leave_ImportFrom(
+        self, original: cst.ImportFrom, updated: cst.ImportFrom
+    ) -> cst.ImportFrom | cst.RemovalSentinel:
+        if isinstance(original.names, cst.ImportStar):
+            return updated
+        keep = [a for a in original.names if id(a) not in self.drop]
+        if len(keep) == len(original.names):
+            return updated
+        if not keep:
+            return cst.RemoveFromParent()
+        keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return updated.with_changes(names=keep)
+
+    def leave_SimpleStatementLine(
+        self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine | cst.RemovalSentinel:
+        if not updated.body:
+            return cst.RemoveFromParent()
+        if len(updated.body) != len(original.body):
+            last = updated.body[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+            return updated.with_changes(body=[*updated.body[:-1], last])
+        return updated
+
+    def leave_IndentedBlock(
+        self, original: cst.IndentedBlock, updated: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        if not updated.body:
+            return updated.with_changes(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
+        first = updated.body[0]
+        if self._gone(original.body[0]) and all(e.comment is None for e in first.leading_lines):
+            # The block's first statement went: the blank line after it must not lead.
+            return updated.with_changes(
+                body=[first.with_changes(leading_lines=[]), *updated.body[1:]]
+            )
+        return updated
+
+    def _gone(self, statement: cst.BaseStatement) -> bool:
+        """Every alias of the `from ... import` line `statement` is dropped."""
+        return isinstance(statement, cst.SimpleStatementLine) and all(
+            isinstance(small, cst.ImportFrom)
+            and not isinstance(small.names, cst.ImportStar)
+            and all(id(a) in self.drop for a in small.names)
+            for small in statement.body
+        )
 
 
 def _spec(name: str, obj: str | None) -> str:

@@ -170,3 +170,77 @@ def test_connections_object_from_its_module_is_not_reported_as_the_module() -> N
         "print(connections.list_connections())\n",
     )
     assert not any("is the module" in f.message for f in findings), findings
+
+
+def test_orm_names_imported_inside_a_function_go_with_their_last_use() -> None:
+    # Left behind, `from pymilvus import Collection` inside the function would raise
+    # ImportError once pymilvus drops the ORM (found on s021 of the second real-code sample).
+    # A name still read there stays; a function left with no statement gets `pass`.
+    check(
+        """\
+from pymilvus import connections
+
+connections.connect(uri="http://h:1")
+
+
+def names():
+    from pymilvus import list_collections, DataType
+    print(DataType.INT64)
+    return list_collections()
+
+
+def count(name):
+    from pymilvus import Collection
+    return Collection(name).num_entities
+
+
+def drop(name):
+    from pymilvus import utility
+    utility.drop_collection(name)
+""",
+        """\
+from pymilvus import MilvusClient
+
+client = MilvusClient(uri="http://h:1")
+
+
+def names():
+    from pymilvus import DataType
+    print(DataType.INT64)
+    return client.list_collections()
+
+
+def count(name):
+    return client.get_collection_stats(collection_name=name)["row_count"]
+
+
+def drop(name):
+    client.drop_collection(collection_name=name)
+""",
+    )
+
+
+def test_an_orm_name_still_read_in_its_function_stays() -> None:
+    check(
+        """\
+from pymilvus import connections
+
+connections.connect(uri="http://h:1")
+
+
+def roles():
+    from pymilvus import Role
+    return Role("admin").get_users()
+""",
+        """\
+from pymilvus import MilvusClient, connections
+
+connections.connect(uri="http://h:1")
+client = MilvusClient(uri="http://h:1")
+
+
+def roles():
+    from pymilvus import Role
+    return Role("admin").get_users()
+""",
+    )
