@@ -52,6 +52,7 @@ from codemods.base import UNSAFE_FIX
 from codemods.client_import import bound_by_anchor, client_class_name, imports_pymilvus_up_front
 from codemods.connect_kwargs import dict_connect_view
 from codemods.context import MigrationContext
+from codemods.input_lines import InputLines
 from codemods.metadata_resolve import resolve_providers
 from codemods.orm_names import ORM_UTILITY_FUNCTIONS, PURE_UTILITY_FUNCTIONS
 from codemods.read_only_visit import children_of, preorder_of, unshared
@@ -237,6 +238,7 @@ class OrmModel:
         self.ctx = ctx
         self.module = wrapper.module
         self.positions = wrapper.resolve(PositionProvider)
+        self.input_lines = InputLines(ctx, self.positions)
         self.parents = wrapper.resolve(ParentNodeProvider)
         self.scopes = wrapper.resolve(ScopeProvider)
         self.canonical_of: dict[cst.CSTNode, str] = {}
@@ -330,6 +332,16 @@ class OrmModel:
         return self.canonical_of.get(call.func)
 
     def position(self, node: cst.CSTNode) -> tuple[int, int]:
+        """Where `node` is in the input (1-based line, 0-based column): what reports, change
+        records and suppression comments use (codemods/input_lines.py)."""
+        return self.input_lines.position(node)
+
+    def input_line(self, node: cst.CSTNode) -> int:
+        """The input line of `node`, for messages (`position`)."""
+        return self.input_lines.position(node)[0]
+
+    def tree_position(self, node: cst.CSTNode) -> tuple[int, int]:
+        """Where `node` is in the analysed tree (for ordering nodes of this tree)."""
         pos = self.positions[node]
         return pos.start.line, pos.start.column
 
@@ -409,7 +421,7 @@ class OrmModel:
                 continue
             problem = self.connect_problem(call)
             if problem:
-                line = self.line(call)
+                line = self.input_line(call)
                 return f"the connect() for alias {alias!r} on line {line} stays ORM ({problem})"
         return ""
 
@@ -438,7 +450,7 @@ class OrmModel:
                 uri = string_value(arg.value)
                 if uri is not None and uri.startswith("grpc://"):
                     return "MilvusClient rejects grpc:// URIs"
-        if not self.ctx.may_rewrite(self.line(call), "MM101"):
+        if not self.ctx.may_rewrite(self.input_line(call), "MM101"):
             return "suppressed, or rule MM101 disabled"
         return self.client_import_problem(call)
 
@@ -1062,7 +1074,7 @@ class OrmModel:
                 opens = [c for c in ctors if not is_create(c)] or ctors
                 reason = (
                     f"`{func.name.value}()` is called inside try/except (line "
-                    f"{self.line(call)}): its ORM Collection() (line {self.line(opens[0])}) "
+                    f"{self.line(call)}): its ORM Collection() (line {self.input_line(opens[0])}) "
                     "raises for a missing collection or a different schema, the migrated "
                     "factory returns the name and does not, and the handler may rely on it "
                     "(trap 2)"
@@ -1492,20 +1504,22 @@ class OrmModel:
             if any(a.star for a in call.args):
                 return (
                     f"`{label}`: a call of `{name}` passes *args or **kwargs "
-                    f"(line {self.line(call)})"
+                    f"(line {self.input_line(call)})"
                 )
             given = [a for a in call.args if a.keyword and a.keyword.value == label]
             plain = [a for a in call.args if a.keyword is None]
             if not given and index is not None and index < len(plain):
                 given = [plain[index]]
             if not given:
-                return f"`{label}`: a call of `{name}` does not pass it (line {self.line(call)})"
+                return (
+                    f"`{label}`: a call of `{name}` does not pass it (line {self.input_line(call)})"
+                )
             passed = self._binding_of_node.get(given[0].value)
             if passed is None or not passed.convertible:
                 return (
                     f"`{label}`: a caller passes "
                     f"`{cst.Module(body=[]).code_for_node(given[0].value)}`, "
-                    f"which is not a migrated collection (line {self.line(call)})"
+                    f"which is not a migrated collection (line {self.input_line(call)})"
                 )
         unseen = self.unseen_callers(func)
         if unseen:
@@ -1535,7 +1549,7 @@ class OrmModel:
         for ref in refs:
             call = self.parents.get(ref)
             if not isinstance(call, cst.Call) or call.func is not ref:
-                return f"which is used other than by a direct call (line {self.line(ref)})"
+                return f"which is used other than by a direct call (line {self.input_line(ref)})"
         if refs and library and self._library_public(func):
             importers = self.ctx.options.imported_by
             if importers:
@@ -1839,7 +1853,7 @@ class OrmModel:
                 code = result.code or rule.code
                 if result.unsafe and not self.ctx.options.unsafe_fixes:
                     return f"`{label}.{name}()` {UNSAFE_FIX}: {result.note}"
-                if not self.ctx.may_rewrite(self.line(grand), code):
+                if not self.ctx.may_rewrite(self.input_line(grand), code):
                     return f"`{label}.{name}()` is suppressed or its rule {code} is disabled"
                 return ""
             rule_p = props.get(name)
@@ -1848,7 +1862,7 @@ class OrmModel:
             result = rule_p.convert(parent, env)
             if isinstance(result, Refuse):
                 return f"`{label}.{name}`: {result.reason}"
-            if not self.ctx.may_rewrite(self.line(parent), rule_p.code):
+            if not self.ctx.may_rewrite(self.input_line(parent), rule_p.code):
                 return f"`{label}.{name}` is suppressed or its rule {rule_p.code} is disabled"
             return ""
         if isinstance(parent, cst.Arg):

@@ -144,8 +144,8 @@ def _try_caller(
 def _message(model: OrmModel, caller: cst.CSTNode, ctor: cst.Call, why: str) -> str:
     if not why:
         return (
-            f"`{_callee(caller)}()` is called inside try/except (line {model.line(caller)}) "
-            f"and reaches the ORM Collection() at line {model.line(ctor)}, which "
+            f"`{_callee(caller)}()` is called inside try/except (line {model.input_line(caller)}) "
+            f"and reaches the ORM Collection() at line {model.input_line(ctor)}, which "
             "raises for a missing collection; the migrated code does not, and the "
             "handler may rely on it (trap 2)"
         )
@@ -156,8 +156,8 @@ def _message(model: OrmModel, caller: cst.CSTNode, ctor: cst.Call, why: str) -> 
     else:
         what = f"`{_callee(caller)}` is used as a value"
     return (
-        f"{what} inside try/except (line {model.line(caller)}) "
-        f"and may reach the ORM Collection() at line {model.line(ctor)}: {why}, so it is "
+        f"{what} inside try/except (line {model.input_line(caller)}) "
+        f"and may reach the ORM Collection() at line {model.input_line(ctor)}: {why}, so it is "
         "counted as reaching it. That Collection() raises for a missing collection; the "
         "migrated code does not, and the handler may rely on it (trap 2)"
     )
@@ -173,7 +173,7 @@ def _links(model: OrmModel, calls: _Calls, target: Callable_) -> list[tuple[cst.
             found += [
                 (
                     c,
-                    f"the receiver of `{_callee(c)}()` (line {model.line(c)}) was not "
+                    f"the receiver of `{_callee(c)}()` (line {model.input_line(c)}) was not "
                     f"resolved, and this module's method `{name}` reaches it",
                 )
                 for c in calls.by_method.get(name, [])
@@ -181,12 +181,13 @@ def _links(model: OrmModel, calls: _Calls, target: Callable_) -> list[tuple[cst.
     escapes = _escapes(model, target)
     if escapes:
         shown = "a lambda" if isinstance(target, cst.Lambda) else f"`{target.name.value}`"
-        why = f"{shown} is used as a value (line {model.line(escapes[0])})"
+        why = f"{shown} is used as a value (line {model.input_line(escapes[0])})"
         found += [(ref, _use_why(ref, shown)) for ref in escapes]
         found += [
             (
                 c,
-                f"{why}, and `{_callee(c)}()` (line {model.line(c)}) has a target not resolved",
+                f"{why}, and `{_callee(c)}()` (line {model.input_line(c)}) has a target "
+                "not resolved",
             )
             for c in calls.unknown
         ]

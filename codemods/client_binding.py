@@ -97,10 +97,10 @@ def unbound_client_problem(model: OrmModel, alias: str | None, node: cst.CSTNode
     if not binders.statements or _runs_after(model, alias, node, binders, frozenset()):
         return ""
     if model.ctx.options.unsafe_fixes and model.ctx.may_rewrite(
-        model.line(node), UNBOUND_CLIENT.code
+        model.input_line(node), UNBOUND_CLIENT.code
     ):
         return ""
-    line = min(model.line(b) for b in binders.statements)
+    line = min(model.input_line(b) for b in binders.statements)
     return (
         f"{UNBOUND_CLIENT.code} {UNSAFE_FIX}: its MilvusClient `{name}` would be bound only "
         f"inside a function (line {line}) that may not have run by then: in a library module, "

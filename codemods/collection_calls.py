@@ -146,7 +146,7 @@ class CollectionCallTransformer(FStringTracker, cst.CSTTransformer):
     def _report_blocked(self, ref, line: int, col: int, code: str, label: str) -> None:
         if ref.binding is not None and ref.binding.blocked:
             node, reason = ref.binding.blocked[0]
-            where = self.model.line(node)
+            where = self.model.input_line(node)
             message = f"`{label}` left as ORM code: {reason} (line {where})"
         elif ref.client is None:
             message = (

@@ -703,7 +703,7 @@ class _Transformer(cst.CSTTransformer):
         return not any(
             other is not call
             and self.model._enclosing(other, cst.FunctionDef) is func
-            and self.model.position(other) < self.model.position(call)
+            and self.model.tree_position(other) < self.model.tree_position(call)
             and connect_alias(self.model.connect_view(other), self.model.literal) == alias
             for other in self.model.connect_calls
         )
@@ -750,7 +750,7 @@ def has_connection_problem(
     """Why has_connection() stays ORM ('' when `membership` rewrites it)."""
     if model.call_name(call) != HAS_CONNECTION:
         return "not has_connection()"
-    if not ctx.may_rewrite(model.line(call), CONNECT.code):
+    if not ctx.may_rewrite(model.input_line(call), CONNECT.code):
         return "suppressed, or rule MM101 disabled"
     test = membership(model, registry, call)
     return test if isinstance(test, str) else ""

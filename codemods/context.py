@@ -27,6 +27,9 @@ class MigrationContext:
     # a codemod's input tree (and the analysis built on it) when this did not move.
     edits: int = 0
     # (tree, MetadataWrapper, OrmModel or None) of the last tree analysed, see
+    # The first analysed tree's positions: the input's lines, which every report gives
+    # (`OrmModel.position`).
+    first_positions: Any = field(default=None, repr=False, compare=False)
     # `codemods.analysis.model_of`
     analysis: tuple[cst.Module, Any, Any] | None = field(default=None, repr=False, compare=False)
 

@@ -142,13 +142,15 @@ def _store_problem(model: OrmModel, cls: cst.ClassDef, key: str) -> str:
     for store in stores.get(key, []):
         method = model._enclosing(store, cst.FunctionDef)
         if method is None or model._enclosing(method, cst.ClassDef) is not cls:
-            return f"is also stored outside the methods of its class (line {model.line(store)})"
+            return (
+                f"is also stored outside the methods of its class (line {model.input_line(store)})"
+            )
         value = model._attr_assigned_value(store)
         if isinstance(value, cst.Name) and is_none(value) and method.name.value != "__init__":
-            return f"is set to None again outside __init__ (line {model.line(store)})"
+            return f"is set to None again outside __init__ (line {model.input_line(store)})"
     for attr in _walk(model.module, cst.Attribute):
         if attr.attr.value == "__init__" and not _is_super_call(attr.value):
-            return f"may be reset to None by a call of __init__ (line {model.line(attr)})"
+            return f"may be reset to None by a call of __init__ (line {model.input_line(attr)})"
     return ""
 
 
@@ -182,7 +184,7 @@ def unsafe_fix_enabled(model: OrmModel, node: cst.CSTNode) -> bool:
     """MM113 applies at `node`: --unsafe-fixes is on, and MM113 is selected and not
     suppressed on the use's line."""
     return model.ctx.options.unsafe_fixes and model.ctx.may_rewrite(
-        model.line(node), MAY_BE_NONE.code
+        model.input_line(node), MAY_BE_NONE.code
     )
 
 
@@ -435,7 +437,7 @@ def _accessor_binding(
         )
         if not inside:
             binding.blocked.append(
-                (ref, f"property `{name}` is read outside its class (line {model.line(ref)})")
+                (ref, f"property `{name}` is read outside its class (line {model.input_line(ref)})")
             )
             continue
         model._binding_of_node[ref] = binding

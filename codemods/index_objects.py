@@ -296,7 +296,7 @@ def _make_object(model: OrmModel, call: cst.Call) -> IndexObject:
         obj.collection = coll
         if model.client_for(coll.alias) is None:
             obj.blocked.append((call, "no MilvusClient for its collection's connection"))
-    if not model.ctx.may_rewrite(model.line(call), OBJECTS.code):
+    if not model.ctx.may_rewrite(model.input_line(call), OBJECTS.code):
         obj.blocked.append((call, f"suppressed, or rule {OBJECTS.code} disabled"))
     if isinstance(parent, cst.Assign) and model.statement_of(call) is not None:
         _assigned_uses(model, obj, parent)

@@ -272,7 +272,7 @@ def _read_problem(model: OrmModel, cls: cst.ClassDef, attr: str, connects: list[
     for node in _walk(model.module, cst.Attribute):
         if node.attr.value != attr or model._attr_assigned_value(node) is not _NOT_ASSIGNED:
             continue
-        line = model.line(node)
+        line = model.input_line(node)
         method = model._enclosing(node, cst.FunctionDef)
         owner = model._enclosing(method, cst.ClassDef) if method is not None else None
         if (
@@ -393,7 +393,7 @@ def _deferred_use_problem(
     from codemods.client_binding import UNBOUND_CLIENT
 
     if model.ctx.options.unsafe_fixes and model.ctx.may_rewrite(
-        model.line(node), UNBOUND_CLIENT.code
+        model.input_line(node), UNBOUND_CLIENT.code
     ):
         return ""
     binder = ic.method.name.value

@@ -763,7 +763,7 @@ def _untracked_reason(model: OrmModel, stmt: cst.BaseSmallStatement) -> str:
         if not isinstance(holder, (cst.Assign, cst.AnnAssign)) or value is None:
             return (
                 f"`{code_of(target)}` is also bound by another kind of statement "
-                f"(line {model.line(node)})"
+                f"(line {model.input_line(node)})"
             )
         if model.call_name(value) == "Collection" or (
             isinstance(value, cst.Call) and model._factory(value) is not None
@@ -775,9 +775,12 @@ def _untracked_reason(model: OrmModel, stmt: cst.BaseSmallStatement) -> str:
                 continue  # a placeholder the attribute tracking accepts
             return (
                 f"`{code_of(target)}` is also set to None outside __init__ "
-                f"(line {model.line(node)}): only an __init__ placeholder is tracked"
+                f"(line {model.input_line(node)}): only an __init__ placeholder is tracked"
             )
-        return f"`{code_of(target)}` is also assigned `{_short(value)}` (line {model.line(node)})"
+        return (
+            f"`{code_of(target)}` is also assigned `{_short(value)}` "
+            f"(line {model.input_line(node)})"
+        )
     return (
         f"`{code_of(target)}` is neither a local variable nor an attribute of `self` stored in "
         "its class's methods"

@@ -52,6 +52,7 @@ from codemods.analysis import ANALYSIS_PROVIDERS, wrapper_of
 from codemods.base import Applicability, RuleInfo
 from codemods.client_import import CLIENT_CLASS, client_class_name
 from codemods.context import MigrationContext
+from codemods.input_lines import InputLines
 from codemods.shim_names import pymilvus_name
 
 RULE = RuleInfo(
@@ -105,7 +106,7 @@ class SchemaBuild:
         if not ctx.mentions("CollectionSchema"):
             return module  # cheap pre-filter: every spelling of the class names it
         wrapper = wrapper_of(module, ctx, ANALYSIS_PROVIDERS)
-        facts = _Facts(wrapper)
+        facts = _Facts(wrapper, ctx)
         # `MilvusClient.create_schema` is written under that name: only where it is
         # pymilvus's (the connects' own name for it then is too, codemods/client_import.py).
         if not facts.client_name_is_pymilvus:
@@ -138,12 +139,13 @@ class _Facts(cst.CSTVisitor):
 
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ExpressionContextProvider)
 
-    def __init__(self, wrapper: MetadataWrapper) -> None:
+    def __init__(self, wrapper: MetadataWrapper, ctx: MigrationContext) -> None:
         super().__init__()
         self.wrapper = wrapper
         self.scopes = wrapper.resolve(ScopeProvider)
         self.parents = wrapper.resolve(ParentNodeProvider)
         self.positions = wrapper.resolve(PositionProvider)
+        self.input_lines = InputLines(ctx, self.positions)
         self.qualified: dict[cst.CSTNode, set[str]] = {}
         self.stored: set[cst.Name] = set()  # Name nodes in a store/del position
         self.schema_calls: list[cst.Call] = []
@@ -223,7 +225,8 @@ class _Facts(cst.CSTVisitor):
         return bool(self.qualified.get(node, set()) & names)
 
     def line(self, node: cst.CSTNode) -> int:
-        return self.positions[node].start.line
+        """The input line of `node` (codemods/input_lines.py)."""
+        return self.input_lines.position(node)[0]
 
 
 # ---- planning one site -----------------------------------------------------------------
