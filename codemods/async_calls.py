@@ -11,8 +11,9 @@ same arguments, and only when some call needs it. Sync code keeps the MilvusClie
 `Options.async_mode`:
   auto    (default) rewrite inside `async def` bodies, but only where one event loop is
           provable: an AsyncMilvusClient binds to the first loop that uses it, so a module-level
-          or instance client in a module that runs several loops (two `asyncio.run` calls, a loop
-          entry inside a `for`/`while`, test modules) is reported instead of rewritten.
+          or instance client in a module that does not start exactly one loop (two `asyncio.run`
+          calls, a loop entry inside a `for`/`while`, test modules, or none at all: a library
+          or app module whose importers drive the loops) is reported instead of rewritten.
   always  as auto, without the one-loop check (use it when you know the clients are used from a
           single loop, e.g. one FastAPI app).
   never   leave everything sync; the codemod does nothing.
@@ -62,9 +63,11 @@ AWAIT_CALLS = RuleInfo(
         "MilvusClient. Only methods that are coroutines on the installed AsyncMilvusClient are "
         "rewritten (checked by introspection). `--async auto` (the default) rewrites only where "
         "one event loop is provable, because an AsyncMilvusClient binds to the first loop that "
-        "uses it: a module-level or instance client in a module with several `asyncio.run` "
-        "calls, a loop entry inside `for`/`while`, or test imports (pytest, unittest) is "
-        "reported as MM206 instead. `--async always` skips that check; `--async never` keeps "
+        "uses it: a module-level or instance client in a module that does not start exactly "
+        "one loop (several `asyncio.run` calls, a loop entry inside `for`/`while`, test imports "
+        "(pytest, unittest), or no loop entry at all: a library or app module whose importers "
+        "may each bring a loop, as pytest-asyncio and web test clients do) is reported as "
+        "MM206 instead. `--async always` skips that check; `--async never` keeps "
         "every call sync. A function-local client whose every use became async is replaced by "
         "its twin. Note: milvus-lite 3.2.2 cannot run `AsyncMilvusClient.create_index` (it "
         "lacks AllocTimestamp); real Milvus can."
@@ -562,7 +565,10 @@ def _plan(wrapper: cst.MetadataWrapper, ctx: MigrationContext) -> _Plan:
     wrapper.visit(sites)
     plan = _Plan()
     _place_imports(wrapper, bindings, plan)
-    several_loops = bindings.loop_entries > 1 or bindings.loop_in_loop or bindings.test_module
+    # One loop is proven only by one loop entry here: a module that starts none is driven by
+    # its importers (a test runner, a web framework's test client, two `asyncio.run` calls in
+    # a CLI), which may each bring a loop of their own.
+    several_loops = bindings.loop_entries != 1 or bindings.loop_in_loop or bindings.test_module
     check_loops = ctx.options.async_mode != "always"
 
     for cand in sites.candidates:

@@ -66,7 +66,8 @@ INSERT = RuleInfo(
         "on, stored) keeps the collection ORM and is reported (see MM170). "
         "Arguments are always keywords: "
         "MilvusClient's second positional slot is `timeout`, not `partition_name`. When the "
-        "data's shape is not visible, rows are assumed and a note is reported."
+        "data's shape is not visible, rows are assumed and a note is reported. Data that "
+        "may hold no rows gets the ORM's refusal of none in front of the call (see MM133)."
     ),
     applicability=Applicability.SAFE,
     before='col = Collection("books")\ncol.insert(rows, "p1")\n',
@@ -123,20 +124,42 @@ INSERT_EMPTY = RuleInfo(
         "`IndexError` (pymilvus reads the vector column's first value), an empty DataFrame or "
         "numpy column `ParamError` (`Must pass in at least one column`). MilvusClient stores "
         "nothing and returns `{'insert_count': 0, 'ids': []}`, so the code after the call "
-        "runs where the ORM's raised (measured with pymilvus 3.0.2 on milvus-lite). The "
-        "rewrite is safe (MM130) where the data visibly holds a row: a row literal, a list "
-        "display of rows, columns of which one is non-empty, a comprehension over "
-        "`range(k)` with k >= 1, a name bound once to such a value and only read or appended "
-        "to, a batch slice `rows[i:i + n]` inside `for i in range(0, len(rows), n)`, or a "
-        "call under a test of the data (`if rows:`, `if len(rows) > 0:`, the `else` of `if "
-        "not rows:`) or after an exit guard (`if not rows: return`, or `raise`, `continue`, "
-        "`break`, `sys.exit()`) with nothing storing into it between. Otherwise the rewrite "
-        "is applied only with `--unsafe-fixes`; without it the collection stays ORM and the "
-        "site is reported."
+        "would run where the ORM's raised (measured with pymilvus 3.0.2 on milvus-lite). "
+        "Where the data visibly holds a row (a row literal, a list display of rows, columns "
+        "of which one is non-empty, a comprehension over `range(k)` with k >= 1, a name bound "
+        "once to such a value and only read or appended to, a batch slice `rows[i:i + n]` "
+        "inside `for i in range(0, len(rows), n)`, a call under `if rows:` / `if len(rows) > "
+        "0:` / the `else` of `if not rows:`, or after an exit guard `if not rows: return` "
+        "(or `raise`, `continue`, `break`, `sys.exit()`) with nothing storing into it between) "
+        "MM130 rewrites the call as it is. Elsewhere MM130 keeps the ORM's refusal in front "
+        "of the call, `if len(rows) == 0: raise ParamError(message=ExceptionsMessage."
+        "NumberRowsInvalid)` (for columns, a test of the first column: empty, the rows are "
+        "empty or zip raises for the others), binding a comprehension or call to a name "
+        "first when it is all the statement runs before the call. That guard raises "
+        "pymilvus's own exception for empty input where the ORM's type depended on the "
+        "data's form, so it is written only where no handler around the call reads the "
+        "exception or takes those types apart. Where it cannot be written (such a handler, a "
+        "module that imports pymilvus only lazily, data a test would evaluate twice), the "
+        "rewrite is this rule's: applied only with `--unsafe-fixes`; without it the "
+        "collection stays ORM and the site is reported."
     ),
     applicability=Applicability.UNSAFE,
-    before='col = Collection("docs")\ndef save(rows):\n    col.insert(rows)\n',
-    after=('col = "docs"\ndef save(rows):\n    client.insert(collection_name=col, data=rows)\n'),
+    before=(
+        'col = Collection("docs")\n'
+        "def save(rows):\n"
+        "    try:\n"
+        "        col.insert(rows)\n"
+        "    except Exception as e:\n"
+        '        print(f"insert failed: {e}")\n'
+    ),
+    after=(
+        'col = "docs"\n'
+        "def save(rows):\n"
+        "    try:\n"
+        "        client.insert(collection_name=col, data=rows)\n"
+        "    except Exception as e:\n"
+        '        print(f"insert failed: {e}")\n'
+    ),
 )
 # What the call can raise where the two forms differ (measured on milvus-lite): a column
 # count mismatch (DataNotMatchException / zip's ValueError), columns of unequal length

@@ -19,6 +19,9 @@ from codemods.registry import all_rules, full_migration_codemods
 
 
 def migrate(source: str, **options: object) -> tuple[str, MigrationContext]:
+    # The snippets start no event loop of their own: `--async auto` would keep them sync
+    # (test_no_loop_entry_keeps_long_lived_clients_sync), so they run as `--async always`.
+    options.setdefault("async_mode", "always")
     ctx = MigrationContext(Options(**options))  # type: ignore[arg-type]
     module = AsyncCalls().apply(cst.parse_module(dedent(source)), ctx)
     return module.code, ctx
@@ -527,12 +530,36 @@ SEVERAL_LOOPS = """\
 
 
 def test_several_event_loops_block_long_lived_clients_unless_always() -> None:
-    ctx = assert_unchanged(SEVERAL_LOOPS)
+    ctx = assert_unchanged(SEVERAL_LOOPS, async_mode="auto")
     assert codes(ctx) == ["MM206"]
     assert "event loop" in ctx.findings[0].message
     out, ctx = migrate(SEVERAL_LOOPS, async_mode="always")
     assert "return await async_client.list_collections()" in out
     assert [c.code for c in ctx.changes] == ["MM201"]
+
+
+NO_LOOP_ENTRY = """\
+    from pymilvus import MilvusClient
+
+    client = MilvusClient(uri="http://localhost:19530")
+
+
+    async def names():
+        return client.list_collections()
+    """
+
+
+def test_no_loop_entry_keeps_long_lived_clients_sync() -> None:
+    # A module that starts no loop is driven by its importers, which may each bring one
+    # (pytest-asyncio, a web test client, two asyncio.run calls in a CLI); an AsyncMilvusClient
+    # bound to the first fails on the next ("Event loop is closed"), where the ORM's and the
+    # sync client's calls work from any loop (found on s008 and s038 of a real-code sample).
+    ctx = assert_unchanged(NO_LOOP_ENTRY, async_mode="auto")
+    assert codes(ctx) == ["MM206"]
+    assert "event loop" in ctx.findings[0].message
+    one_loop = "import asyncio\n" + dedent(NO_LOOP_ENTRY) + "\n\nasyncio.run(names())\n"
+    out, _ = migrate(one_loop, async_mode="auto")
+    assert "return await async_client.list_collections()" in out
 
 
 def test_async_mode_never_leaves_everything_sync() -> None:

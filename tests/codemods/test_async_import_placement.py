@@ -76,6 +76,7 @@ def test_orm_connect_in_guarded_import_gets_both_classes_there() -> None:
             async_client = AsyncMilvusClient(uri="http://localhost:19530")
             print(await async_client.list_collections())
         """,
+        async_mode="always",  # no loop entry in the snippet (test_async_calls)
     )
 
 

@@ -229,7 +229,8 @@ class Store:
 @pytest.mark.parametrize("name", sorted(PAIRS))
 def test_pair(name):
     before, after, unsafe = PAIRS[name]
-    check(before, after, unsafe_fixes=unsafe)
+    # The snippets start no event loop: as `--async always` (test_async_calls).
+    check(before, after, unsafe_fixes=unsafe, async_mode="always")
 
 
 def test_default_run_names_the_unsafe_fix():
