@@ -1430,7 +1430,11 @@ class OrmModel:
     def _exported_global(self, binding: CollectionBinding) -> str:
         """Why a public module-level variable holding a collection stays ORM: another file of
         the run imports this module (Options.imported_by), and may read the variable as a
-        Collection object (`from db import collection; collection.search(...)`)."""
+        Collection object (`from db import collection; collection.search(...)`). Likewise a
+        public attribute (`self.collection`) of a public module-level class: importers that
+        hold an instance may read `store.collection.num_entities` (MM115, an unsafe fix)."""
+        if binding.kind == "attr":
+            return self._exported_attribute(binding)
         importers = self.ctx.options.imported_by
         if not importers or binding.kind != "name" or binding.label.startswith("_"):
             return ""
@@ -1441,6 +1445,34 @@ class OrmModel:
         return (
             f"`{binding.label}` is a module-level name of a module that "
             f"`{Path(importers[0]).name}` imports: importers may use the Collection object"
+        )
+
+    def _exported_attribute(self, binding: CollectionBinding) -> str:
+        from codemods.held_collections import EXPORTED_ATTRIBUTE  # lazy: it imports this module
+
+        attr = binding.label.rsplit(".", 1)[-1]
+        importers = self.ctx.options.imported_by
+        # As for module-level names: only with an importer in the run (a file migrated alone
+        # is read as before; docs/migration-guide.md says so).
+        if not importers or attr.startswith("_") or not binding.constructors:
+            return ""
+        if self.ctx.options.unsafe_fixes and self.ctx.may_rewrite(
+            self.input_line(binding.constructors[0]), EXPORTED_ATTRIBUTE.code
+        ):
+            return ""
+        method = self._enclosing(binding.constructors[0], cst.FunctionDef)
+        klass = self._enclosing(method, cst.ClassDef) if method is not None else None
+        if (
+            not isinstance(klass, cst.ClassDef)
+            or klass.name.value.startswith("_")
+            or not isinstance(self.parents.get(klass), cst.Module)
+        ):
+            return ""
+        return (
+            f"{EXPORTED_ATTRIBUTE.code} {UNSAFE_FIX}: `{binding.label}` is a public attribute of "
+            f"`{klass.name.value}`, a public class of a module that `{Path(importers[0]).name}` "
+            f"imports: importers holding an instance may use it as a Collection (make it "
+            f"`self._{attr}` if only the class reads it)"
         )
 
     def _check_param_callers(

@@ -180,6 +180,43 @@ def none_problem(model: OrmModel, node: cst.CSTNode, binding: CollectionBinding)
     )
 
 
+EXPORTED_ATTRIBUTE = RuleInfo(
+    code="MM115",
+    title="Public attribute of a library class holding a collection: migrate it anyway",
+    description=(
+        "A collection held in a public attribute (`self.collection`, no leading underscore) "
+        "of a public module-level class of a module that another file of the run imports is "
+        "part of the class's interface: code in other modules that holds an "
+        "instance may read `store.collection.num_entities` or pass it on, and would get the "
+        "collection name (a `str`) after the migration, and an AttributeError. So, as for a "
+        "Collection that a public function returns, the collection stays ORM and each use is "
+        "reported, needing this unsafe fix; with `--unsafe-fixes` the attribute holds the "
+        "name like any other. Make the attribute private (`self._collection`) when nothing "
+        "outside the class reads it, and rerun. A file migrated alone is read as before, as "
+        "for module-level names: its importers are not known. Found on real code (a public "
+        "`milvus_client.collection` singleton attribute, a class whose own public method "
+        "took `collection` back as an ORM parameter)."
+    ),
+    applicability=Applicability.UNSAFE,
+    before=(
+        "class Store:\n"
+        "    def __init__(self):\n"
+        '        self.collection = Collection("docs")\n'
+        "\n"
+        "    def count(self):\n"
+        "        return self.collection.num_entities\n"
+    ),
+    after=(
+        "class Store:\n"
+        "    def __init__(self):\n"
+        '        self.collection = "docs"\n'
+        "\n"
+        "    def count(self):\n"
+        '        return client.get_collection_stats(collection_name=self.collection)["row_count"]\n'
+    ),
+)
+
+
 def unsafe_fix_enabled(model: OrmModel, node: cst.CSTNode) -> bool:
     """MM113 applies at `node`: --unsafe-fixes is on, and MM113 is selected and not
     suppressed on the use's line."""

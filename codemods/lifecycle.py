@@ -31,7 +31,12 @@ from codemods.base import UNSAFE_SUGGESTION, Applicability, RuleInfo
 from codemods.collection_calls import CollectionCallCodemod, flatten_statements
 from codemods.context import MigrationContext
 from codemods.existence_guards import create_guard_proves
-from codemods.held_collections import MAY_BE_NONE, annotation_for_name, unsafe_only
+from codemods.held_collections import (
+    EXPORTED_ATTRIBUTE,
+    MAY_BE_NONE,
+    annotation_for_name,
+    unsafe_only,
+)
 from codemods.imports import add_imports
 from codemods.open_check import EXCEPTIONS_MODULE, check_statement, exception_names
 from codemods.rewrite import (
@@ -826,7 +831,7 @@ def _guarded_create(
 class CollectionConstructor:
     """MM110; runs after every Collection-method rule."""
 
-    rules = (CONSTRUCTOR, MAY_BE_NONE)  # MM113 lifts one obstacle of MM110's
+    rules = (CONSTRUCTOR, MAY_BE_NONE, EXPORTED_ATTRIBUTE)  # MM113/MM115 lift obstacles of MM110's
 
     def apply(self, module: cst.Module, ctx: MigrationContext) -> cst.Module:
         model = model_of(module, ctx)

@@ -72,7 +72,9 @@ def test_full_rules_note_survives_the_rewrite_and_config_turns_it_on(tmp_path: P
     lines = path.read_text().splitlines()
     note = next(i for i, line in enumerate(lines) if "# milvus-migrate: MM130" in line)
     assert lines[note].startswith("    # milvus-migrate: MM130 ")
-    assert "client.insert(collection_name=" in lines[note + 1]
+    # the note heads the rewritten statement: the ORM's refusal of no rows, then the insert
+    assert lines[note + 1] == "    if len(rows) == 0:", lines[note:]
+    assert "client.insert(collection_name=" in lines[note + 3], lines[note:]
     code, _ = _run("--check", str(path))
     assert code == 0
 

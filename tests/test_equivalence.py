@@ -56,6 +56,10 @@ def _partial(what: str) -> dict[str, str]:
 # expected to fail (strict xfail), so the committed suite passes while the gap stays visible;
 # remove an entry once the pair passes.
 KNOWN_FAILURES: dict[str, dict[str, str]] = {
+    "bootcamp_helper": _partial(
+        "an insert of rows that may be empty inside a try whose handler prints the exception "
+        "(the ORM raised for no rows, MilvusClient does not: MM133's unsafe fix)"
+    ),
     "error_paths": _partial("Collection() inside try/except (relies on the ORM's checks)"),
     "host_port_connect": _partial(
         "a Collection passed to helpers that read `index().params` whole"

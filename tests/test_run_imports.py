@@ -230,3 +230,41 @@ def test_a_helper_the_run_migrates_fully_lets_the_connect_go_in_the_same_run(tmp
     assert "connections.connect(" not in main and "client = MilvusClient(" in main, main
     again = run_cli("--check", "main.py", "helpers.py", cwd=tmp_path, env=env)
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+STORE = """from pymilvus import Collection, connections
+
+connections.connect(uri="http://localhost:19530")
+
+
+class Store:
+    def __init__(self):
+        self.collection = Collection("docs")
+        self._private = Collection("notes")
+
+    def count(self):
+        return self.collection.num_entities + self._private.num_entities
+"""
+
+
+def test_a_public_attribute_of_an_imported_class_stays_orm_unless_unsafe(tmp_path):
+    # `store.collection.num_entities` in an importer would get a str after the migration
+    # (MM115; found on s003, s016 and s039 of the second real-code sample). A private
+    # attribute is the class's own; alone, the module is read as before.
+    write_tree(
+        tmp_path,
+        {
+            "store.py": STORE,
+            "app.py": "from store import Store\nprint(Store().collection.num_entities)\n",
+        },
+    )
+    sources, findings = _report(tmp_path, "store.py", "app.py")
+    assert 'self.collection = Collection("docs")\n' in sources["store.py"], sources["store.py"]
+    assert 'self._private = "notes"\n' in sources["store.py"], sources["store.py"]
+    assert any(
+        f["code"] == "MM110" and "MM115 needs an unsafe fix" in f["message"] for f in findings
+    ), findings
+    alone = tmp_path / "alone"
+    write_tree(alone, {"store.py": STORE})
+    sources, _ = _report(alone, "store.py")
+    assert 'self.collection = "docs"\n' in sources["store.py"], sources["store.py"]

@@ -18,14 +18,14 @@ HEAD = """from pymilvus import Collection, connections
 
 connections.connect(uri="http://h:1")
 SCHEMA = None
-
+ROWS = [{"id": 1}]  # visibly a row: an empty insert is MM133's concern
 
 """
 NEW_HEAD = """from pymilvus import MilvusClient
 
 client = MilvusClient(uri="http://h:1")
 SCHEMA = None
-
+ROWS = [{"id": 1}]  # visibly a row: an empty insert is MM133's concern
 
 """
 STORE = """class Store:
@@ -54,11 +54,11 @@ NEW_STORE = """class Store:
 """
 ADD = """    def add(self, rows):
         self.set_collection("books")
-        self.col.insert(rows)
+        self.col.insert(ROWS)
 """
 NEW_ADD = """    def add(self, rows):
         self.set_collection("books")
-        client.insert(collection_name=self.col, data=rows)
+        client.insert(collection_name=self.col, data=ROWS)
 """
 
 
@@ -101,7 +101,7 @@ def test_setter_called_inside_try_except_keeps_the_collection_orm():
         + "\n"
         + "    def add(self, rows):\n"
         + '        self.open_or_create("books")\n'
-        + "        self.col.insert(rows)\n"
+        + "        self.col.insert(ROWS)\n"
     )
     _kept(
         source,
@@ -118,7 +118,7 @@ def test_constructor_called_inside_try_except_keeps_the_collection_orm():
         + "        self.col = Collection(name)\n"
         + "\n"
         + "    def add(self, rows):\n"
-        + "        self.col.insert(rows)\n"
+        + "        self.col.insert(ROWS)\n"
         + "\n"
         + "\n"
         + "try:\n"
@@ -147,7 +147,7 @@ def test_open_two_calls_up_from_the_try_keeps_the_collection_orm():
         + "        self.col = Collection(name)\n"
         + "\n"
         + "    def add(self, rows):\n"
-        + "        self.col.insert(rows)\n"
+        + "        self.col.insert(ROWS)\n"
         + "\n"
         + "\n"
         + "def make_store(name):\n"
@@ -185,7 +185,7 @@ def test_setter_called_inside_try_finally_without_handler_migrates():
             "    def add(self, rows):\n"
             "        try:\n"
             '            self.set_collection("books")\n'
-            "            self.col.insert(rows)\n"
+            "            self.col.insert(ROWS)\n"
             "        finally:\n"
             '            print("done")\n'
         )
@@ -197,7 +197,7 @@ def test_setter_called_inside_try_finally_without_handler_migrates():
             "    def add(self, rows):\n"
             "        try:\n"
             '            self.set_collection("books")\n'
-            "            client.insert(collection_name=self.col, data=rows)\n"
+            "            client.insert(collection_name=self.col, data=ROWS)\n"
             "        finally:\n"
             '            print("done")\n'
         )
@@ -216,10 +216,10 @@ def test_setter_called_from_the_except_handler_or_else_migrates():
             "            print(rows)\n"
             "        except Exception:\n"
             '            self.set_collection("books")\n'
-            "            self.col.insert(rows)\n"
+            "            self.col.insert(ROWS)\n"
             "        else:\n"
             '            self.set_collection("books")\n'
-            "            self.col.insert(rows)\n"
+            "            self.col.insert(ROWS)\n"
         )
     )
     outcome, reasons = _migrate(source)
@@ -249,7 +249,7 @@ def test_guarded_setter_called_inside_try_except_migrates():
         + "    def add(self, rows):\n"
         + "        try:\n"
         + '            self.set_collection("books")\n'
-        + "            self.col.insert(rows)\n"
+        + "            self.col.insert(ROWS)\n"
         + "        except Exception as e:\n"
         + "            sys.exit(str(e))\n"
     ).replace("import Collection, connections", "import Collection, connections, utility")

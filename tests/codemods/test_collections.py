@@ -10,6 +10,12 @@ from pymilvus import MilvusClient
 
 client = MilvusClient(uri="http://h:1")
 """
+# With an insert of data that may be empty: the ORM's refusal of no rows (MM133) is imported.
+GUARD_HEAD = NEW_HEAD.replace(
+    "\nfrom pymilvus import",
+    "\nfrom pymilvus.exceptions import ExceptionsMessage, ParamError\nfrom pymilvus import",
+    1,
+)
 
 
 def test_create_is_guarded_and_methods_take_keywords():
@@ -24,18 +30,20 @@ def test_create_is_guarded_and_methods_take_keywords():
         col.release()
         col.drop()
         """.replace("        ", ""),
-        NEW_HEAD
+        GUARD_HEAD
         + """
         col = "books"
         if not client.has_collection(collection_name=col):
             client.create_collection(collection_name=col, schema=schema, consistency_level="Strong")
+        if len(rows) == 0:
+        ____raise ParamError(message=ExceptionsMessage.NumberRowsInvalid)
         client.insert(collection_name=col, data=rows, partition_name="p1")
         client.delete(collection_name=col, filter="id in [1]")
         client.load_collection(collection_name=col)
         print(client.get_collection_stats(collection_name=col)["row_count"], col)
         client.release_collection(collection_name=col)
         client.drop_collection(collection_name=col)
-        """.replace("        ", "").replace("\n    client.create", "\n    client.create"),
+        """.replace("        ", "").replace("____", "    "),
         codes=("MM130",),  # the shape of `rows` is not visible: reported note
     )
 

@@ -183,6 +183,7 @@ def test_a_repeated_list_column_is_a_column_not_a_row():
         """
     # Without a visible schema the field order is read from the server (MM130's runtime form).
     after = """
+        from pymilvus.exceptions import ExceptionsMessage, ParamError
         from pymilvus import MilvusClient
 
         client = MilvusClient(uri="http://localhost:19530")
@@ -190,6 +191,8 @@ def test_a_repeated_list_column_is_a_column_not_a_row():
 
         def add(kb, ids, vectors):
             col = "chunks"
+            if len(ids) == 0:
+                raise ParamError(message=ExceptionsMessage.NumberRowsInvalid)
             field_names = [
                 field["name"]
                 for field in client.describe_collection(collection_name=col)["fields"]

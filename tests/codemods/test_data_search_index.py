@@ -89,8 +89,12 @@ def test_dataframe_insert():
     check(
         "import pandas as pd\n" + HEAD + 'df = pd.DataFrame({"id": [1]})\nc.insert(df)\n',
         "import pandas as pd\n"
+        + "from pymilvus.exceptions import ExceptionsMessage, ParamError\n"
         + NEW
-        + 'df = pd.DataFrame({"id": [1]})\nclient.insert(collection_name=c, data=df.to_dict("records"))\n',
+        + 'df = pd.DataFrame({"id": [1]})\n'
+        # a DataFrame may be empty: the ORM's refusal of no rows goes first (MM133)
+        + "if len(df) == 0:\n    raise ParamError(message=ExceptionsMessage.NumberRowsInvalid)\n"
+        + 'client.insert(collection_name=c, data=df.to_dict("records"))\n',
     )
 
 

@@ -13,7 +13,8 @@ connections.connect(uri="http://h:1")
 
 
 """
-NEW_HEAD = """from pymilvus import MilvusClient
+NEW_HEAD = """from pymilvus.exceptions import ExceptionsMessage, ParamError
+from pymilvus import MilvusClient
 
 client = MilvusClient(uri="http://h:1")
 
@@ -60,6 +61,8 @@ NEW_ADAPTER = """class Adapter:
         client.create_collection(collection_name=self.col, schema=schema)
 
     def add(self, rows):
+        if len(rows) == 0:
+            raise ParamError(message=ExceptionsMessage.NumberRowsInvalid)
         client.insert(collection_name=self.col, data=rows)
 
     def finish(self):

@@ -183,7 +183,7 @@ def test_import_inside_a_function_try_is_extended() -> None:
 
         def main():
             try:
-                from pymilvus import MilvusClient, connections, utility
+                from pymilvus import MilvusClient
             except ImportError as exc:
                 raise SystemExit("install pymilvus") from exc
 
@@ -258,7 +258,6 @@ def test_submodule_import_gets_the_new_import_right_after_it() -> None:
         """,
         """\
         def main():
-            from pymilvus.orm.connections import connections
             from pymilvus import MilvusClient
 
             global client
@@ -310,8 +309,6 @@ def test_unconditional_import_keeps_the_top_placement() -> None:
 
 
         def main():
-            from pymilvus import connections
-
             global client
             client = MilvusClient(uri=os.environ["URI"], db_name="default")
             print(client.has_collection(collection_name="docs"))

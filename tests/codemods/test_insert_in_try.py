@@ -12,21 +12,23 @@ from codemods import migrate_source
 from codemods.base import UNSAFE_SUGGESTION, Options
 from tests.codemods.cm_helpers import check
 
+# Columns that visibly hold a row: an insert of none is MM133's concern (test_empty_insert).
+COLUMNS = "a = [1, 2]\nb = [[0.0], [1.0]]\n"
 HEAD = (
     "from pymilvus import Collection, MilvusException, connections\n"
     'connections.connect(uri="http://h:1")\n'
-    'c = Collection("x")\n'
+    'c = Collection("x")\n' + COLUMNS
 )
 NEW = (
     "from pymilvus import MilvusClient, MilvusException\n"
     'client = MilvusClient(uri="http://h:1")\n'
-    'c = "x"\n'
+    'c = "x"\n' + COLUMNS
 )
 KEPT = (
     "from pymilvus import MilvusClient, Collection, MilvusException, connections\n"
     'connections.connect(uri="http://h:1")\n'
     'client = MilvusClient(uri="http://h:1")\n'
-    'c = Collection("x")\n'
+    'c = Collection("x")\n' + COLUMNS
 )
 NAMES = (
     "    field_names = [\n"

@@ -118,6 +118,7 @@ class Inserter:
 """,
         """\
 import uuid
+from pymilvus.exceptions import ExceptionsMessage, ParamError
 from pymilvus import MilvusClient
 
 
@@ -133,6 +134,8 @@ class Inserter:
         self._collection = name
 
     def __call__(self, rows):
+        if len(rows) == 0:
+            raise ParamError(message=ExceptionsMessage.NumberRowsInvalid)
         self.client.insert(collection_name=self._collection, data=rows)
 """,
     ),

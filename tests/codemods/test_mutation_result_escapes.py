@@ -53,9 +53,14 @@ def test_visible_uses_still_migrate():
     check(
         HEAD
         + "def add(rows):\n    r = c.insert(rows)\n    print(r.insert_count, getattr(r, 'primary_keys'))\n    c.delete('id > 0')\n    return c.upsert(rows).upsert_count\n",
-        NEW
-        + 'def add(rows):\n    r = client.insert(collection_name=c, data=rows)\n    print(r["insert_count"], r["ids"])\n'
-        + "    client.delete(collection_name=c, filter='id > 0')\n    return client.upsert(collection_name=c, data=rows)[\"upsert_count\"]\n",
+        # `rows` may be empty: the ORM's refusal of no rows goes first (MM133)
+        "from pymilvus.exceptions import ExceptionsMessage, ParamError\n"
+        + NEW
+        + "def add(rows):\n    if len(rows) == 0:\n        raise ParamError(message=ExceptionsMessage.NumberRowsInvalid)\n"
+        + '    r = client.insert(collection_name=c, data=rows)\n    print(r["insert_count"], r["ids"])\n'
+        + "    client.delete(collection_name=c, filter='id > 0')\n"
+        + "    if len(rows) == 0:\n        raise ParamError(message=ExceptionsMessage.NumberRowsInvalid)\n"
+        + '    return client.upsert(collection_name=c, data=rows)["upsert_count"]\n',
     )
 
 

@@ -32,8 +32,11 @@ def _insert_names(var: str = "field_names", name: str = "c", indent: str = "") -
 def test_insert_reads_the_field_order_before_the_call():
     check(
         HEAD + "def load(ids, vecs):\n    # first batch\n    c.insert([ids, vecs])  # rows now\n",
-        NEW
+        # `ids` may be empty: the ORM's refusal of no rows goes first (MM133)
+        "from pymilvus.exceptions import ExceptionsMessage, ParamError\n"
+        + NEW
         + "def load(ids, vecs):\n    # first batch\n"
+        + "    if len(ids) == 0:\n        raise ParamError(message=ExceptionsMessage.NumberRowsInvalid)\n"
         + _insert_names(indent="    ")
         + "    client.insert(collection_name=c, data=[dict(zip(field_names, values, strict=True))"
         " for values in zip(ids, vecs, strict=True)])  # rows now\n",
@@ -62,8 +65,10 @@ def test_upsert_keeps_an_auto_id_primary_key_and_its_result_is_a_dict():
 def test_the_field_list_name_does_not_clash():
     check(
         HEAD + "field_names = ['mine']\nc.insert([a, b])\n",
-        NEW
+        "from pymilvus.exceptions import ExceptionsMessage, ParamError\n"
+        + NEW
         + "field_names = ['mine']\n"
+        + "if len(a) == 0:\n    raise ParamError(message=ExceptionsMessage.NumberRowsInvalid)\n"
         + _insert_names("field_names_2")
         + "client.insert(collection_name=c, data=[dict(zip(field_names_2, values, strict=True))"
         " for values in zip(a, b, strict=True)])\n",
@@ -73,11 +78,14 @@ def test_the_field_list_name_does_not_clash():
 def test_inside_async_def_the_describe_is_awaited_once():
     findings = check(
         HEAD + "async def load(a, b):\n    c.insert([a, b])\n",
+        "from pymilvus.exceptions import ExceptionsMessage, ParamError\n"
         "from pymilvus import AsyncMilvusClient, MilvusClient\n\n"
         'client = MilvusClient(uri="http://h:1")\n'
         'async_client = AsyncMilvusClient(uri="http://h:1")\n'
         'c = "x"\n'
         "async def load(a, b):\n"
+        "    if len(a) == 0:\n"
+        "        raise ParamError(message=ExceptionsMessage.NumberRowsInvalid)\n"
         "    field_names = [\n"
         '        field["name"]\n'
         "        for field in (await async_client.describe_collection(collection_name=c))"
@@ -86,6 +94,7 @@ def test_inside_async_def_the_describe_is_awaited_once():
         "    ]\n"
         "    await async_client.insert(collection_name=c, data=[dict(zip(field_names, values, "
         "strict=True)) for values in zip(a, b, strict=True)])\n",
+        async_mode="always",  # the snippet starts no event loop (test_async_calls)
     )
     assert not [f for f in findings if f.code == "MM130"]
 
