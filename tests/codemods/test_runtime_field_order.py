@@ -36,7 +36,8 @@ def test_insert_reads_the_field_order_before_the_call():
         "from pymilvus.exceptions import ExceptionsMessage, ParamError\n"
         + NEW
         + "def load(ids, vecs):\n    # first batch\n"
-        + "    if len(ids) == 0:\n        raise ParamError(message=ExceptionsMessage.NumberRowsInvalid)\n"
+        + "    if len(ids) == 0:\n"
+        + "        raise ParamError(message=ExceptionsMessage.NumberRowsInvalid)\n"
         + _insert_names(indent="    ")
         + "    client.insert(collection_name=c, data=[dict(zip(field_names, values, strict=True))"
         " for values in zip(ids, vecs, strict=True)])  # rows now\n",
