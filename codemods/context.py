@@ -8,7 +8,7 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import PositionProvider
 
-from codemods.base import Change, Finding, Options
+from codemods.base import UNSAFE_FIX, UNSAFE_SUGGESTION, Change, Finding, Options
 
 
 @dataclass
@@ -53,6 +53,10 @@ class MigrationContext:
             self.changes.append(Change(line, code, summary))
 
     def report(self, line: int, column: int, code: str, message: str, suggestion: str = "") -> None:
+        if not suggestion and UNSAFE_FIX in message:
+            # Left only for a fix --unsafe-fixes applies (MM104's unbound client, say): the
+            # summary counts it among those, and the item says so.
+            suggestion = UNSAFE_SUGGESTION
         if self.options.rule_enabled(code):
             self.findings.append(Finding(line, column, code, message, suggestion))
 

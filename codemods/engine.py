@@ -37,7 +37,11 @@ def migrate_source(source: str, options: Options | None = None) -> Outcome:
             if ctx.edits != edits:
                 module = result
     # A suppression comment also silences the manual-review items of its line, as noqa does.
-    findings = [f for f in ctx.findings if not suppressions.suppresses(f.line, f.code)]
+    # One item per site and reason: a site reached twice (a Collection() both returned and
+    # held, say) reports the same item twice otherwise.
+    findings = list(
+        dict.fromkeys(f for f in ctx.findings if not suppressions.suppresses(f.line, f.code))
+    )
     if not ctx.changes:
         return Outcome(source=source, changes=[], findings=findings)
     return Outcome(source=module.code, changes=ctx.changes, findings=findings)
