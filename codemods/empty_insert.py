@@ -300,33 +300,24 @@ def _stored_in(
 
 
 def _single_value(model: OrmModel, name: cst.Name) -> cst.BaseExpression | None:
-    """The value of the one plain assignment that binds `name` in its scope."""
+    """The value of the one assignment that binds `name` in its scope: a plain one
+    (OrmModel._single_value), or its place in a tuple assignment (`a, b = 1, 2`)."""
     scope = model.scopes.get(name)
     if scope is None or name.value not in scope:
         return None
     assignments = list(scope[name.value])
-    if len(assignments) != 1:
-        return None
-    node = getattr(assignments[0], "node", None)
+    node = getattr(assignments[0], "node", None) if len(assignments) == 1 else None
     holder = model.parent(node) if node is not None else None
-    if isinstance(holder, cst.Element) and isinstance(model.parent(holder), cst.Tuple):
-        # `a, b = 1, 2`: the element at the same place.
-        target = model.parent(holder)
-        slot = model.parent(target)
-        assign = model.parent(slot) if isinstance(slot, cst.AssignTarget) else None
-        if isinstance(assign, cst.Assign) and len(assign.targets) == 1:
-            value = assign.value
-            elements = target.elements  # type: ignore[attr-defined]
-            if isinstance(value, cst.Tuple) and len(value.elements) == len(elements):
-                at = [e is holder for e in elements].index(True)
-                return value.elements[at].value
-        return None
-    if isinstance(holder, cst.AssignTarget) and holder.target is node:
-        assign = model.parent(holder)
-        if isinstance(assign, cst.Assign) and len(assign.targets) == 1:
-            return assign.value
-    if isinstance(holder, cst.AnnAssign) and holder.target is node:
-        return holder.value
+    if not (isinstance(holder, cst.Element) and isinstance(model.parent(holder), cst.Tuple)):
+        return model._single_value(name)  # type: ignore[attr-defined]
+    target = model.parent(holder)
+    slot = model.parent(target)  # type: ignore[arg-type]
+    assign = model.parent(slot) if isinstance(slot, cst.AssignTarget) else None
+    if isinstance(assign, cst.Assign) and len(assign.targets) == 1:
+        value = assign.value
+        elements = target.elements  # type: ignore[union-attr]
+        if isinstance(value, cst.Tuple) and len(value.elements) == len(elements):
+            return value.elements[[e is holder for e in elements].index(True)].value
     return None
 
 

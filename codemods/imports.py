@@ -12,6 +12,8 @@ guarded are decided in codemods/client_import.py, which MM101 asks too.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import libcst as cst
 from libcst.metadata import GlobalScope, MetadataWrapper, ScopeProvider
 
@@ -120,11 +122,7 @@ class UpdateImports:
                 if isinstance(small.names, cst.ImportStar):
                     continue
                 mod = code_of(small.module)
-                for alias in small.names:
-                    name = code_of(alias.name)
-                    if not _orm_alias(mod, name, schema_rewritten):
-                        continue
-                    bound = code_of(alias.asname.name) if alias.asname else name
+                for alias, name, bound in _orm_aliases(small, schema_rewritten):
                     if global_scope is not None and bound in global_scope:
                         refs = [r for a in global_scope[bound] for r in a.references]
                         if not refs:
@@ -183,6 +181,19 @@ def _orm_alias(mod: str, name: str, schema_rewritten: bool) -> bool:
     )
 
 
+def _orm_aliases(
+    node: cst.ImportFrom, schema_rewritten: bool
+) -> Iterator[tuple[cst.ImportAlias, str, str]]:
+    """(alias, imported name, name it binds) for each ORM name `node` imports (`_orm_alias`)."""
+    if isinstance(node.names, cst.ImportStar) or node.module is None:
+        return
+    mod = code_of(node.module)
+    for alias in node.names:
+        name = code_of(alias.name)
+        if _orm_alias(mod, name, schema_rewritten):
+            yield alias, name, code_of(alias.asname.name) if alias.asname else name
+
+
 def _drop_unused_local_imports(
     module: cst.Module, ctx: MigrationContext, schema_rewritten: bool, local_orm_imports: bool
 ) -> cst.Module:
@@ -200,14 +211,7 @@ def _drop_unused_local_imports(
             continue
         if isinstance(scope, GlobalScope) or node.relative or node.module is None:
             continue
-        if isinstance(node.names, cst.ImportStar):
-            continue
-        mod = code_of(node.module)
-        for alias in node.names:
-            name = code_of(alias.name)
-            if not _orm_alias(mod, name, schema_rewritten):
-                continue
-            bound = code_of(alias.asname.name) if alias.asname else name
+        for alias, name, bound in _orm_aliases(node, schema_rewritten):
             own = [a for a in scope[bound] if getattr(a, "node", None) is node]
             if own and not any(a.references for a in own):
                 drop.add(id(alias))
