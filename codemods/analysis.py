@@ -1456,6 +1456,8 @@ class OrmModel:
         # is read as before; docs/migration-guide.md says so).
         if not importers or attr.startswith("_") or not binding.constructors:
             return ""
+        if attr not in self.ctx.options.importer_attributes:
+            return ""  # no importer in the run names `.attr` at all
         if self.ctx.options.unsafe_fixes and self.ctx.may_rewrite(
             self.input_line(binding.constructors[0]), EXPORTED_ATTRIBUTE.code
         ):

@@ -96,6 +96,7 @@ class Options:
     # modules it imports that use the ORM, and the files that import it.
     orm_imports: tuple[str, ...] = ()
     imported_by: tuple[str, ...] = ()
+    importer_attributes: tuple[str, ...] = ()  # attribute names the importers read
 
     def targets_at_least(self, major: int, minor: int) -> bool:
         return target_tuple(self.target_version) >= (major, minor)

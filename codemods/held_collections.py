@@ -185,8 +185,10 @@ EXPORTED_ATTRIBUTE = RuleInfo(
     title="Public attribute of a library class holding a collection: migrate it anyway",
     description=(
         "A collection held in a public attribute (`self.collection`, no leading underscore) "
-        "of a public module-level class of a module that another file of the run imports is "
-        "part of the class's interface: code in other modules that holds an "
+        "of a public module-level class of a module that another file of the run imports, "
+        "where some importer of the run reads an attribute of that name (`x.collection`: a "
+        "text scan, so strings and comments count too), is part of the class's interface: "
+        "code in other modules that holds an "
         "instance may read `store.collection.num_entities` or pass it on, and would get the "
         "collection name (a `str`) after the migration, and an AttributeError. So, as for a "
         "Collection that a public function returns, the collection stays ORM and each use is "

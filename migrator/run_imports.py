@@ -41,6 +41,7 @@ _ORM_NAMES = {
 }
 _PYMILVUS = ("pymilvus", "compat_shim")
 _ORM_USE = re.compile(rb"\bpymilvus\b")
+_ATTRIBUTE = re.compile(rb"\.\s*([A-Za-z_][A-Za-z0-9_]*)")
 
 
 @dataclass
@@ -56,6 +57,9 @@ class FileFacts:
 
     orm_imports: tuple[str, ...] = ()  # modules of the run it imports that use the ORM
     imported_by: tuple[str, ...] = ()  # run files that import it
+    # attribute names those files read (`x.name`): a public attribute they never name is not
+    # read through an instance there (codemods: MM115)
+    importer_attributes: tuple[str, ...] = ()
 
 
 class RunImports:
@@ -65,6 +69,7 @@ class RunImports:
         self._modules: dict[Path, _Module] = {}
         self._by_tail: dict[tuple[str, ...], list[_Module]] | None = None
         self._importers: dict[Path, set[Path]] | None = None
+        self._attributes: dict[Path, set[str]] = {}
 
     def add(self, path: Path, data: bytes) -> None:
         """Record one file of the run (any `.py` file, whether it mentions pymilvus or not)."""
@@ -99,7 +104,29 @@ class RunImports:
             if any(m.uses_orm and m is not me for m in self._resolve(name))
         )
         importers = sorted(str(p) for p in self._importers_of().get(me.path, ()) if p != me.path)
-        return FileFacts(orm_imports=tuple(orm), imported_by=tuple(importers))
+        attributes: set[str] = set()
+        for importer in importers:
+            attributes |= self._attributes_read(Path(importer))
+        return FileFacts(
+            orm_imports=tuple(orm),
+            imported_by=tuple(importers),
+            importer_attributes=tuple(sorted(attributes)),
+        )
+
+    def _attributes_read(self, path: Path) -> set[str]:
+        """Every `.name` in the file's text (comments and strings too: more names only ever
+        keep more ORM), read again from disk only for the few files that import an ORM module
+        of the run."""
+        found = self._attributes.get(path)
+        if found is None:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                data = b""
+            found = self._attributes[path] = {
+                m.decode("ascii", "replace") for m in _ATTRIBUTE.findall(data)
+            }
+        return found
 
     def imported_modules(self, path: Path, names: Iterable[str]) -> set[Path]:
         """The run files the module names `names` (imported by `path`) stand for."""

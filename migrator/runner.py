@@ -255,7 +255,10 @@ def with_facts(options: Options, facts: FileFacts) -> Options:
     if facts == FileFacts():
         return options
     return dataclasses.replace(
-        options, orm_imports=facts.orm_imports, imported_by=facts.imported_by
+        options,
+        orm_imports=facts.orm_imports,
+        imported_by=facts.imported_by,
+        importer_attributes=facts.importer_attributes,
     )
 
 

@@ -268,3 +268,10 @@ def test_a_public_attribute_of_an_imported_class_stays_orm_unless_unsafe(tmp_pat
     write_tree(alone, {"store.py": STORE})
     sources, _ = _report(alone, "store.py")
     assert 'self.collection = "docs"\n' in sources["store.py"], sources["store.py"]
+    # an importer that never names `.collection` (the demo's main.py) does not hold it back
+    blind = tmp_path / "blind"
+    write_tree(
+        blind, {"store.py": STORE, "app.py": "from store import Store\nprint(Store().count())\n"}
+    )
+    sources, _ = _report(blind, "store.py", "app.py")
+    assert 'self.collection = "docs"\n' in sources["store.py"], sources["store.py"]
