@@ -283,7 +283,8 @@ def test_the_corpus_has_orm_sites_and_some_are_migrated() -> None:
     reason=(
         "acceptance not met yet: 185 of 333 ORM sites migrated (55.6%; 235 with "
         "--unsafe-fixes) on this corpus once inserts of rows that may be empty in a module "
-        "that imports pymilvus lazily became MM133-unsafe (rw27 -16), 201 before, down from 243 once public functions of library "
+        "that imports pymilvus lazily became MM133-unsafe (rw27 -16), 201 before, down "
+        "from 243 once public functions of library "
         "modules, functions nothing here calls and escaping insert results stayed ORM, and "
         "from 228 once library code that may run before the function binding its client "
         "stayed ORM (rw08, rw18, rw19); most "
