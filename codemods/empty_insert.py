@@ -287,14 +287,24 @@ def _stored_in(
         for node in [target, *_walk(target, cst.Name), *_walk(target, cst.Attribute)]:
             if code_of(node) == text and within(node):
                 return True
-    for method_call in _walk(root, cst.Call):
-        func = method_call.func
-        if (
-            isinstance(func, cst.Attribute)
-            and func.attr.value in _EMPTIES
-            and code_of(func.value) == text
-            and within(method_call)
-        ):
+    owner = code_of(data.value) if isinstance(data, cst.Attribute) else None
+    for other in _walk(root, cst.Call):
+        if not within(other):
+            continue
+        func = other.func
+        if isinstance(func, cst.Attribute) and code_of(func.value) == text:
+            if func.attr.value in _EMPTIES:
+                return True
+            continue
+        if isinstance(func, cst.Attribute) and func.attr.value in ("insert", "upsert"):
+            continue  # the data call itself (and others like it) only read the rows
+        if isinstance(func, cst.Name) and func.value in _READERS and _builtin(model, func):
+            continue
+        # Code that is given the rows could empty them (`process(rows)`), and a method of the
+        # object holding them could reset them (`self.flush_batch()` before `self.batch`).
+        if any(code_of(a.value) == text for a in other.args):
+            return True
+        if owner is not None and isinstance(func, cst.Attribute) and code_of(func.value) == owner:
             return True
     return False
 

@@ -139,3 +139,18 @@ def test_empty_inserts_are_refused_as_on_the_orm(milvus_factory, tmp_path: Path)
     assert before.stdout.count("refused") == 3, before.stdout
     assert after.returncode == 0, after.stderr
     assert after.comparable() == before.comparable()
+
+
+def test_code_that_is_given_the_rows_between_the_test_and_the_call_keeps_the_refusal():
+    # `prepare(rows)` could empty the list the test saw; `self.reset()` could reset self.rows.
+    outcome = migrate_source(
+        HEAD
+        + "\n\ndef save(rows):\n    if not rows:\n        return\n    prepare(rows)\n    col.insert(rows)\n"
+        + "\n\nclass Batch:\n    def __init__(self):\n        self.rows = []\n\n"
+        + "    def flush(self):\n        if self.rows:\n            self.reset()\n            col.insert(self.rows)\n",
+        Options(),
+    )
+    assert f"    if len(rows) == 0:\n        {RAISE}\n    client.insert(" in outcome.source, (
+        outcome.source
+    )
+    assert f"if len(self.rows) == 0:\n                {RAISE}\n" in outcome.source, outcome.source
