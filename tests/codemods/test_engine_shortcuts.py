@@ -39,7 +39,10 @@ def _one_pass_per_codemod(source: str, options: Options) -> tuple[str, list, lis
     for codemod in enabled_codemods(options):
         ctx.analysis = None
         module = codemod.apply(module, ctx)
-    findings = [f for f in ctx.findings if not suppressions.suppresses(f.line, f.code)]
+    # One item per site and reason, as the engine reports them (codemods/engine.py).
+    findings = list(
+        dict.fromkeys(f for f in ctx.findings if not suppressions.suppresses(f.line, f.code))
+    )
     return (module.code if ctx.changes else source), ctx.changes, findings
 
 
