@@ -326,6 +326,17 @@ class OrmModel:
     def canonical(self, node: cst.CSTNode) -> str | None:
         return self.canonical_of.get(node)
 
+    def is_pymilvus_name(self, node: cst.CSTNode, name: str) -> bool:
+        """`node` refers to pymilvus's top-level `name` (`DataType`, `CollectionSchema`, ...),
+        however imported, by its qualified names (also the `pymilvus.orm.*` module paths)."""
+        names = self.wrapper.resolve(QualifiedNameProvider).get(node, set())
+        names = names() if isinstance(names, LazyValue) else names
+        return any(
+            q.name == f"pymilvus.{name}"
+            or (q.name.startswith("pymilvus.orm.") and q.name.endswith(f".{name}"))
+            for q in names
+        )
+
     def call_name(self, call: cst.CSTNode) -> str | None:
         if not isinstance(call, cst.Call):
             return None
@@ -1796,6 +1807,14 @@ class OrmModel:
                 if cannot:
                     return f"{reached}, and {cannot}"
                 self.checked_opens[ctor] = reached
+            else:
+                from codemods.caller_try import caller_try_create  # lazy: imports this
+
+                # A create reached from a try migrates either way (as outside any try); it
+                # carries the ORM's schema comparison where it can (codemods.create_check).
+                reached = caller_try_create(self, ctor)
+                if reached and not open_check_problem(self, ctor):
+                    self.checked_opens[ctor] = reached
         allowed = {"name", "schema", "using", *CREATE_KWARGS}
         extra = [k for k in parts if k not in allowed]
         if extra:

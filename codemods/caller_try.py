@@ -99,6 +99,24 @@ def caller_try_problem(model: OrmModel, ctor: cst.Call) -> str:
     return _message(model, found[0], ctor, found[1]) if found else ""
 
 
+def caller_try_create(model: OrmModel, ctor: cst.Call) -> str:
+    """For the create `ctor` in a function reached from a call inside try/except, as
+    `caller_try_problem` follows calls: where that call is ('' when none reaches it, or a
+    guard proves the collection missing). Such a create migrates either way; where it can,
+    it carries the ORM's schema comparison (codemods.create_check)."""
+    from codemods.existence_guards import guard_proves  # lazy: cycle
+
+    func = _function_of(model, ctor)
+    if not is_create(ctor) or func is None or guard_proves(model, ctor):
+        return ""
+    found = _try_caller(model, func)
+    if not found:
+        return ""
+    caller = found[0]
+    verb = "called" if isinstance(caller, cst.Call) else "used as a value"
+    return f"`{_callee(caller)}` is {verb} inside try/except (line {model.input_line(caller)})"
+
+
 def may_be_caught(model: OrmModel, node: cst.CSTNode) -> bool:
     """Whether an exception raised at `node` may meet an except handler: `node` is in the
     body of a try with handlers in its own function (or at module level), or its function is

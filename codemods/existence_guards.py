@@ -449,8 +449,9 @@ def utility_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
     """The open-only `ctor` (`[x =] Collection(n[, using=a])`, a statement) runs only after
     `utility.has_collection(n[, using=a])` found the collection, so it cannot raise for a
     missing one on the ORM either. Either the open is in the body of
-    `if utility.has_collection(n):` (or such an `elif`) with only quiet statements before it
-    there, or the statement before it in its block, quiet statements aside, is an exit guard
+    `if utility.has_collection(n):` (or such an `elif`, or in the `else` of
+    `if not utility.has_collection(n):`) with only quiet statements before it there, or the
+    statement before it in its block, quiet statements aside, is an exit guard
     `if not utility.has_collection(n):` with no `else` whose body never reaches its end (every
     path raises, returns or calls `sys.exit()`; no loop, `with` or `try`/`finally` in it).
     "Quiet" statements are simple ones without an import or a call other than the builtin
@@ -475,6 +476,18 @@ def utility_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
         and _checks(model, owner.test, name, alias)
     ):
         return _one_value(model, name, owner, opened)
+    # `if not utility.has_collection(n): ... else: Collection(n)`: the `else` runs only when
+    # the check found the collection, as the body of `if utility.has_collection(n):` does.
+    negated = model.parents.get(owner) if isinstance(owner, cst.Else) else None
+    if (
+        isinstance(negated, cst.If)
+        and all(_quiet_between(model, s) for s in statements[:at])
+        and isinstance(negated.test, cst.UnaryOperation)
+        and isinstance(negated.test.operator, cst.Not)
+        and isinstance(negated.test.expression, cst.Call)
+        and _checks(model, negated.test.expression, name, alias)
+    ):
+        return _one_value(model, name, negated, opened)
     guard_at = at - 1
     while guard_at >= 0 and _quiet_between(model, statements[guard_at]):
         guard_at -= 1
@@ -571,6 +584,20 @@ def _is_print(model: OrmModel, call: cst.Call) -> bool:
     scope = model.scopes.get(func)
     qualified = scope.get_qualified_names_for(func) if scope else set()
     return {q.name for q in qualified} == {"builtins.print"}
+
+
+def reads_one_value(model: OrmModel, expr: cst.BaseExpression) -> bool:
+    """Reading `expr` again right after, with only MilvusClient calls between, gives the same
+    value: a string literal, a variable, `m.NAME` of an imported module (`_module_constant`)
+    or a plain instance attribute `self.NAME` (`_plain_attribute_method`), not a property
+    that could answer each read differently."""
+    if isinstance(expr, (cst.SimpleString, cst.Name)):
+        return True
+    if isinstance(expr, cst.ConcatenatedString):
+        return all(reads_one_value(model, part) for part in (expr.left, expr.right))
+    return isinstance(expr, cst.Attribute) and (
+        _module_constant(model, expr) or _plain_attribute_method(model, expr) is not None
+    )
 
 
 def _module_constant(model: OrmModel, expr: cst.Attribute) -> bool:
@@ -786,7 +813,7 @@ def _builds_only(model: OrmModel, statement: cst.BaseStatement) -> bool:
     """A statement (simple, or an `if`/`for` of such) that only builds data: no import,
     `with`, `try`, nested definition or statement that leaves the block, and every call a
     schema builder, a list or dict step on a plain name (`fields.append(...)`,
-    `spec.get(...)`) or a pure builtin."""
+    `spec.get(...)`), a pure builtin or the builtin `print`."""
     if not isinstance(statement, (cst.SimpleStatementLine, cst.If, cst.For)):
         return False
     if any(True for kind in _NOT_BUILDING for _ in _walk(statement, kind)):
@@ -795,6 +822,8 @@ def _builds_only(model: OrmModel, statement: cst.BaseStatement) -> bool:
 
 
 def _building_call(model: OrmModel, call: cst.Call) -> bool:
+    if _is_print(model, call):
+        return True  # progress output (`print("creating", name)`); its arguments are checked too
     func = call.func
     if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
         if func.attr.value in _BUILD_METHODS and model.call_name(call) is None:

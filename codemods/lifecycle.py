@@ -30,6 +30,7 @@ from codemods.analysis import (
 from codemods.base import UNSAFE_SUGGESTION, Applicability, RuleInfo
 from codemods.collection_calls import CollectionCallCodemod, flatten_statements
 from codemods.context import MigrationContext
+from codemods.create_check import CHECK_NAMES, schema_check_branch
 from codemods.existence_guards import create_guard_proves
 from codemods.held_collections import (
     EXPORTED_ATTRIBUTE,
@@ -38,7 +39,7 @@ from codemods.held_collections import (
     unsafe_only,
 )
 from codemods.imports import add_imports
-from codemods.open_check import EXCEPTIONS_MODULE, check_statement, exception_names
+from codemods.open_check import EXCEPTION_NAMES, check_statement, imports_to_add
 from codemods.rewrite import (
     Env,
     Refuse,
@@ -62,7 +63,8 @@ CONSTRUCTOR = RuleInfo(
         "with `create_collection(collection_name=x, schema=...)` when `has_collection` says it "
         "is missing (the ORM silently opened an existing one; MilvusClient and milvus-lite "
         "would raise). The schema-equality and consistency-level checks the ORM ran on an "
-        "existing collection are not repeated. A collection used in ways that cannot be "
+        "existing collection are not repeated, except where a handler may catch their error "
+        "(below). A collection used in ways that cannot be "
         "rewritten (passed to unknown code, unsupported methods) stays an ORM object and is "
         "reported, as is one returned from, or taken as a parameter by, a function or method "
         "whose callers are not all in the module (nothing here calls it, or it is decorated, "
@@ -80,7 +82,7 @@ CONSTRUCTOR = RuleInfo(
         "a create or an open with other arguments than the name and `using=` constructed "
         "inside try/except or returned by a function called "
         "inside one (trap 2: the handler may be there for the ORM's error on a missing "
-        "collection), and such a `Collection(...)` in a function reached from a call "
+        "collection), and such an open in a function reached from a call "
         "inside a try with an except handler through same-module calls (`f(...)`, "
         "`Klass(...)` through its `__init__`, methods on `self`, on `super()`, and on "
         "variables, parameters or attributes proven to hold an instance of a module class, "
@@ -102,16 +104,16 @@ CONSTRUCTOR = RuleInfo(
         "with no `else` whose body raises, returns or calls `sys.exit()` on every path (no "
         "loop, `with` or `finally` in it), or at the start of the body of "
         "`if utility.has_collection(n):`, "
+        "or in the `else` of `if not utility.has_collection(n):`, "
         "with only simple statements without a call or an import in between, and `n` the same "
         "string literal or a variable bound once (a parameter or a plain assignment) not "
-        "between the check and the open; a create `Collection(n, schema)` after an exit guard "
-        "`if not utility.has_collection(n): ...` stays ORM (its schema check can still "
-        "fire). A create that runs only when the collection is missing (after an exit guard "
+        "between the check and the open. A create that runs only when the collection is "
+        "missing (after an exit guard "
         "`if utility.has_collection(n): return`, in the body of `if not "
         "utility.has_collection(n):`, or right after `utility.drop_collection(n)`, the "
-        "recreate idiom; only schema-building statements between) cannot fail that check, "
-        "migrates inside try/except too, and becomes a plain `create_collection` (no second "
-        "existence check). Like the ORM code itself, these proofs "
+        "recreate idiom; only schema-building statements and `print` between) cannot fail "
+        "that check, migrates inside try/except too, and becomes a plain `create_collection` "
+        "(no second existence check). Like the ORM code itself, these proofs "
         "accept the race of another process dropping the collection between the check and "
         "the open. "
         "Any other open-only `x = Collection(n)` (`using=` aside, a plain one-target "
@@ -127,6 +129,20 @@ CONSTRUCTOR = RuleInfo(
         "or a guarded block keeps the collection ORM. "
         "A bare open-only `Collection(n)` statement (an existence check and nothing more) "
         "under the same conditions becomes that check alone. "
+        "Any other create `x = Collection(n, schema)` (or a bare `Collection(n, schema)` "
+        "statement) inside try/except or reached from a call inside one re-creates the ORM's "
+        "schema comparison as the `elif` of the guarded create: `elif "
+        "CollectionSchema.construct_from_dict(client.describe_collection(collection_name=n)) "
+        "!= schema: raise SchemaNotReadyException(message=ExceptionsMessage."
+        "SchemaInconsistent)`, so the handler sees what it saw on the ORM for an existing "
+        "collection whose schema differs. Only without `consistency_level=` (the ORM compares "
+        "that too), with `n` a string literal, a variable, a module's constant or a plain "
+        "instance attribute (not a property: it is read again), and the schema a name "
+        "bound once to `CollectionSchema([...])` whose field list is a literal with a "
+        "`DataType.*_VECTOR` field (the ORM's client-side check for a vector field cannot "
+        "fire where MilvusClient leaves it to the server); otherwise a create inside "
+        "try/except stays ORM, and one reached from a call inside one migrates without the "
+        "comparison, as outside any try. "
         "An attribute a class fills with such a collection "
         "(`self.x = coll`, "
         "`self.x = self.make()`) holds the name too, also after a `self.x = None` placeholder "
@@ -455,6 +471,7 @@ class _ConstructorTransformer(cst.CSTTransformer):
         self.reported: set[int] = set()
         # Some open got the ORM's existence check (its exception names need importing).
         self.checked = False
+        self.schema_checked = False  # some create carries the ORM's schema comparison
 
     def visit_Call(self, node: cst.Call) -> None:
         if self.model.call_name(node) == "Collection":
@@ -565,12 +582,18 @@ class _ConstructorTransformer(cst.CSTTransformer):
             )
             return assign
         missing = create_guard_proves(self.model, value)
-        guard = _guarded_create(client, target, parts, value, missing)
+        compare = self._compares_schema(value, missing)
+        guard = _guarded_create(client, target, parts, value, missing, compare)
         self.ctx.record_change(
             line,
             CONSTRUCTOR.code,
             f"Collection({code_of(name_expr)}, schema) -> "
-            f"{'' if missing else 'guarded '}{client}.create_collection()",
+            f"{'' if missing else 'guarded '}{client}.create_collection()"
+            + (
+                f", after the ORM's schema comparison ({self.model.checked_opens[value]})"
+                if compare
+                else ""
+            ),
         )
         # The trailing comment stays on `col = name` (the guard is a block, it has no line end;
         # a plain create gets none of its own).
@@ -652,9 +675,9 @@ class _ConstructorTransformer(cst.CSTTransformer):
             CONSTRUCTOR.code,
             f"Collection(name, schema) -> guarded {client}.create_collection()",
         )
-        guard = _guarded_create(
-            client, parts["name"].value, parts, value, create_guard_proves(self.model, value)
-        )
+        missing = create_guard_proves(self.model, value)
+        compare = self._compares_schema(value, missing)
+        guard = _guarded_create(client, parts["name"].value, parts, value, missing, compare)
         if isinstance(guard, cst.If):
             # A block has no line end of its own: the statement's comment goes on the `if`.
             guard = guard.with_changes(
@@ -663,6 +686,15 @@ class _ConstructorTransformer(cst.CSTTransformer):
         else:
             guard = guard.with_changes(trailing_whitespace=original.trailing_whitespace)
         return flatten_statements(original, [guard])
+
+    def _compares_schema(self, create: cst.Call, missing: bool) -> OrmModel | None:
+        """The ORM's schema comparison to write behind `create`, when a handler may catch
+        its error (_ctor_problem recorded it, codemods.create_check) and no guard proved the
+        collection missing."""
+        if missing or create not in self.model.checked_opens:
+            return None
+        self.checked = self.schema_checked = True
+        return self.model
 
     def _bare_open(
         self, original: cst.SimpleStatementLine, value: cst.Call, line: int
@@ -810,10 +842,13 @@ def _guarded_create(
     parts: dict[str, cst.Arg],
     ctor: cst.Call,
     missing: bool = False,
+    compare: OrmModel | None = None,
 ) -> cst.If | cst.SimpleStatementLine:
     """`if not client.has_collection(n): client.create_collection(...)`, the ORM's
     open-or-create; just the create when `missing`: a has_collection check or a drop right
-    before has proven there is no such collection (existence_guards.create_guard_proves)."""
+    before has proven there is no such collection (existence_guards.create_guard_proves);
+    with `compare` (the module's model), an `elif` raising the ORM's error for an existing
+    collection whose schema differs (codemods.create_check)."""
     name_code = code_of(name)
     args = [kwarg("collection_name", name), kwarg("schema", parts["schema"].value)]
     for key, arg in parts.items():
@@ -825,6 +860,9 @@ def _guarded_create(
     return cst.If(
         test=cst.parse_expression(f"not {client}.has_collection(collection_name={name_code})"),
         body=cst.IndentedBlock(body=[cst.SimpleStatementLine(body=[cst.Expr(create)])]),
+        orelse=None
+        if compare is None
+        else schema_check_branch(client, name, parts["schema"].value, compare),
     )
 
 
@@ -841,8 +879,10 @@ class CollectionConstructor:
         new = model.module.visit(transformer)
         if not transformer.checked:
             return new
-        specs = {spec for _, spec in exception_names(model).values() if spec is not None}
-        if not specs:
+        bases = EXCEPTION_NAMES + (CHECK_NAMES if transformer.schema_checked else ())
+        wanted = imports_to_add(model, tuple(dict.fromkeys(bases)))
+        if not wanted:
             return new
-        ctx.record_change(1, CONSTRUCTOR.code, f"import {', '.join(sorted(specs))}")
-        return add_imports(new, set(), {EXCEPTIONS_MODULE: specs})
+        specs = sorted(spec for specs in wanted.values() for spec in specs)
+        ctx.record_change(1, CONSTRUCTOR.code, f"import {', '.join(specs)}")
+        return add_imports(new, set(), wanted)

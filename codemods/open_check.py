@@ -35,6 +35,9 @@ from codemods.client_import import imports_pymilvus_up_front
 from codemods.rewrite import code_of
 
 EXCEPTIONS_MODULE = "pymilvus.exceptions"
+# Where each name the checks use is imported from when the module lacks it; any other name
+# given to exception_names lives in pymilvus.exceptions.
+HOMES = {"CollectionSchema": "pymilvus"}
 # Per model: the names the check uses (exception_names), chosen once.
 _NAMES: weakref.WeakKeyDictionary[OrmModel, dict[str, tuple[str, str | None]]] = (
     weakref.WeakKeyDictionary()
@@ -44,9 +47,14 @@ EXCEPTION_NAMES = ("ExceptionsMessage", "SchemaNotReadyException")
 
 
 def open_check_problem(model: OrmModel, ctor: cst.Call) -> str:
-    """Why the open `ctor` cannot carry the ORM's existence check ('' when it can)."""
+    """Why the open `ctor` cannot carry the ORM's existence check ('' when it can); for a
+    create, why it cannot carry the ORM's schema comparison (codemods.create_check)."""
     parts = constructor_parts(ctor)
-    if parts is None or is_create(ctor):
+    if parts is not None and is_create(ctor):
+        from codemods.create_check import create_check_problem  # lazy: imports this
+
+        return create_check_problem(model, ctor)
+    if parts is None:
         return "the create form also compares the schema with the existing collection"
     extra = sorted(set(parts) - {"name", "using"})
     if extra:
@@ -87,11 +95,12 @@ def open_check_problem(model: OrmModel, ctor: cst.Call) -> str:
 def exception_names(
     model: OrmModel, bases: tuple[str, ...] = EXCEPTION_NAMES
 ) -> dict[str, tuple[str, str | None]]:
-    """For each name in `bases` (importable from pymilvus.exceptions): (what the module calls
-    it, the import spec to add or None). The module's own `from pymilvus.exceptions import X`
-    is reused; a name the module does not use is imported as itself; any other gets a fresh
-    name (`SchemaNotReadyException_2`, OrmModel.fresh_name) imported as `X as X_2`. Chosen
-    once per model, so every check in a module uses the same names."""
+    """For each name in `bases` (importable from pymilvus.exceptions, or from its HOMES
+    module): (what the module calls it, the import spec to add or None). The module's own
+    `from pymilvus.exceptions import X` is reused; a name the module does not use is
+    imported as itself; any other gets a fresh name (`SchemaNotReadyException_2`,
+    OrmModel.fresh_name) imported as `X as X_2`. Chosen once per model, so every check in a
+    module uses the same names."""
     names = _NAMES.get(model)
     if names is None:
         names = _NAMES[model] = {}
@@ -109,14 +118,28 @@ def exception_names(
     return {base: names[base] for base in bases}
 
 
+def imports_to_add(model: OrmModel, bases: tuple[str, ...]) -> dict[str, set[str]]:
+    """The `from M import spec` imports the names in `bases` need, by module M."""
+    wanted: dict[str, set[str]] = {}
+    for base, (_, spec) in exception_names(model, bases).items():
+        if spec is not None:
+            wanted.setdefault(HOMES.get(base, EXCEPTIONS_MODULE), set()).add(spec)
+    return wanted
+
+
 def exception_binding(model: OrmModel, name: str) -> bool | None:
     """Whether the module's global scope already imports pymilvus.exceptions' `name` (True:
     reuse it), the module does not use the name (False: import it), or it binds it to
     something else, only in some scopes, or reads it unbound (None: take a fresh name)."""
-    if not model.is_name_used(name):
+    scopes = {s for s in model.scopes.values() if s is not None}
+    if not model.is_name_used(name) or not any(
+        name in scope.assignments or scope.accesses[name] for scope in scopes
+    ):
+        # Spelled only as an attribute or an imported name (`pymilvus.CollectionSchema`,
+        # `import CollectionSchema as CS`): no variable of that name to clash with.
         return False
     imported: bool | None = None
-    for scope in {s for s in model.scopes.values() if s is not None}:
+    for scope in scopes:
         if name not in scope.assignments:
             continue
         for assignment in scope.assignments[name]:
@@ -129,16 +152,17 @@ def exception_binding(model: OrmModel, name: str) -> bool | None:
 
 
 def _imports_exception(assignment: object, name: str) -> bool:
-    """`from pymilvus.exceptions import name` (no `as`; pymilvus itself exports
-    ExceptionsMessage too)."""
+    """`from pymilvus.exceptions import name`, or from its HOMES module (no `as`; pymilvus
+    itself exports ExceptionsMessage too)."""
     if not isinstance(assignment, ImportAssignment):
         return False
     node = assignment.node
     if not isinstance(node, cst.ImportFrom) or node.relative or node.module is None:
         return False
     module = code_of(node.module)
+    home = HOMES.get(name, EXCEPTIONS_MODULE)
     if isinstance(node.names, cst.ImportStar) or not (
-        module == EXCEPTIONS_MODULE or (module == "pymilvus" and name == "ExceptionsMessage")
+        module == home or (module == "pymilvus" and name == "ExceptionsMessage")
     ):
         return False
     return any(a.asname is None and code_of(a.name) == name for a in node.names)

@@ -60,7 +60,10 @@ KNOWN_FAILURES: dict[str, dict[str, str]] = {
         "an insert of rows that may be empty inside a try whose handler prints the exception "
         "(the ORM raised for no rows, MilvusClient does not: MM133's unsafe fix)"
     ),
-    "error_paths": _partial("Collection() inside try/except (relies on the ORM's checks)"),
+    "error_paths": _partial(
+        "a Collection returned by open_existing() whose caller reads it as an object "
+        "(`opened.name`)"
+    ),
     "host_port_connect": _partial(
         "a Collection passed to helpers that read `index().params` whole"
     ),

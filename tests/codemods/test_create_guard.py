@@ -490,13 +490,24 @@ def test_an_instance_attribute_names_the_collection():
     )
 
 
-def test_a_store_into_the_attribute_between_keeps_the_collection_orm():
-    _class_store_kept(
+def test_a_store_into_the_attribute_between_needs_the_schema_comparison():
+    # The guard no longer proves the collection missing: the create keeps the ORM's schema
+    # comparison instead (codemods/create_check.py).
+    outcome = migrate_source(
         CLASS_STORE.replace(
             'schema = CollectionSchema(fields, "docs")',
             'schema = CollectionSchema(fields, "docs")\n            self.collection_name += "_v2"',
-        )
+        ),
+        Options(),
     )
+    assert "Collection(self.collection_name, schema)" not in outcome.source, outcome.source
+    assert (
+        "            if not client.has_collection(collection_name=self.collection_name):\n"
+        "                client.create_collection(collection_name=self.collection_name, schema=schema)\n"
+        "            elif CollectionSchema.construct_from_dict(client.describe_collection("
+        "collection_name=self.collection_name)) != schema:\n"
+        "                raise SchemaNotReadyException(message=ExceptionsMessage.SchemaInconsistent)\n"
+    ) in outcome.source, outcome.source
 
 
 def test_a_property_of_that_name_keeps_the_collection_orm():

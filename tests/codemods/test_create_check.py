@@ -1,0 +1,309 @@
+# ruff: noqa: E501  (before/after source text reads best one statement per line)
+"""Trap 2 re-created for a create (codemods/create_check.py): `x = Collection(name, schema)`
+that a handler may catch the ORM's schema-mismatch error of (inside try/except, or reached
+from a call inside one) migrates to the guarded create with the ORM's comparison behind it,
+
+    if not client.has_collection(collection_name=name):
+        client.create_collection(collection_name=name, schema=schema)
+    elif CollectionSchema.construct_from_dict(client.describe_collection(collection_name=name)) != schema:
+        raise SchemaNotReadyException(message=ExceptionsMessage.SchemaInconsistent)
+
+A `consistency_level=`, a schema that is not visibly a CollectionSchema with a vector field,
+or a name that may read differently each time (a call, a property) keeps the collection ORM
+with its trap-2 finding.
+An open in the `else` of `if not utility.has_collection(n):` needs no check of its own."""
+
+import textwrap
+from pathlib import Path
+
+from codemods import migrate_source
+from codemods.base import Options
+from tests.codemods.cm_helpers import check, write_pair
+from tests.rig.programs import run_program
+
+HEAD = """from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections
+
+connections.connect(uri="http://h:1")
+FIELDS = [
+    FieldSchema("id", DataType.INT64, is_primary=True),
+    FieldSchema("v", DataType.FLOAT_VECTOR, dim=2),
+]
+SCHEMA = CollectionSchema(FIELDS, description="books")
+"""
+NEW_HEAD = """from pymilvus import MilvusClient, CollectionSchema, DataType
+from pymilvus.exceptions import ExceptionsMessage, SchemaNotReadyException
+
+client = MilvusClient(uri="http://h:1")
+SCHEMA = MilvusClient.create_schema(description="books")
+SCHEMA.add_field(field_name="id", datatype=DataType.INT64, is_primary=True)
+SCHEMA.add_field(field_name="v", datatype=DataType.FLOAT_VECTOR, dim=2)
+"""
+
+
+def test_local_create_in_try_gets_the_schema_comparison():
+    check(
+        HEAD
+        + """
+
+def setup(name):
+    try:
+        col = Collection(name, SCHEMA)  # create or open
+    except Exception as e:
+        print("cannot use it:", e)
+        return -1
+    return col.num_entities
+""",
+        NEW_HEAD
+        + """
+
+def setup(name):
+    try:
+        col = name  # create or open
+        if not client.has_collection(collection_name=col):
+            client.create_collection(collection_name=col, schema=SCHEMA)
+        elif CollectionSchema.construct_from_dict(client.describe_collection(collection_name=col)) != SCHEMA:
+            raise SchemaNotReadyException(message=ExceptionsMessage.SchemaInconsistent)
+    except Exception as e:
+        print("cannot use it:", e)
+        return -1
+    return client.get_collection_stats(collection_name=col)["row_count"]
+""",
+    )
+
+
+def test_create_in_a_helper_called_inside_a_callers_try_imports_collection_schema():
+    # The module names the class `CS`: the comparison imports CollectionSchema itself.
+    check(
+        """from pymilvus import Collection, connections
+from pymilvus import CollectionSchema as CS, DataType, FieldSchema
+
+connections.connect(uri="http://h:1")
+
+
+def make(name):
+    fields = [FieldSchema("id", DataType.INT64, is_primary=True), FieldSchema("v", DataType.FLOAT_VECTOR, dim=2)]
+    schema = CS(fields)
+    Collection(name, schema)
+
+
+def main():
+    try:
+        make("books")
+    except Exception as e:
+        print(e)
+
+
+if __name__ == "__main__":
+    main()
+""",
+        """from pymilvus import MilvusClient, CollectionSchema
+from pymilvus import DataType
+from pymilvus.exceptions import ExceptionsMessage, SchemaNotReadyException
+
+client = MilvusClient(uri="http://h:1")
+
+
+def make(name):
+    schema = MilvusClient.create_schema()
+    schema.add_field(field_name="id", datatype=DataType.INT64, is_primary=True)
+    schema.add_field(field_name="v", datatype=DataType.FLOAT_VECTOR, dim=2)
+    if not client.has_collection(collection_name=name):
+        client.create_collection(collection_name=name, schema=schema)
+    elif CollectionSchema.construct_from_dict(client.describe_collection(collection_name=name)) != schema:
+        raise SchemaNotReadyException(message=ExceptionsMessage.SchemaInconsistent)
+
+
+def main():
+    try:
+        make("books")
+    except Exception as e:
+        print(e)
+
+
+if __name__ == "__main__":
+    main()
+""",
+    )
+
+
+def test_open_in_the_else_of_a_negated_check_needs_no_check():
+    check(
+        HEAD.replace("import Collection,", "import Collection, utility,")
+        + """
+
+def rows(name):
+    try:
+        if not utility.has_collection(name):
+            return 0
+        else:
+            col = Collection(name)
+        return col.num_entities
+    except Exception:
+        return -1
+""",
+        NEW_HEAD.replace("CollectionSchema, ", "").replace(
+            "from pymilvus.exceptions import ExceptionsMessage, SchemaNotReadyException\n", ""
+        )
+        + """
+
+def rows(name):
+    try:
+        if not client.has_collection(collection_name=name):
+            return 0
+        else:
+            col = name
+        return client.get_collection_stats(collection_name=col)["row_count"]
+    except Exception:
+        return -1
+""",
+    )
+
+
+# ---- negative: the ORM checks more, or the comparison cannot be written -----------------
+
+TRY = (
+    HEAD
+    + """
+
+def setup(name, schema=None):
+    try:
+        CREATE
+    except Exception:
+        return -1
+    return col.num_entities
+"""
+)
+
+
+def _kept(source: str, created: str, reason: str) -> None:
+    """`source` keeps `created` ORM, with a trap-2 MM110 finding that says `reason`."""
+    outcome = migrate_source(textwrap.dedent(source), Options())
+    reasons = "\n".join(f.message for f in outcome.findings)
+    assert created in outcome.source, outcome.source
+    assert "construct_from_dict" not in outcome.source, outcome.source
+    assert any(
+        f.code == "MM110" and "(trap 2)" in f.message and reason in f.message
+        for f in outcome.findings
+    ), reasons
+
+
+def test_consistency_level_stays_orm():
+    created = 'col = Collection(name, SCHEMA, consistency_level="Strong")'
+    _kept(TRY.replace("CREATE", created), created, "and its consistency_level with the server's")
+
+
+def test_schema_from_a_parameter_stays_orm():
+    created = "col = Collection(name, schema)"
+    _kept(TRY.replace("CREATE", created), created, "its schema is not visibly a CollectionSchema")
+
+
+def test_schema_without_a_vector_field_stays_orm():
+    source = TRY.replace("DataType.FLOAT_VECTOR, dim=2", "DataType.VARCHAR, max_length=2")
+    created = "col = Collection(name, SCHEMA)"
+    _kept(source.replace("CREATE", created), created, "with a vector field")
+
+
+def test_fields_appended_to_stay_orm():
+    source = TRY.replace(
+        "SCHEMA = CollectionSchema(FIELDS", "FIELDS.pop()\nSCHEMA = CollectionSchema(FIELDS"
+    )
+    created = "col = Collection(name, SCHEMA)"
+    _kept(source.replace("CREATE", created), created, "with a vector field")
+
+
+def test_name_read_with_side_effects_stays_orm():
+    created = "col = Collection(name.strip(), SCHEMA)"
+    _kept(TRY.replace("CREATE", created), created, "its name `name.strip()` is not a string literal")
+
+
+def test_returned_create_stays_orm():
+    source = TRY.replace("return col.num_entities", "return 0")
+    created = "return Collection(name, SCHEMA)"
+    outcome = migrate_source(source.replace("CREATE", created), Options())
+    assert created in outcome.source, outcome.source
+    assert "construct_from_dict" not in outcome.source, outcome.source
+
+
+# ---- live: the handler sees what it saw on the ORM -------------------------------------
+
+LIVE = """
+import os
+import sys
+
+from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections
+from pymilvus.exceptions import MilvusException
+
+connections.connect(uri=os.environ["MILVUS_URI"])
+
+
+def show(where, e):
+    kind = type(e)
+    print(where, kind.__module__, kind.__qualname__, repr(str(e)), e.code, e.message)
+
+
+def make(name, dim):
+    fields = [FieldSchema("id", DataType.INT64, is_primary=True), FieldSchema("v", DataType.FLOAT_VECTOR, dim=dim)]
+    schema = CollectionSchema(fields, description="books")
+    try:
+        col = Collection(name, schema)
+        col.insert([{"id": dim, "v": [0.5] * dim}])
+        col.flush()
+        return col.num_entities
+    except MilvusException as e:
+        show(name, e)
+        return -1
+
+
+class Shelf:
+    def __init__(self, name):
+        self.name = name
+        fields = [FieldSchema("pk", DataType.VARCHAR, is_primary=True, max_length=8), FieldSchema("v", DataType.FLOAT_VECTOR, dim=2)]
+        self.schema = CollectionSchema(fields)
+
+    def open(self):
+        fields = [FieldSchema("pk", DataType.VARCHAR, is_primary=True, max_length=8), FieldSchema("v", DataType.FLOAT_VECTOR, dim=2)]
+        schema = CollectionSchema(fields)
+        self.col = Collection(self.name, schema)
+        return self.col.num_entities
+
+
+def shelf(name):
+    try:
+        return Shelf(name).open()
+    except Exception as e:
+        show("shelf", e)
+        return None
+
+
+if __name__ == "__main__":
+    # A fresh collection, the same one again, then one whose schema differs.
+    print("first", make("books", 2))
+    print("again", make("books", 2))
+    print("other", make("books", 4))
+    print("fresh", make("papers", 4))
+    print("shelf", shelf("shelf"), shelf("shelf"), shelf("books"))
+    sys.exit(0)
+"""
+
+
+def test_existing_collection_with_another_schema_raises_as_on_the_orm(
+    milvus_factory, tmp_path: Path
+) -> None:
+    """Every create migrates with the comparison; on a missing collection, on the same one
+    again and on one whose schema differs, the migrated program prints what the ORM one
+    does (the exception's module, type, str(), code and message) and leaves the same
+    collections and rows."""
+    original, migrated, outcome = write_pair(tmp_path, "books.py", LIVE)
+    assert "Collection(" not in outcome.source, outcome.source
+    assert outcome.source.count("construct_from_dict(") == 2, outcome.source
+    before = run_program(original, milvus_factory(), mode="orm")
+    after = run_program(migrated, milvus_factory(), mode="strict")
+    assert before.returncode == 0, before.stderr
+    assert "first 1" in before.stdout
+    # The server's schema of an existing collection differs from the one given.
+    assert "books pymilvus.exceptions SchemaNotReadyException" in before.stdout, before.stdout
+    assert "other -1" in before.stdout
+    assert "fresh 1" in before.stdout
+    assert after.returncode == 0, after.stderr
+    assert after.stdout == before.stdout
+    assert after.state == before.state
