@@ -213,7 +213,9 @@ def test_fields_appended_to_stay_orm():
 
 def test_name_read_with_side_effects_stays_orm():
     created = "col = Collection(name.strip(), SCHEMA)"
-    _kept(TRY.replace("CREATE", created), created, "its name `name.strip()` is not a string literal")
+    _kept(
+        TRY.replace("CREATE", created), created, "its name `name.strip()` is not a string literal"
+    )
 
 
 def test_returned_create_stays_orm():
