@@ -104,8 +104,11 @@ def kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
 
 
 def clean(arg: cst.Arg) -> cst.Arg:
-    """Strip the original comma so the new argument list can be laid out afresh."""
-    return arg.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    """Strip the original comma, and the line break a last argument carries before `)`, so
+    the new argument list can be laid out afresh (carry_comments puts comments back)."""
+    return arg.with_changes(
+        comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=cst.SimpleWhitespace("")
+    )
 
 
 def client_call(

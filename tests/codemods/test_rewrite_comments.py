@@ -150,3 +150,17 @@ def test_comments_after_the_open_brace_and_the_last_entry_of_the_index_dict_surv
         + 'index_params.add_index(  # the index\n    field_name="vec", index_type="FLAT", metric_type="L2", params={}  # last one\n)\n'
         + "client.create_index(collection_name=c, index_params=index_params)\n",
     )
+
+
+def test_an_extra_last_argument_on_its_own_line_leaves_no_blank_line_before_the_paren():
+    # `limit` is passed through as it was written (not a query() parameter of the ORM's): its
+    # line break before `)` must not survive next to the new trailing comma (a blank line
+    # with spaces on it, seen in real code).
+    check(
+        HEAD
+        + 'r = c.query(\n    expr="id > 0",\n    output_fields=["id"],\n    limit=10\n)\n'
+        + 'r = c.query(\n    expr="id > 0",\n    output_fields=["id"],\n    limit=10  # page\n)\n',
+        NEW
+        + 'r = client.query(\n    collection_name=c,\n    filter="id > 0",\n    output_fields=["id"],\n    limit=10,\n)\n'
+        + 'r = client.query(\n    collection_name=c,\n    filter="id > 0",\n    output_fields=["id"],\n    limit=10,  # page\n)\n',
+    )
