@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import ast
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 from codemods import migrate_source
 from codemods.base import Options, Outcome
+from tests.rig.programs import ProgramRun, run_program
 
 
 def check(before: str, after: str, *, codes: tuple[str, ...] = (), **options) -> list:
@@ -38,3 +40,15 @@ def write_pair(tmp_path: Path, name: str, program: str) -> tuple[Path, Path, Out
     migrated.parent.mkdir()
     migrated.write_text(outcome.source, encoding="utf-8")
     return original, migrated, outcome
+
+
+def orm_vs_migrated(
+    tmp_path: Path, name: str, program: str, new_server: Callable[[], object]
+) -> tuple[Outcome, ProgramRun, ProgramRun]:
+    """`program` run as written on pymilvus's ORM and migrated (default options, strict mode:
+    deprecation warnings are errors), each on a fresh server from `new_server` (the
+    milvus_factory fixture); returns the migration outcome and both runs."""
+    original, migrated, outcome = write_pair(tmp_path, name, program)
+    before = run_program(original, new_server(), mode="orm")
+    after = run_program(migrated, new_server(), mode="strict")
+    return outcome, before, after

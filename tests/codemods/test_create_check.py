@@ -18,8 +18,7 @@ from pathlib import Path
 
 from codemods import migrate_source
 from codemods.base import Options
-from tests.codemods.cm_helpers import check, write_pair
-from tests.rig.programs import run_program
+from tests.codemods.cm_helpers import check, orm_vs_migrated
 
 HEAD = """from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections
 
@@ -295,11 +294,9 @@ def test_existing_collection_with_another_schema_raises_as_on_the_orm(
     again and on one whose schema differs, the migrated program prints what the ORM one
     does (the exception's module, type, str(), code and message) and leaves the same
     collections and rows."""
-    original, migrated, outcome = write_pair(tmp_path, "books.py", LIVE)
+    outcome, before, after = orm_vs_migrated(tmp_path, "books.py", LIVE, milvus_factory)
     assert "Collection(" not in outcome.source, outcome.source
     assert outcome.source.count("construct_from_dict(") == 2, outcome.source
-    before = run_program(original, milvus_factory(), mode="orm")
-    after = run_program(migrated, milvus_factory(), mode="strict")
     assert before.returncode == 0, before.stderr
     assert "first 1" in before.stdout
     # The server's schema of an existing collection differs from the one given.

@@ -17,8 +17,7 @@ from pathlib import Path
 
 from codemods import migrate_source
 from codemods.base import Options
-from tests.codemods.cm_helpers import check, write_pair
-from tests.rig.programs import run_program
+from tests.codemods.cm_helpers import check, orm_vs_migrated
 
 HEAD = """from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections, utility
 
@@ -229,10 +228,8 @@ def test_create_guard_shape_behaves_like_the_orm(milvus_factory, tmp_path: Path)
     """The create migrates; a new, an existing and an invalid collection print what the ORM
     program prints (a schema without a primary key fails in the handler on both, before any
     RPC on the ORM and in create_collection migrated)."""
-    original, migrated, outcome = write_pair(tmp_path, "books.py", LIVE)
+    outcome, before, after = orm_vs_migrated(tmp_path, "books.py", LIVE, milvus_factory)
     assert "Collection(name, layout)" not in outcome.source, outcome.source
-    before = run_program(original, milvus_factory(), mode="orm")
-    after = run_program(migrated, milvus_factory(), mode="strict")
     assert before.returncode == 0, before.stderr
     assert "first True" in before.stdout and "exists books" in before.stdout, before.stdout
     assert after.returncode == 0, after.stderr
@@ -410,10 +407,8 @@ if __name__ == "__main__":
 def test_factory_with_an_early_open_behaves_like_the_orm(milvus_factory, tmp_path: Path) -> None:
     """The first run creates the collection, the second opens it through the early return;
     both print what the ORM program prints, and leave the same server state."""
-    original, migrated, outcome = write_pair(tmp_path, "ingest.py", LIVE_FACTORY)
+    outcome, before, after = orm_vs_migrated(tmp_path, "ingest.py", LIVE_FACTORY, milvus_factory)
     assert "Collection(" not in outcome.source and not outcome.findings, outcome.source
-    before = run_program(original, milvus_factory(), mode="orm")
-    after = run_program(migrated, milvus_factory(), mode="strict")
     assert before.returncode == 0, before.stderr
     assert "docs created" in before.stdout and "docs exists" in before.stdout, before.stdout
     assert after.returncode == 0, after.stderr
@@ -538,10 +533,8 @@ def test_a_class_with_getattr_keeps_the_collection_orm():
 def test_class_store_behaves_like_the_orm(milvus_factory, tmp_path: Path) -> None:
     """Missing, created, existing: the migrated class prints what the ORM class prints and
     leaves the same server state."""
-    original, migrated, outcome = write_pair(tmp_path, "store.py", CLASS_STORE)
+    outcome, before, after = orm_vs_migrated(tmp_path, "store.py", CLASS_STORE, milvus_factory)
     assert "Collection(" not in outcome.source, outcome.source
-    before = run_program(original, milvus_factory(), mode="orm")
-    after = run_program(migrated, milvus_factory(), mode="strict")
     assert before.returncode == 0, before.stderr
     assert "created docs" in before.stdout and "exists docs" in before.stdout, before.stdout
     assert after.returncode == 0, after.stderr

@@ -11,8 +11,7 @@ from pathlib import Path
 
 from codemods import migrate_source
 from codemods.base import Options
-from tests.codemods.cm_helpers import check, write_pair
-from tests.rig.programs import run_program
+from tests.codemods.cm_helpers import check, orm_vs_migrated
 
 HEAD = 'from pymilvus import Collection, connections\n\nconnections.connect(uri="http://h:1")\ncol = Collection("docs")\n'
 GUARD_HEAD = 'from pymilvus.exceptions import ExceptionsMessage, ParamError\nfrom pymilvus import MilvusClient\n\nclient = MilvusClient(uri="http://h:1")\ncol = "docs"\n'
@@ -131,10 +130,8 @@ print("rows", col.num_entities)
 def test_empty_inserts_are_refused_as_on_the_orm(milvus_factory, tmp_path: Path) -> None:
     """Rows, columns and a built list: one with data, one without each; the migrated program
     refuses the empty ones too, and stores the same rows."""
-    original, migrated, outcome = write_pair(tmp_path, "save.py", LIVE)
+    outcome, before, after = orm_vs_migrated(tmp_path, "save.py", LIVE, milvus_factory)
     assert "Collection(" not in outcome.source and outcome.source.count(RAISE) == 3, outcome.source
-    before = run_program(original, milvus_factory(), mode="orm")
-    after = run_program(migrated, milvus_factory(), mode="strict")
     assert before.returncode == 0, before.stderr
     assert before.stdout.count("refused") == 3, before.stdout
     assert after.returncode == 0, after.stderr

@@ -19,8 +19,7 @@ from pathlib import Path
 
 from codemods import migrate_source
 from codemods.base import Options
-from tests.codemods.cm_helpers import check, write_pair
-from tests.rig.programs import run_program
+from tests.codemods.cm_helpers import check, orm_vs_migrated
 
 HEAD = """from pymilvus import Collection, connections
 
@@ -611,12 +610,10 @@ def test_missing_collection_raises_as_on_the_orm(milvus_factory, tmp_path: Path)
     """Every open (a bare one in run's try too) migrates with the check; on a present and on a missing collection the
     migrated program prints what the ORM one does: the exception's module, type, str(),
     repr(), code and message in each handler, and the same results."""
-    original, migrated, outcome = write_pair(tmp_path, "books.py", LIVE)
+    outcome, before, after = orm_vs_migrated(tmp_path, "books.py", LIVE, milvus_factory)
     assert "Collection(name)" not in outcome.source, outcome.source
     assert "Collection(self.name)" not in outcome.source, outcome.source
     assert outcome.source.count("raise SchemaNotReadyException(") == 5, outcome.source
-    before = run_program(original, milvus_factory(), mode="orm")
-    after = run_program(migrated, milvus_factory(), mode="strict")
     assert before.returncode == 0, before.stderr
     assert "books 1 1 flushed [1]" in before.stdout
     assert before.stdout.count("pymilvus.exceptions SchemaNotReadyException") == 5, before.stdout
