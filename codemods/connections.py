@@ -37,7 +37,7 @@ from codemods.global_order import hoist_late_globals
 from codemods.has_connection import HAS_CONNECTION, membership, membership_test
 from codemods.instance_client import InstanceClient, client_used
 from codemods.orm_names import CONNECTIONS_METHODS, CONNECTIONS_MODULE
-from codemods.rewrite import Refuse, bind, code_of, kwarg, string_value
+from codemods.rewrite import Refuse, bind, call_like, code_of, has_comments, kwarg, string_value
 from codemods.shim_names import pymilvus_name
 
 CONNECT = RuleInfo(
@@ -473,8 +473,12 @@ class _Transformer(cst.CSTTransformer):
         for arg in bound.extra:
             if arg.keyword is not None and arg.keyword.value in _DROPPED | {"uri"}:
                 continue
-            args.append(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT))
-        new_call = cst.Call(func=cst.Name(self.model.client_class), args=args)
+            args.append(arg)
+        # On one line, unless the connect has comments in it: then laid out like the connect,
+        # its comments kept (those of dropped arguments go after the open parenthesis).
+        new_call = call_like(
+            cst.Name(self.model.client_class), args, call if has_comments(call) else None
+        )
         leading = getattr(original, "leading_lines", [])
         assign = cst.SimpleStatementLine(
             body=[cst.Assign(targets=[cst.AssignTarget(target)], value=new_call)],

@@ -121,7 +121,15 @@ def client_call(
     and its comments: a comment after an argument follows that argument's value."""
     # `client` is a variable, or a registry lookup such as `milvus_clients[alias]`.
     receiver = cst.Name(client) if client.isidentifier() else cst.parse_expression(client)
-    func = cst.Attribute(value=receiver, attr=cst.Name(method))
+    return call_like(cst.Attribute(value=receiver, attr=cst.Name(method)), args, template)
+
+
+def call_like(
+    func: cst.BaseExpression, args: Sequence[cst.Arg], template: cst.Call | None = None
+) -> cst.Call:
+    """`func(args)` laid out like `template`: one argument per line when the template spans
+    lines, and the template's comments following the arguments that reuse its values
+    (carry_comments)."""
     new_args = [clean(a) for a in args]
     if template is None:
         return cst.Call(func=func, args=new_args)
@@ -171,6 +179,13 @@ def _has_comment(ws: cst.BaseParenthesizableWhitespace | None) -> bool:
 
 def _without_comments(ws: cst.ParenthesizedWhitespace) -> cst.ParenthesizedWhitespace:
     return ws.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=[])
+
+
+def has_comments(call: cst.Call) -> bool:
+    """A comment inside `call`'s argument list (after the open parenthesis or an argument)."""
+    return _has_comment(call.whitespace_before_args) or any(
+        _has_comment(_separator(arg)) for arg in call.args
+    )
 
 
 def _separator(arg: cst.Arg) -> cst.BaseParenthesizableWhitespace:

@@ -286,3 +286,19 @@ def test_literal_alias_connect_with_invisible_kwargs_stays_orm():
     """
     findings = check(source, source, codes=("MM101",))
     assert any("whose keys are not visible" in f.message for f in findings)
+
+
+def test_multi_line_connect_becomes_one_line_without_a_stray_parenthesis_line():
+    # The kept `timeout=10` carried the line break before `)`: it left `timeout=10\n)`.
+    check(
+        'from pymilvus import connections\nconnections.connect(\n    alias="default",\n    host="localhost",\n    port="19530",\n    timeout=10\n)\n',
+        'from pymilvus import MilvusClient\n\nclient = MilvusClient(uri="http://localhost:19530", timeout=10)\n',
+    )
+
+
+def test_comments_inside_a_connect_survive():
+    # Comments of arguments the rewrite drops (alias, port) go after the open parenthesis.
+    check(
+        'from pymilvus import connections\nconnections.connect(\n    alias="default",  # the one\n    host="localhost",\n    port="19530",  # grpc\n    timeout=10  # seconds\n)\n',
+        'from pymilvus import MilvusClient\n\nclient = MilvusClient(  # the one\n    # grpc\n    uri="http://localhost:19530",\n    timeout=10,  # seconds\n)\n',
+    )
