@@ -818,6 +818,24 @@ def outside_orm_users(model: OrmModel) -> str:
             source = "." * len(node.relative) + (code_of(node.module) if node.module else "")
             if source.split(".")[0] not in ("pymilvus", "compat_shim"):
                 return f"`from {source} import *` may bring in ORM objects"
+    return _returned_alias(model)
+
+
+def _returned_alias(model: OrmModel) -> str:
+    """A function that connects and returns the alias as a string (`return "default"`):
+    its callers get the connection's name, and their ORM code (`Collection(n, using=...)`,
+    or the default alias itself) may use it, wherever they are."""
+    for call in model.connect_calls:
+        alias = connect_alias(call)
+        func = model._enclosing(call, cst.FunctionDef)
+        if alias is None or not isinstance(func, cst.FunctionDef):
+            continue
+        for returned in _walk(func.body, cst.Return):
+            if string_value(returned.value) == alias:
+                return (
+                    f"`{func.name.value}()` returns the connection's alias {alias!r} for its "
+                    "callers' ORM code"
+                )
     return ""
 
 

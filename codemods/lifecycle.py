@@ -31,7 +31,7 @@ from codemods.base import UNSAFE_SUGGESTION, Applicability, RuleInfo
 from codemods.collection_calls import CollectionCallCodemod, flatten_statements
 from codemods.context import MigrationContext
 from codemods.create_check import CHECK_NAMES, schema_check_branch
-from codemods.existence_guards import create_guard_proves
+from codemods.existence_guards import create_guard_proves, reads_one_value
 from codemods.held_collections import (
     EXPORTED_ATTRIBUTE,
     MAY_BE_NONE,
@@ -39,7 +39,7 @@ from codemods.held_collections import (
     unsafe_only,
 )
 from codemods.imports import add_imports
-from codemods.open_check import EXCEPTION_NAMES, check_statement, imports_to_add
+from codemods.open_check import EXCEPTION_NAMES, check_statement, imports_to_add, repeatable
 from codemods.rewrite import (
     Env,
     Refuse,
@@ -583,7 +583,13 @@ class _ConstructorTransformer(cst.CSTTransformer):
             return assign
         missing = create_guard_proves(self.model, value)
         compare = self._compares_schema(value, missing)
-        guard = _guarded_create(client, target, parts, value, missing, compare)
+        # The ORM stored the Collection only once it was created (or found): an attribute
+        # stays as it was when the create raises, and a caller that catches the error may
+        # still read it. So such a target is assigned after the create.
+        last = self._assigned_last(target, name_expr)
+        guard = _guarded_create(
+            client, name_expr.deep_clone() if last else target, parts, value, missing, compare
+        )
         self.ctx.record_change(
             line,
             CONSTRUCTOR.code,
@@ -595,6 +601,9 @@ class _ConstructorTransformer(cst.CSTTransformer):
                 else ""
             ),
         )
+        if last:
+            # Leading comments go above the create, the trailing one stays on `x = name`.
+            return flatten_statements(updated, [guard, assign.with_changes(leading_lines=[])])
         # The trailing comment stays on `col = name` (the guard is a block, it has no line end;
         # a plain create gets none of its own).
         flat = flatten_statements(updated, [assign, guard])
@@ -686,6 +695,17 @@ class _ConstructorTransformer(cst.CSTTransformer):
         else:
             guard = guard.with_changes(trailing_whitespace=original.trailing_whitespace)
         return flatten_statements(original, [guard])
+
+    def _assigned_last(self, target: cst.BaseExpression, name: cst.BaseExpression) -> bool:
+        """A create's target that outlives the statement's function (an attribute: the
+        object may survive a caught error), with a collection name the create may read again
+        instead of the target. (A variable is read only by code that the error skips, but
+        for a handler or a loop around it: not followed here.)"""
+        return (
+            isinstance(target, cst.Attribute)
+            and repeatable(name)
+            and reads_one_value(self.model, name)
+        )
 
     def _compares_schema(self, create: cst.Call, missing: bool) -> OrmModel | None:
         """The ORM's schema comparison to write behind `create`, when a handler may catch

@@ -47,9 +47,9 @@ NEW_STORE = """class Store:
         self.col = name
 
     def create(self, name):
+        if not client.has_collection(collection_name=name):
+            client.create_collection(collection_name=name, schema=SCHEMA)
         self.col = name
-        if not client.has_collection(collection_name=self.col):
-            client.create_collection(collection_name=self.col, schema=SCHEMA)
 
 """
 ADD = """    def add(self, rows):

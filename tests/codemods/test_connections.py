@@ -302,3 +302,25 @@ def test_comments_inside_a_connect_survive():
         'from pymilvus import connections\nconnections.connect(\n    alias="default",  # the one\n    host="localhost",\n    port="19530",  # grpc\n    timeout=10  # seconds\n)\n',
         'from pymilvus import MilvusClient\n\nclient = MilvusClient(  # the one\n    # grpc\n    uri="http://localhost:19530",\n    timeout=10,  # seconds\n)\n',
     )
+
+
+def test_connect_whose_function_returns_the_alias_is_kept_for_callers():
+    # The caller gets "default" back to use the ORM connection with, elsewhere: the connect
+    # stays next to the new client, reported (s025 of the second public sample).
+    from codemods import migrate_source
+    from codemods.base import Options
+
+    source = (
+        "from pymilvus import connections, utility\n\n\n"
+        "def get_client(host):\n"
+        '    connections.connect(alias="default", host=host, port="19530")\n'
+        '    return "default"\n\n\n'
+        "def names():\n"
+        "    return utility.list_collections()\n"
+    )
+    outcome = migrate_source(source, Options(unsafe_fixes=True))
+    assert 'connections.connect(alias="default", host=host, port="19530")' in outcome.source
+    assert any(
+        f.code == "MM101" and "returns the connection's alias 'default'" in f.message
+        for f in outcome.findings
+    ), outcome.findings

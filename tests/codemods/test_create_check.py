@@ -306,3 +306,61 @@ def test_existing_collection_with_another_schema_raises_as_on_the_orm(
     assert after.returncode == 0, after.stderr
     assert after.stdout == before.stdout
     assert after.state == before.state
+
+
+# ---- an attribute is set once the collection exists, as on the ORM ---------------------
+
+HELD = """
+import os
+
+from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections
+
+connections.connect(uri=os.environ["MILVUS_URI"])
+
+
+class Store:
+    def __init__(self, name, dim):
+        self.name = name
+        self.dim = dim
+        self.collection = None
+
+    def connect(self):
+        try:
+            fields = [FieldSchema("id", DataType.INT64, is_primary=True), FieldSchema("v", DataType.FLOAT_VECTOR, dim=self.dim)]
+            schema = CollectionSchema(fields)
+            self.collection = Collection(self.name, schema)
+            return True
+        except Exception as e:
+            print("connect failed:", type(e).__name__)
+            return False
+
+    def count(self):
+        if not self.collection:
+            return "not connected"
+        return self.collection.num_entities
+
+
+if __name__ == "__main__":
+    for name, dim in (("books", 2), ("broken", 0)):
+        store = Store(name, dim)
+        print(name, store.connect(), store.collection, store.count())
+"""
+
+
+def test_a_failed_create_leaves_the_attribute_unset_as_on_the_orm(
+    milvus_factory, tmp_path: Path
+) -> None:
+    """The server refuses a vector of dim 0: on the ORM `self.collection` stays None and
+    count() says so; migrated, the name is stored only after the create, so it does too."""
+    outcome, before, after = orm_vs_migrated(tmp_path, "held.py", HELD, milvus_factory)
+    assert "Collection(" not in outcome.source, outcome.source
+    assert (
+        "                raise SchemaNotReadyException(message=ExceptionsMessage.SchemaInconsistent)\n"
+        "            self.collection = self.name\n"
+    ) in outcome.source, outcome.source
+    assert before.returncode == 0, before.stderr
+    assert "books True None 0" not in before.stdout  # the ORM prints the Collection's repr
+    assert "broken False None not connected" in before.stdout, before.stdout
+    assert after.returncode == 0, after.stderr
+    assert "broken False None not connected" in after.stdout, after.stdout
+    assert after.state == before.state

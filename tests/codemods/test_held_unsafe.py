@@ -57,8 +57,8 @@ NEW_ADAPTER = """class Adapter:
     def recreate(self, name, schema):
         if client.has_collection(collection_name=name):
             client.drop_collection(collection_name=name)
+        client.create_collection(collection_name=name, schema=schema)
         self.col = name
-        client.create_collection(collection_name=self.col, schema=schema)
 
     def add(self, rows):
         if len(rows) == 0:

@@ -85,8 +85,8 @@ class Index:
         self.alias = alias
         self.client = MilvusClient(uri=uri, db_name="default")
         if not self.client.has_collection(collection_name=name):
+            self.client.create_collection(collection_name=name, schema=schema)
             self.col = name
-            self.client.create_collection(collection_name=self.col, schema=schema)
         else:
             self.col = name
 

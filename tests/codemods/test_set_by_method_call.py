@@ -66,9 +66,9 @@ NEW_SETTER = """class Helper:
         if client.has_collection(collection_name=name):
             self.set_collection(name)
         else:
+            if not client.has_collection(collection_name=name):
+                client.create_collection(collection_name=name, schema=schema)
             self.collection = name
-            if not client.has_collection(collection_name=self.collection):
-                client.create_collection(collection_name=self.collection, schema=schema)
 
     def count(self, name):
         self.set_collection(name)
@@ -232,9 +232,9 @@ NEW_HELPER = """class Helper:
     def create_collection(self, name, schema):
         try:
             if not self.has_collection(name):
+                if not client.has_collection(collection_name=name):
+                    client.create_collection(collection_name=name, schema=schema)
                 self.collection = name
-                if not client.has_collection(collection_name=self.collection):
-                    client.create_collection(collection_name=self.collection, schema=schema)
             else:
                 self.set_collection(name)
             return "OK"
