@@ -52,3 +52,16 @@ def orm_vs_migrated(
     before = run_program(original, new_server(), mode="orm")
     after = run_program(migrated, new_server(), mode="strict")
     return outcome, before, after
+
+
+def kept_with_trap2(source: str, kept: str, reason: str, absent: str) -> None:
+    """`source` keeps the Collection() `kept` ORM, writes no `absent` check, and reports it
+    with a trap-2 MM110 finding that says `reason`."""
+    outcome = migrate_source(textwrap.dedent(source), Options())
+    reasons = "\n".join(f.message for f in outcome.findings)
+    assert kept in outcome.source, outcome.source
+    assert absent not in outcome.source, outcome.source
+    assert any(
+        f.code == "MM110" and "(trap 2)" in f.message and reason in f.message
+        for f in outcome.findings
+    ), reasons

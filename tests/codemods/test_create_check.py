@@ -13,12 +13,11 @@ or a name that may read differently each time (a call, a property) keeps the col
 with its trap-2 finding.
 An open in the `else` of `if not utility.has_collection(n):` needs no check of its own."""
 
-import textwrap
 from pathlib import Path
 
 from codemods import migrate_source
 from codemods.base import Options
-from tests.codemods.cm_helpers import check, orm_vs_migrated
+from tests.codemods.cm_helpers import check, kept_with_trap2, orm_vs_migrated
 
 HEAD = """from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections
 
@@ -176,14 +175,7 @@ def setup(name, schema=None):
 
 def _kept(source: str, created: str, reason: str) -> None:
     """`source` keeps `created` ORM, with a trap-2 MM110 finding that says `reason`."""
-    outcome = migrate_source(textwrap.dedent(source), Options())
-    reasons = "\n".join(f.message for f in outcome.findings)
-    assert created in outcome.source, outcome.source
-    assert "construct_from_dict" not in outcome.source, outcome.source
-    assert any(
-        f.code == "MM110" and "(trap 2)" in f.message and reason in f.message
-        for f in outcome.findings
-    ), reasons
+    kept_with_trap2(source, created, reason, "construct_from_dict")
 
 
 def test_consistency_level_stays_orm():

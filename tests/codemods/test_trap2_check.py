@@ -19,7 +19,7 @@ from pathlib import Path
 
 from codemods import migrate_source
 from codemods.base import Options
-from tests.codemods.cm_helpers import check, orm_vs_migrated
+from tests.codemods.cm_helpers import check, kept_with_trap2, orm_vs_migrated
 
 HEAD = """from pymilvus import Collection, connections
 
@@ -34,14 +34,7 @@ client = MilvusClient(uri="http://h:1")
 
 def _kept(source: str, opened: str, reason: str) -> None:
     """`source` keeps `opened` ORM, with a trap-2 MM110 finding that says `reason`."""
-    outcome = migrate_source(textwrap.dedent(source), Options())
-    reasons = "\n".join(f.message for f in outcome.findings)
-    assert opened in outcome.source, outcome.source
-    assert "SchemaNotReadyException(message=" not in outcome.source, outcome.source
-    assert any(
-        f.code == "MM110" and "(trap 2)" in f.message and reason in f.message
-        for f in outcome.findings
-    ), reasons
+    kept_with_trap2(source, opened, reason, "SchemaNotReadyException(message=")
 
 
 # ---- positive: the open migrates with the ORM's check -----------------------------------
