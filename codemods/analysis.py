@@ -143,6 +143,9 @@ class CollectionBinding:
     # `self.x = None` in __init__ too: each use must be a presence test or come after one
     # (codemods.held_collections).
     may_be_none: bool = False
+    # The methods in which it is never None: `__init__` sets it, and they cannot run before
+    # (codemods.construction).
+    set_in: frozenset[cst.FunctionDef] = frozenset()
 
     @property
     def convertible(self) -> bool:

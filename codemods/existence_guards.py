@@ -750,7 +750,8 @@ def create_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
     """The create `ctor` (`[x =] Collection(n, schema[, using=a])`, a statement) runs only
     when `utility.has_collection(n[, using=a])` has just found no such collection, so on the
     ORM too it has no existing schema to compare with and cannot raise for one (trap 2).
-    Either the create is in the body of `if not utility.has_collection(n):`, or the
+    Either the create is in the body of `if not utility.has_collection(n):` or in the `else`
+    of `if utility.has_collection(n):`, or the
     statement before it in its block is an exit guard `if utility.has_collection(n):` with no
     `else` whose body never reaches its end (raise, return, `sys.exit()`) or only drops the
     collection (`if utility.has_collection(n): utility.drop_collection(n)`), or a bare
@@ -773,6 +774,16 @@ def create_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
             and isinstance(test.expression, cst.Call)
             and _checks(model, test.expression, name, alias)
             and _one_value(model, name, owner, created)
+        )
+    if isinstance(owner, cst.Else):  # `if utility.has_collection(n): ... else: <create>`
+        branch = model.parents.get(owner)
+        return (
+            isinstance(branch, cst.If)
+            and branch.orelse is owner
+            and all(_builds_only(model, s) for s in statements[:at])
+            and isinstance(branch.test, cst.Call)
+            and _checks(model, branch.test, name, alias)
+            and _one_value(model, name, branch, created)
         )
     for before in reversed(statements[:at]):
         if isinstance(before, cst.If):

@@ -11,11 +11,13 @@ adds what real classes put around such an attribute:
   Collection has no __bool__/__len__ and a collection name is never empty, so the name answers
   alike) or be reached only when the attribute is set: after such a test that leaves the
   method (`if self.x is None: raise ...`, `if not ok or not self.x: return`), after a store
-  of a Collection() into it or a call statement `self.set_x(...)` of a method of the class
+  of a Collection() into it (also one on every path through an `if` or a `try`, or under
+  `if self.x is None:`) or a call statement `self.set_x(...)` of a method of the class
   that stores one on every path that returns normally (its other paths raise or exit; see
   codemods.method_paths), earlier in the same block, or inside the branch a test selects
-  (`if self.x:`, `... if self.x else ...`, `self.x and ...`). Only `__init__` may store None,
-  and only this class's methods may store to the attribute at all;
+  (`if self.x:`, `... if self.x else ...`, `self.x and ...`), or in a method that cannot run
+  before `__init__` itself has set the attribute (codemods.construction). Only `__init__` may
+  store None, and only this class's methods may store to the attribute at all;
 * a read-only `@property` that returns `self.x` (its uses `self.prop.insert(...)` are uses of
   the same collection; `-> Collection` becomes `-> str`);
 * the annotation of an annotated store (`Optional[Collection]` -> `Optional[str]`).
@@ -39,7 +41,8 @@ from codemods.analysis import (
     is_none,
 )
 from codemods.base import UNSAFE_FIX, Applicability, RuleInfo
-from codemods.method_paths import every_normal_completion_passes
+from codemods.construction import methods_seeing_it_set
+from codemods.method_paths import every_normal_completion_passes, falls_through_passed
 
 # The end of every "may still be None" reason MM113 would lift (see `unsafe_only`).
 UNSAFE_NOTE = (
@@ -127,6 +130,14 @@ def settle(
             model.attr_annotations[holder] = binding
     if nones:
         binding.may_be_none = True
+        binding.set_in = methods_seeing_it_set(
+            model,
+            cls,
+            key,
+            nones,
+            sets=lambda statement, held: _sets(model, statement, held),
+            guarded=lambda call, held: _guarded(model, call, held),
+        )
         problem = _store_problem(model, cls, key)
         if problem:
             binding.blocked.append((nones[0], f"`self.{key}` {problem}"))
@@ -169,7 +180,7 @@ def none_problem(model: OrmModel, node: cst.CSTNode, binding: CollectionBinding)
     MM113 unsafe fix is enabled (check the use as usual), else why the use may meet None."""
     if _presence_test(model.parents.get(node), node):
         return ""
-    if _guarded(model, node):
+    if _guarded(model, node) or model._enclosing(node, cst.FunctionDef) in binding.set_in:
         return None
     if unsafe_fix_enabled(model, node):
         return None
@@ -251,7 +262,7 @@ def _presence_test(parent: cst.CSTNode | None, node: cst.CSTNode) -> bool:
     return False
 
 
-def _guarded(model: OrmModel, node: cst.CSTNode) -> bool:
+def _guarded(model: OrmModel, node: cst.CSTNode, use: cst.Attribute | None = None) -> bool:
     """The attribute is set wherever the use runs: walking out of the use to its method (not
     `__init__`, where the placeholder is stored), one of these holds at some level:
     * the use is in the branch of an `if`, a conditional expression or an `and`/`or` that
@@ -260,48 +271,73 @@ def _guarded(model: OrmModel, node: cst.CSTNode) -> bool:
     * an earlier statement of the same block is `if <true when None>: ... return/raise`,
       stores a Collection() or a factory's result into the attribute, or calls a method of
       the class that does so before each of its normal returns (`_sets_by_call`).
-    Only `__init__` stores None (see _store_problem), so nothing in between can unset it."""
+    Only `__init__` stores None (see _store_problem), so nothing in between can unset it.
+    `use` is the attribute to ask about when `node` is not itself a use of it (a call)."""
     func = model._enclosing(node, cst.FunctionDef)
     if not isinstance(func, cst.FunctionDef) or func.name.value == "__init__":
         return False
-    if not isinstance(node, cst.Attribute):
-        return False
+    if use is None:
+        if not isinstance(node, cst.Attribute):
+            return False
+        use = node
     child: cst.CSTNode = node
     current = model.parents.get(node)
     while current is not None and current is not func:
         if isinstance(current, (cst.If, cst.IfExp)):
-            if child is current.body and _true_if_set(current.test, node):
+            if child is current.body and _true_if_set(current.test, use):
                 return True
-            if child is current.orelse and _true_if_none(current.test, node):
+            if child is current.orelse and _true_if_none(current.test, use):
                 return True
         if isinstance(current, cst.Else) and child is current.body:
             branch = model.parents.get(current)
-            if isinstance(branch, cst.If) and _true_if_none(branch.test, node):
+            if isinstance(branch, cst.If) and _true_if_none(branch.test, use):
                 return True
         if isinstance(current, cst.BooleanOperation) and child is current.right:
-            if isinstance(current.operator, cst.And) and _true_if_set(current.left, node):
+            if isinstance(current.operator, cst.And) and _true_if_set(current.left, use):
                 return True
-            if isinstance(current.operator, cst.Or) and _true_if_none(current.left, node):
+            if isinstance(current.operator, cst.Or) and _true_if_none(current.left, use):
                 return True
         if isinstance(current, (cst.IndentedBlock, cst.Module)):
             for earlier in current.body:
                 if earlier is child:
                     break
-                if _sets_or_leaves(model, earlier, node):
+                if _sets_or_leaves(model, earlier, use):
                     return True
         child, current = current, model.parents.get(current)
     return False
 
 
 def _sets_or_leaves(model: OrmModel, statement: cst.CSTNode, use: cst.Attribute) -> bool:
-    """`if <true when None>: ... return/raise`, `self.x = Collection(...)` /
-    `self.x = <factory call>`, or a call statement `self.m(...)` of a method that stores
-    into the attribute before every normal return (`_always_sets`)."""
-    if isinstance(statement, cst.If):
-        return _leaves(statement.body) and _true_if_none(statement.test, use)
-    if not (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1):
+    """`if <true when None>: ... return/raise`, or a statement after which the attribute is
+    set (`_sets`)."""
+    if isinstance(statement, cst.If) and _leaves(statement.body):
+        if _true_if_none(statement.test, use):
+            return True
+    return _sets(model, statement, use)
+
+
+def _sets(model: OrmModel, statement: cst.CSTNode, use: cst.Attribute) -> bool:
+    """The statement after `statement` runs only with the attribute set: `self.x =
+    Collection(...)` / `self.x = <factory call>`, a call statement `self.m(...)` of a method
+    that stores into the attribute before every normal return (`_sets_by_call`), an `if` or
+    `try` each of whose paths that falls through passes one of those (`if ok: self.x =
+    Collection(a)` / `else: self.x = Collection(a, schema)`), or `if <true when None>:` whose
+    body does (`if self.x is None: self.x = Collection(a)`)."""
+    if isinstance(statement, cst.SimpleStatementLine):
+        if len(statement.body) != 1:
+            return False
+        small = statement.body[0]
+        return _stores(model, small, use) or _sets_by_call(model, small, use)
+    if not isinstance(statement, (cst.If, cst.Try)):
         return False
-    return _stores(model, statement.body[0], use) or _sets_by_call(model, statement.body[0], use)
+
+    def step(small: cst.BaseSmallStatement) -> bool:
+        return _stores(model, small, use) or _sets_by_call(model, small, use)
+
+    if isinstance(statement, cst.If) and statement.orelse is None:
+        if _true_if_none(statement.test, use):
+            return falls_through_passed(model, statement.body, step)
+    return falls_through_passed(model, statement, step)
 
 
 def _stores(model: OrmModel, small: cst.BaseSmallStatement, use: cst.Attribute) -> bool:

@@ -73,6 +73,17 @@ def never_completes_normally(model: OrmModel, body: cst.BaseSuite) -> bool:
     return flow.proven and not flow.falls_through
 
 
+def falls_through_passed(model: OrmModel, statement: cst.CSTNode, step: Step) -> bool:
+    """Every path through `statement` (an `if`/`elif`/`else` or a `try`, say, or a block) that
+    reaches what follows it passes a small statement for which `step` is true; a path that
+    returns before passing one, or anything this module does not follow, makes it False."""
+    if any(True for kind in _UNPROVEN_INSIDE for _ in _walk(statement, kind)):
+        return False
+    statements = _statements(statement) if isinstance(statement, cst.BaseSuite) else [statement]
+    flow = _block(model, statements, False, step)
+    return flow.proven and (not flow.falls_through or flow.passed)
+
+
 def is_exit_call(model: OrmModel, node: cst.BaseExpression) -> bool:
     """`sys.exit(...)`, `exit(...)` or `quit(...)`, resolved by qualified name (an import
     alias counts, a local function called `exit` does not)."""

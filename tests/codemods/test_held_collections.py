@@ -182,10 +182,13 @@ def _stays_orm(body: str, *reasons: str) -> None:
 
 def test_use_without_a_check_that_leaves_the_method_stays_orm():
     # The check only logs: insert() may still meet None (AttributeError on the ORM, a client
-    # error after migration).
+    # error after migration), as __init__ sets it only for a name.
     body = QA.replace(
         "        if not self.ok or not self.qa:\n            return\n",
         '        if not self.qa:\n            print("no qa")\n',
+    ).replace(
+        "        self.qa = self._qa_collection(name, schema)\n",
+        "        if name:\n            self.qa = self._qa_collection(name, schema)\n",
     )
     _stays_orm(body, "`self.qa` may still be None here")
 
