@@ -1818,6 +1818,12 @@ class OrmModel:
                 reached = caller_try_create(self, ctor)
                 if reached and not open_check_problem(self, ctor):
                     self.checked_opens[ctor] = reached
+                elif is_create(ctor) and not open_check_problem(self, ctor):
+                    # Uncaught, the ORM's error still stops the program before it writes
+                    # into a collection with another schema; the migrated create does too.
+                    self.checked_opens[ctor] = (
+                        "an existing collection with another schema stops the program"
+                    )
         allowed = {"name", "schema", "using", *CREATE_KWARGS}
         extra = [k for k in parts if k not in allowed]
         if extra:

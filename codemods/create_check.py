@@ -7,8 +7,8 @@ compares the server's schema with the one given (orm/collection.py, Collection._
     if CollectionSchema.construct_from_dict(resp) != schema:
         raise SchemaNotReadyException(message=ExceptionsMessage.SchemaInconsistent)
 
-Where a handler may be there for that error (the create inside try/except, or reached from a
-call inside one), MM110 writes the same comparison as the `elif` of the migrated create,
+MM110 writes the same comparison as the `elif` of every migrated create that no
+`has_collection` guard proves to meet a missing collection (existence_guards),
 
     if not client.has_collection(collection_name=name):
         client.create_collection(collection_name=name, schema=schema)
@@ -17,13 +17,16 @@ call inside one), MM110 writes the same comparison as the `elif` of the migrated
     ) != schema:
         raise SchemaNotReadyException(message=ExceptionsMessage.SchemaInconsistent)
 
-so the handler sees the same exception type and text as on the ORM (MilvusClient's
-describe_collection returns the handler's dict; CollectionSchema is not ORM). Only where that
-is the whole of what the ORM checked and raised:
+so a handler sees the same exception type and text as on the ORM (MilvusClient's
+describe_collection returns the handler's dict; CollectionSchema is not ORM), and a program
+without one stops where it stopped, before it writes into a collection with another schema
+(found reviewing a third sample of real code: five scripts went on to index and insert).
+Only where that is the whole of what the ORM checked and raised:
 
 - no `consistency_level=` (the ORM compares it with the server's too);
-- a plain one-target assignment or a statement of its own (a returned create stays ORM, as
-  outside try/except);
+- a plain one-target assignment or a statement of its own (a returned create in try/except
+  stays ORM; elsewhere it migrates without the comparison, as any create that misses one of
+  these conditions);
 - the name reads one value however often it is read (a string literal, a variable, a module's
   constant or a plain instance attribute, not a property: it is read again);
 - the schema is a name bound once to a `CollectionSchema(fields)` call whose field list is a

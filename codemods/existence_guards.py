@@ -709,8 +709,10 @@ def _never_falls_through(model: OrmModel, body: cst.BaseSuite) -> bool:
     return flow.proven and not flow.falls_through
 
 
-def _one_value(model: OrmModel, name: cst.BaseExpression, guard: cst.If, line: cst.CSTNode) -> bool:
-    """`name` reads the same value in `guard`'s test and at the open on `line`: a string
+def _one_value(
+    model: OrmModel, name: cst.BaseExpression, guard: cst.CSTNode, line: cst.CSTNode
+) -> bool:
+    """`name` reads the same value in `guard` (the check) and at the open on `line`: a string
     literal, or a variable with exactly one binding, a parameter or a plain assignment
     (`n = ...`, `n: str = ...`) outside the stretch from the guard to the open."""
     if isinstance(name, cst.SimpleString) or (
@@ -751,7 +753,8 @@ def create_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
     when `utility.has_collection(n[, using=a])` has just found no such collection, so on the
     ORM too it has no existing schema to compare with and cannot raise for one (trap 2).
     Either the create is in the body of `if not utility.has_collection(n):` or in the `else`
-    of `if utility.has_collection(n):`, or the
+    of `if utility.has_collection(n):` (the call, or a variable bound to it just before the
+    `if`: `has = utility.has_collection(n)`, `if not has:`), or the
     statement before it in its block is an exit guard `if utility.has_collection(n):` with no
     `else` whose body never reaches its end (raise, return, `sys.exit()`) or only drops the
     collection (`if utility.has_collection(n): utility.drop_collection(n)`), or a bare
@@ -767,23 +770,23 @@ def create_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
     name, alias, created, statements, at, owner = site
     if isinstance(owner, cst.If):  # the block is its body (an `else` block's owner is the Else)
         test = owner.test
+        if not (isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)):
+            return False
+        check = _check_of(model, test.expression, owner, name, alias)
         return (
             all(_builds_only(model, s) for s in statements[:at])
-            and isinstance(test, cst.UnaryOperation)
-            and isinstance(test.operator, cst.Not)
-            and isinstance(test.expression, cst.Call)
-            and _checks(model, test.expression, name, alias)
-            and _one_value(model, name, owner, created)
+            and check is not None
+            and _one_value(model, name, check, created)
         )
     if isinstance(owner, cst.Else):  # `if utility.has_collection(n): ... else: <create>`
         branch = model.parents.get(owner)
+        if not (isinstance(branch, cst.If) and branch.orelse is owner):
+            return False
+        check = _check_of(model, branch.test, branch, name, alias)
         return (
-            isinstance(branch, cst.If)
-            and branch.orelse is owner
-            and all(_builds_only(model, s) for s in statements[:at])
-            and isinstance(branch.test, cst.Call)
-            and _checks(model, branch.test, name, alias)
-            and _one_value(model, name, branch, created)
+            all(_builds_only(model, s) for s in statements[:at])
+            and check is not None
+            and _one_value(model, name, check, created)
         )
     for before in reversed(statements[:at]):
         if isinstance(before, cst.If):
@@ -802,6 +805,50 @@ def create_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
         if not _builds_only(model, before):
             return False
     return False
+
+
+def _check_of(
+    model: OrmModel,
+    test: cst.BaseExpression,
+    branch: cst.If,
+    name: cst.BaseExpression,
+    alias: str,
+) -> cst.CSTNode | None:
+    """Where `branch`'s `test` asked `utility.has_collection(name)`: the `if` itself for the
+    call in its test, or the statement `has = utility.has_collection(name)` before it for a
+    variable bound only there, in the same block, with only data-building statements between
+    (`_builds_only`). None when the test is neither."""
+    if isinstance(test, cst.Call):
+        return branch if _checks(model, test, name, alias) else None
+    scope = model.scopes.get(test)
+    if not isinstance(test, cst.Name) or scope is None:
+        return None
+    bindings = list(scope[test.value])
+    if len(bindings) != 1 or not isinstance(bindings[0], cst.metadata.Assignment):
+        return None
+    target = bindings[0].node
+    holder = model.parents.get(target)
+    assign = model.parents.get(holder) if isinstance(holder, cst.AssignTarget) else None
+    if not (
+        isinstance(assign, cst.Assign)
+        and len(assign.targets) == 1
+        and holder.target is target  # type: ignore[union-attr]
+        and isinstance(assign.value, cst.Call)
+        and _checks(model, assign.value, name, alias)
+    ):
+        return None
+    line = model.parents.get(assign)
+    block = model.parents.get(branch)
+    if not (isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1):
+        return None
+    if not isinstance(block, (cst.IndentedBlock, cst.Module)):
+        return None
+    body = list(block.body)
+    start = next((i for i, s in enumerate(body) if s is line), None)
+    end = next((i for i, s in enumerate(body) if s is branch), None)
+    if start is None or end is None or start > end:
+        return None
+    return line if all(_builds_only(model, s) for s in body[start + 1 : end]) else None
 
 
 def _only_drops(model: OrmModel, node: cst.CSTNode, name: cst.BaseExpression, alias: str) -> bool:

@@ -186,6 +186,10 @@ def _convert_has_index(call: cst.Call, env: Env) -> Rewrite | Refuse:
     name, rest = parsed
     listing = client_call(env.client, "list_indexes", [kwarg("collection_name", env.name), *rest])
     if name is None:
+        # The listing answers alike where only its truth is read (`if`, `not`, `bool()`).
+        truth = env.model is not None and env.original is not None
+        if truth and _truth_only(env.model, env.original):  # type: ignore[arg-type]
+            return Rewrite(expr=listing, summary="has_index() -> list_indexes()")
         expr: cst.BaseExpression = cst.Call(func=cst.Name("bool"), args=[cst.Arg(listing)])
     else:
         expr = cst.Comparison(
@@ -331,6 +335,15 @@ def _counted(model: OrmModel, node: cst.BaseExpression) -> bool:
     if isinstance(parent, (cst.If, cst.While, cst.IfExp, cst.Assert)):
         return parent.test is node
     return False
+
+
+def _truth_only(model: OrmModel, node: cst.BaseExpression) -> bool:
+    """Only the truth of `node` is used: `bool(node)`, `not node`, or the test of an
+    if/while/assert/conditional expression."""
+    parent = model.parent(node)
+    if isinstance(parent, cst.Arg):
+        return _builtin_call(model, parent, ("bool",))
+    return _counted(model, node)
 
 
 def _builtin_call(model: OrmModel, arg: cst.Arg, names: tuple[str, ...]) -> bool:

@@ -98,6 +98,7 @@ def _convert(method: str, params: list[str], mapping: list[tuple[str, str]], req
         if stray is not None:
             return stray
         extra = rename_extra(bound.extra, _RENAMES)
+        _drop_no_filter(method, bound)
         args = [kwarg("collection_name", env.name), *copy_args(bound, mapping), *extra]
         note = ""
         if method == "query" and "output_fields" not in bound.named:
@@ -112,6 +113,16 @@ def _convert(method: str, params: list[str], mapping: list[tuple[str, str]], req
         return Rewrite(expr=new_call, summary=summary, note=note)
 
     return convert
+
+
+def _drop_no_filter(method: str, bound: Bound) -> None:
+    """`search(..., expr=None)` is the ORM's default, no filter; MilvusClient's is `""`, and
+    `filter=None` would only be noise (a comment on it keeps it)."""
+    arg = bound.named.get("expr")
+    if method.startswith("search") and arg is not None:
+        value = arg.value
+        if isinstance(value, cst.Name) and value.value == "None" and "#" not in code_of(arg):
+            del bound.named["expr"]
 
 
 # The argument whose empty list makes the ORM return an empty result without a server call.

@@ -120,7 +120,7 @@ def test_data_none_is_the_default_and_does_not_keep_the_collection_orm():
     # `data=None` is what the ORM does without `data`: create only, insert nothing.
     check(
         'from pymilvus import Collection, CollectionSchema, FieldSchema, DataType, connections\nconnections.connect(uri="http://h:1")\nsch = CollectionSchema([FieldSchema("id", DataType.INT64, is_primary=True), FieldSchema("v", DataType.FLOAT_VECTOR, dim=2)])\nc = Collection(name="x", data=None, schema=sch)\nc.load()\n',
-        'from pymilvus import MilvusClient, DataType\nclient = MilvusClient(uri="http://h:1")\nsch = MilvusClient.create_schema()\nsch.add_field(field_name="id", datatype=DataType.INT64, is_primary=True)\nsch.add_field(field_name="v", datatype=DataType.FLOAT_VECTOR, dim=2)\nc = "x"\nif not client.has_collection(collection_name=c):\n    client.create_collection(collection_name=c, schema=sch)\nclient.load_collection(collection_name=c)\n',
+        'from pymilvus import MilvusClient, CollectionSchema, DataType\nfrom pymilvus.exceptions import ExceptionsMessage, SchemaNotReadyException\n\nclient = MilvusClient(uri="http://h:1")\nsch = MilvusClient.create_schema()\nsch.add_field(field_name="id", datatype=DataType.INT64, is_primary=True)\nsch.add_field(field_name="v", datatype=DataType.FLOAT_VECTOR, dim=2)\nc = "x"\nif not client.has_collection(collection_name=c):\n    client.create_collection(collection_name=c, schema=sch)\nelif CollectionSchema.construct_from_dict(client.describe_collection(collection_name=c)) != sch:\n    raise SchemaNotReadyException(message=ExceptionsMessage.SchemaInconsistent)\nclient.load_collection(collection_name=c)\n',
     )
 
 

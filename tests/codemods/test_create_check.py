@@ -69,6 +69,44 @@ def setup(name):
     )
 
 
+def test_create_outside_any_try_gets_the_schema_comparison():
+    # Uncaught, the ORM's SchemaNotReadyException stopped the script before it wrote into a
+    # collection with another schema; the migrated script stops there too. (Review of a
+    # third sample: t013, t021, t022, t038, t040 went on to index and insert.)
+    check(
+        HEAD + 'books = Collection("books", SCHEMA)\nbooks.load()\n',
+        NEW_HEAD
+        + 'books = "books"\n'
+        + "if not client.has_collection(collection_name=books):\n"
+        + "    client.create_collection(collection_name=books, schema=SCHEMA)\n"
+        + "elif CollectionSchema.construct_from_dict(client.describe_collection(collection_name=books)) != SCHEMA:\n"
+        + "    raise SchemaNotReadyException(message=ExceptionsMessage.SchemaInconsistent)\n"
+        + "client.load_collection(collection_name=books)\n",
+    )
+
+
+def test_create_under_a_stored_check_needs_neither_guard_nor_comparison():
+    # `has = utility.has_collection(n)` just before `if not has:` (t009 of the third sample).
+    source = HEAD.replace("connections\n", "connections, utility\n") + (
+        'name = "books"\n'
+        "has = utility.has_collection(name)\n"
+        "if not has:\n"
+        '    books = Collection(name, SCHEMA, consistency_level="Strong")\n'
+        "    books.load()\n"
+    )
+    outcome = migrate_source(source, Options())
+    assert (
+        "has = client.has_collection(collection_name=name)\n"
+        "if not has:\n"
+        "    books = name\n"
+        '    client.create_collection(collection_name=books, schema=SCHEMA, consistency_level="Strong")\n'
+    ) in outcome.source, outcome.source
+    # A check stored earlier, with a drop in between, proves nothing.
+    late = source.replace("if not has:\n", "utility.drop_collection(name)\nif not has:\n")
+    outcome = migrate_source(late, Options())
+    assert "if not client.has_collection(collection_name=books):" in outcome.source, outcome.source
+
+
 def test_create_in_a_helper_called_inside_a_callers_try_imports_collection_schema():
     # The module names the class `CS`: the comparison imports CollectionSchema itself.
     check(
@@ -356,3 +394,45 @@ def test_a_failed_create_leaves_the_attribute_unset_as_on_the_orm(
     assert after.returncode == 0, after.stderr
     assert "broken False None not connected" in after.stdout, after.stdout
     assert after.state == before.state
+
+
+# ---- outside any try: the ORM's error stops the program before it writes -----------------
+
+UNCAUGHT = """
+import os
+
+from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections
+
+connections.connect(uri=os.environ["MILVUS_URI"])
+
+
+def schema(dim):
+    fields = [FieldSchema("id", DataType.INT64, is_primary=True), FieldSchema("v", DataType.FLOAT_VECTOR, dim=dim)]
+    return CollectionSchema(fields)
+
+
+OLD = schema(4)
+old = Collection("books", OLD)
+print("created", old.num_entities)
+
+fields = [FieldSchema("id", DataType.INT64, is_primary=True), FieldSchema("v", DataType.FLOAT_VECTOR, dim=2)]
+SCHEMA = CollectionSchema(fields)
+books = Collection("books", SCHEMA)
+books.insert([{"id": 1, "v": [0.0, 1.0]}])
+books.flush()
+print("inserted", books.num_entities)
+"""
+
+
+def test_an_uncaught_schema_mismatch_stops_the_program_as_on_the_orm(
+    milvus_factory, tmp_path: Path
+) -> None:
+    """The second create meets the first one's collection with another dim: both programs
+    stop with SchemaNotReadyException before the insert, and leave the same server state."""
+    outcome, before, after = orm_vs_migrated(tmp_path, "uncaught.py", UNCAUGHT, milvus_factory)
+    assert "Collection(" not in outcome.source, outcome.source
+    assert outcome.source.count("construct_from_dict(") == 1, outcome.source
+    assert before.returncode != 0 and "SchemaNotReadyException" in before.stderr, before.stderr
+    assert "inserted" not in before.stdout, before.stdout
+    assert after.comparable() == before.comparable(), after.stderr
+    assert "SchemaNotReadyException" in after.stderr.splitlines()[-1], after.stderr

@@ -182,3 +182,25 @@ def test_a_filter_keyword_the_orm_ignores_keeps_the_collection_orm():
         assert any(f"`{method}(filter=...)`" in f.message for f in outcome.findings), (
             outcome.findings
         )
+
+
+def test_has_index_read_for_its_truth_needs_no_bool():
+    # `if not col.has_index():` reads only the truth of the index list (t001, t005 of the
+    # third sample wrote `not bool(...)`); a value kept or printed still gets bool().
+    check(
+        HEAD + "if not c.has_index():\n    print(c.has_index(), 'y' if c.has_index() else 'n')\n",
+        NEW
+        + "if not client.list_indexes(collection_name=c):\n"
+        + "    print(bool(client.list_indexes(collection_name=c)), 'y' if client.list_indexes(collection_name=c) else 'n')\n",
+    )
+
+
+def test_search_without_a_filter_passes_none():
+    # `expr=None` is the ORM's default: no `filter=None` in the migrated call.
+    check(
+        HEAD
+        + 'r = c.search([[0.0, 1.0]], "v", {}, 3, expr=None)\nr = c.search([[0.0, 1.0]], "v", {}, 3, None)\n',
+        NEW
+        + 'r = client.search(collection_name=c, data=[[0.0, 1.0]], anns_field="v", search_params={}, limit=3)\n'
+        + 'r = client.search(collection_name=c, data=[[0.0, 1.0]], anns_field="v", search_params={}, limit=3)\n',
+    )

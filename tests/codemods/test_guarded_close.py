@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (before/after source text reads best one statement per line)
 """MM102: a disconnect that may run before the module's client was bound becomes
 `if "client" in globals(): client.close()` (holdout3's close_after_failed_connect: ho40/ho32,
 `__init__` connects in a try/except that only prints, `close()` disconnects). The ORM ignored a
@@ -227,7 +228,8 @@ def test_schema_still_rewritten_next_to_the_guarded_close() -> None:
     check(
         _SCHEMA.format(extra=""),
         """
-        from pymilvus import MilvusClient, DataType
+        from pymilvus import MilvusClient, CollectionSchema, DataType
+        from pymilvus.exceptions import ExceptionsMessage, SchemaNotReadyException
 
 
         class Store:
@@ -244,6 +246,8 @@ def test_schema_still_rewritten_next_to_the_guarded_close() -> None:
                 schema.add_field(field_name="vec", datatype=DataType.FLOAT_VECTOR, dim=2)
                 if not client.has_collection(collection_name=name):
                     client.create_collection(collection_name=name, schema=schema)
+                elif CollectionSchema.construct_from_dict(client.describe_collection(collection_name=name)) != schema:
+                    raise SchemaNotReadyException(message=ExceptionsMessage.SchemaInconsistent)
 
             def close(self):
                 if "client" in globals():
@@ -265,7 +269,8 @@ def test_schema_kept_when_globals_is_read_otherwise() -> None:
         before.replace(
             "from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, "
             "connections\n",
-            "from pymilvus import MilvusClient, CollectionSchema, DataType, FieldSchema\n",
+            "from pymilvus import MilvusClient, CollectionSchema, DataType, FieldSchema\n"
+            "from pymilvus.exceptions import ExceptionsMessage, SchemaNotReadyException\n",
         )
         .replace(
             "            connections.connect(uri=uri)\n",
@@ -275,7 +280,11 @@ def test_schema_kept_when_globals_is_read_otherwise() -> None:
         .replace(
             "        Collection(name, schema)\n",
             "        if not client.has_collection(collection_name=name):\n"
-            "            client.create_collection(collection_name=name, schema=schema)\n",
+            "            client.create_collection(collection_name=name, schema=schema)\n"
+            "        elif CollectionSchema.construct_from_dict(client.describe_collection("
+            "collection_name=name)) != schema:\n"
+            "            raise SchemaNotReadyException(message=ExceptionsMessage."
+            "SchemaInconsistent)\n",
         )
         .replace(
             '        connections.disconnect("default")\n',

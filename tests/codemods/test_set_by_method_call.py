@@ -66,8 +66,7 @@ NEW_SETTER = """class Helper:
         if client.has_collection(collection_name=name):
             self.set_collection(name)
         else:
-            if not client.has_collection(collection_name=name):
-                client.create_collection(collection_name=name, schema=schema)
+            client.create_collection(collection_name=name, schema=schema)
             self.collection = name
 
     def count(self, name):
