@@ -721,13 +721,9 @@ def _one_value(
         return True
     if isinstance(name, cst.Attribute) and _plain_attribute_method(model, name) is not None:
         return not _stored_between(model, name, guard, line)
-    scope = model.scopes.get(name)
-    if not isinstance(name, cst.Name) or scope is None:
+    node = _only_binding(model, name)
+    if node is None:
         return False
-    bindings = list(scope[name.value])
-    if len(bindings) != 1 or not isinstance(bindings[0], cst.metadata.Assignment):
-        return False
-    node = bindings[0].node
     if isinstance(node, cst.Param):
         return True
     holder = model.parents.get(node)
@@ -768,21 +764,20 @@ def create_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
     if site is None:
         return False
     name, alias, created, statements, at, owner = site
+    branch: cst.CSTNode | None = None
+    asked: cst.BaseExpression | None = None
     if isinstance(owner, cst.If):  # the block is its body (an `else` block's owner is the Else)
         test = owner.test
         if not (isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not)):
             return False
-        check = _check_of(model, test.expression, owner, name, alias)
-        return (
-            all(_builds_only(model, s) for s in statements[:at])
-            and check is not None
-            and _one_value(model, name, check, created)
-        )
-    if isinstance(owner, cst.Else):  # `if utility.has_collection(n): ... else: <create>`
+        branch, asked = owner, test.expression
+    elif isinstance(owner, cst.Else):  # `if utility.has_collection(n): ... else: <create>`
         branch = model.parents.get(owner)
         if not (isinstance(branch, cst.If) and branch.orelse is owner):
             return False
-        check = _check_of(model, branch.test, branch, name, alias)
+        asked = branch.test
+    if isinstance(branch, cst.If) and asked is not None:
+        check = _check_of(model, asked, branch, name, alias)
         return (
             all(_builds_only(model, s) for s in statements[:at])
             and check is not None
@@ -807,6 +802,18 @@ def create_guard_proves(model: OrmModel, ctor: cst.Call) -> bool:
     return False
 
 
+def _only_binding(model: OrmModel, name: cst.BaseExpression) -> cst.CSTNode | None:
+    """The node that binds the variable `name` when it has exactly one binding, an
+    assignment or a parameter, in its scope."""
+    scope = model.scopes.get(name)
+    if not isinstance(name, cst.Name) or scope is None:
+        return None
+    bindings = list(scope[name.value])
+    if len(bindings) != 1 or not isinstance(bindings[0], cst.metadata.Assignment):
+        return None
+    return bindings[0].node
+
+
 def _check_of(
     model: OrmModel,
     test: cst.BaseExpression,
@@ -820,13 +827,9 @@ def _check_of(
     (`_builds_only`). None when the test is neither."""
     if isinstance(test, cst.Call):
         return branch if _checks(model, test, name, alias) else None
-    scope = model.scopes.get(test)
-    if not isinstance(test, cst.Name) or scope is None:
+    target = _only_binding(model, test)
+    if target is None:
         return None
-    bindings = list(scope[test.value])
-    if len(bindings) != 1 or not isinstance(bindings[0], cst.metadata.Assignment):
-        return None
-    target = bindings[0].node
     holder = model.parents.get(target)
     assign = model.parents.get(holder) if isinstance(holder, cst.AssignTarget) else None
     if not (
