@@ -785,6 +785,12 @@ def _orm_still_needed(
     Nor is it only this module's code: see `outside_orm_users`."""
     if not inside and outside_orm_users(model):
         return True
+    # A Collection left ORM that no ORM name of the module built, a parameter's (`def
+    # search(col: Collection)`: its callers' Collection uses the connection made here), read
+    # through a method or property.
+    for binding in model.bindings:
+        if not binding.convertible and any(_receiver(model, u.node) for u in binding.uses):
+            return True
     for node, name in model.canonical_of.items():
         if rewritten(node):
             continue
@@ -801,6 +807,11 @@ def _orm_still_needed(
             continue
         return True
     return False
+
+
+def _receiver(model: OrmModel, node: cst.CSTNode) -> bool:
+    parent = model.parents.get(node)
+    return isinstance(parent, cst.Attribute) and parent.value is node
 
 
 def outside_orm_users(model: OrmModel) -> str:

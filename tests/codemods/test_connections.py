@@ -324,3 +324,28 @@ def test_connect_whose_function_returns_the_alias_is_kept_for_callers():
         f.code == "MM101" and "returns the connection's alias 'default'" in f.message
         for f in outcome.findings
     ), outcome.findings
+
+
+def test_connect_kept_for_a_collection_parameter_left_orm():
+    # `search(col: Collection)` stays ORM (its callers are elsewhere), and their Collection
+    # uses the connection this module makes: with every other use migrated (unsafe fixes on),
+    # the connect still stays next to the client (t040 of the third public sample).
+    from codemods import migrate_source
+    from codemods.base import Options
+
+    source = (
+        "from pymilvus import connections, Collection\n\n\n"
+        "def create_connection(host, port):\n"
+        "    connections.connect(host=host, port=port)\n\n\n"
+        "def upsert(name, rows):\n"
+        "    Collection(name).upsert(rows)\n\n\n"
+        "def search(vector, col: Collection):\n"
+        '    return col.search(data=[vector], anns_field="v", param={}, limit=3)\n'
+    )
+    outcome = migrate_source(source, Options(unsafe_fixes=True))
+    assert "    connections.connect(host=host, port=port)\n" in outcome.source, outcome.source
+    assert "client.upsert(collection_name=name, data=rows)" in outcome.source, outcome.source
+    assert any(
+        f.code == "MM101" and "ORM code that needs this connection" in f.message
+        for f in outcome.findings
+    ), outcome.findings
