@@ -507,7 +507,7 @@ class _Transformer(cst.CSTTransformer):
             statements.append(glob)
         statements.append(assign)
         small = original.body[0]
-        if isinstance(small, cst.Assign) and not self.keep_orm:
+        if isinstance(small, cst.Assign) and not self.keep_orm and not self._unread(small):
             # connect() returns None: the name it was assigned to keeps that value.
             statements.append(
                 cst.SimpleStatementLine(
@@ -522,6 +522,20 @@ class _Transformer(cst.CSTTransformer):
             line, CONNECT.code, f"connections.connect() -> {label} = MilvusClient(...)"
         )
         return cst.FlattenSentinel(statements)
+
+    def _unread(self, assign: cst.Assign) -> bool:
+        """Nothing reads the names `conn = connections.connect(...)` bound: a function's local
+        (or `_`) with no reference, so `conn = None` would be dead code."""
+        for target in assign.targets:
+            name = target.target
+            scope = self.model.scopes.get(name)
+            if not isinstance(name, cst.Name) or scope is None:
+                return False
+            local = isinstance(scope, cst.metadata.FunctionScope) or name.value == "_"
+            bound = [a for a in scope.assignments[name.value] if a.node is name]
+            if not local or len(bound) != 1 or bound[0].references:
+                return False
+        return True
 
     def _disconnect(self, original, updated, call: cst.Call, name: str):
         line, col = self.model.position(call)

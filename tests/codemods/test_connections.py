@@ -349,3 +349,29 @@ def test_connect_kept_for_a_collection_parameter_left_orm():
         f.code == "MM101" and "ORM code that needs this connection" in f.message
         for f in outcome.findings
     ), outcome.findings
+
+
+def test_the_none_connect_returned_is_kept_only_where_it_is_read():
+    # `conn = connections.connect(...)` bound None; `conn = None` stays only for a reader
+    # (t006, t008, t024 of the third public sample wrote dead `conn = None` / `_ = None`).
+    check(
+        "from pymilvus import connections, utility\n\n"
+        '_ = connections.connect(uri="http://a:1")\n\n\n'
+        "def quiet():\n"
+        '    conn = connections.connect(uri="http://a:1")\n'
+        "    return utility.list_collections()\n\n\n"
+        "def loud():\n"
+        '    conn = connections.connect(uri="http://a:1")\n'
+        "    print(conn)\n",
+        "from pymilvus import MilvusClient\n\n"
+        'client = MilvusClient(uri="http://a:1")\n\n\n'
+        "def quiet():\n"
+        "    global client\n"
+        '    client = MilvusClient(uri="http://a:1")\n'
+        "    return client.list_collections()\n\n\n"
+        "def loud():\n"
+        "    global client\n"
+        '    client = MilvusClient(uri="http://a:1")\n'
+        "    conn = None\n"
+        "    print(conn)\n",
+    )
