@@ -16,10 +16,10 @@ HEAD = 'from pymilvus import Collection, connections\nconnections.connect(uri="h
 NEW_HEAD = 'from pymilvus import MilvusClient\n\nclient = MilvusClient(uri="http://h:1")\n\n\n'
 # A collection constructed here stays ORM: the connection is kept next to the new client.
 KEPT_HEAD = 'from pymilvus import MilvusClient, Collection, connections\nconnections.connect(uri="http://h:1")\nclient = MilvusClient(uri="http://h:1")\n\n\n'
-# Only a parameter stays ORM: the module constructs nothing, so the connect goes.
-PARAM_HEAD = (
-    'from pymilvus import MilvusClient, Collection\nclient = MilvusClient(uri="http://h:1")\n\n\n'
-)
+# Only a parameter stays ORM: the module constructs nothing, but the Collection its callers
+# pass may use the connection made here (t040 of the third public sample), so the connect
+# stays too.
+PARAM_HEAD = KEPT_HEAD
 
 OPEN_BOOKS = (
     "def open_books(name):\n    books = Collection(name)\n    books.load()\n    return books\n"
