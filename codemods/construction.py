@@ -9,12 +9,12 @@ one that `__init__` calls before that statement completes, or one that such a me
 before its own store (codemods.held_collections proves a call "after the store").
 
 Deliberately narrow, so "proven" means proven: the class has no base but `object`, no
-metaclass, no `__new__`, `__setattr__`, `__getattr__` or `__getattribute__`, and no subclass
-in the module (one could override `__init__`); the placeholders are statements of `__init__`
-itself, no `return` comes before the setting statement, and while the attribute may be None
-`self` never leaves the class's methods (it is only ever the object of an attribute: not an
-argument, not stored, not captured by a nested function or lambda), so nothing else can call
-a method then.
+decorator, no metaclass, no `__new__`, `__setattr__`, `__getattr__` or `__getattribute__`, and
+no subclass in the module (one could override `__init__`); the placeholders are statements of
+`__init__` itself, no `return` comes before the setting statement, and while the attribute
+may be None `self` never leaves the class's methods (it is only ever the object of an
+attribute: not an argument, not stored, not captured by a nested function or lambda), so
+nothing else can call a method then.
 """
 
 from __future__ import annotations
@@ -76,8 +76,8 @@ def methods_seeing_it_set(
 
 def _plain_init(model: OrmModel, cls: cst.ClassDef) -> cst.FunctionDef | None:
     """`cls`'s one plain `__init__`, when nothing but its statements builds the object."""
-    if cls.keywords or any(code_of(base.value) != "object" for base in cls.bases):
-        return None
+    if cls.keywords or cls.decorators or any(code_of(b.value) != "object" for b in cls.bases):
+        return None  # a decorator may replace the class or wrap its methods
     methods = list(_class_methods(cls))
     if any(m.name.value in _HOOKS for m in methods):
         return None

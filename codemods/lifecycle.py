@@ -159,7 +159,7 @@ CONSTRUCTOR = RuleInfo(
         "an `if` or `try` storing on every path through it, or `if self.x is None:` storing; "
         "or in a method that cannot run before `__init__` sets the attribute after the "
         "placeholder: a top-level statement of `__init__` sets it, no `return` comes first, "
-        "the class has no base, metaclass, `__new__`, `__setattr__`, `__getattr__` or "
+        "the class has no base, decorator, metaclass, `__new__`, `__setattr__`, `__getattr__` or "
         "subclass in the module, `self` is only ever used as `self.<name>` by `__init__` and "
         "the methods it may run before then, and the method is not one of those; "
         "or in the branch of `if self.x:`, "

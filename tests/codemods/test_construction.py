@@ -142,6 +142,11 @@ def test_a_subclass_in_the_module_proves_nothing():
     )
 
 
+def test_a_class_decorator_proves_nothing():
+    # It may replace the class or wrap its methods.
+    _stays_orm("@register\n" + STORE)
+
+
 def test_an_early_return_in_init_proves_nothing():
     _stays_orm(
         STORE.replace(
