@@ -9,7 +9,8 @@ connection registry was global too. `disconnect(alias)` becomes `client.close()`
 
 Runs after the rules that rewrite ORM objects (registry order): when ORM code that needs the
 connection registry is still left in the module (a reported site), the original
-`connections.connect(...)` is kept next to the new client so that code keeps working.
+`connections.connect(...)` is kept next to the new client so that code keeps working; when no
+rewrite reads that client, the connect (and its disconnect) stays alone, without one.
 """
 
 from __future__ import annotations
@@ -83,7 +84,10 @@ CONNECT = RuleInfo(
         "present), the alias/uri/host/port keys must be set on every path or none. "
         "`has_connection(alias)` becomes `alias in milvus_clients` in a module with the "
         'registry, and `"client" in globals()` for a literal alias whose connects bind the '
-        "module's `client` when the module never disconnects."
+        "module's `client` when the module never disconnects. Where ORM code that needs "
+        "the connection stays in the module, the connect is kept next to the client; when "
+        "no rewrite reads that client (every use of the alias stays ORM), the connect stays "
+        "as it is, without a client nothing would use, and so does its disconnect."
     ),
     applicability=Applicability.SAFE,
     before='connections.connect(host="localhost", port="19530")\n',
@@ -392,7 +396,31 @@ class _Transformer(cst.CSTTransformer):
             return updated
         if self.keep_orm and client in self.model.client_vars:
             return self._kept_again(updated, call)
+        if self.keep_orm and self._client_unused(client):
+            self.ctx.report(
+                line,
+                col,
+                CONNECT.code,
+                f"{self._kept_because()}: connections.connect() kept, and no client next to "
+                f"it: every use of its alias stays ORM, so `{client}` would go unused",
+            )
+            return updated
         return self._client_statements(original, updated, call, cst.Name(client), client)
+
+    def _client_unused(self, client: str) -> bool:
+        """No rewrite of this run reads the module's client `client`: no earlier codemod
+        routed a call to it and no `connections.has_connection()` here becomes a test of it.
+        A connect kept for the ORM code left then stays alone, without a client beside it that
+        nothing would read, and so does its disconnect."""
+        if self.model.is_name_used(client):
+            return False
+        calls = [self.model.parent(func) for func in self.model.canonical_of]
+        return not any(
+            self.model.call_name(call) == "connections.has_connection"
+            and not self._has_connection_problem(call)
+            for call in calls
+            if isinstance(call, cst.Call)
+        )
 
     def _instance_connect(self, original, updated, call: cst.Call, instance: InstanceClient):
         """`self.client = MilvusClient(...)`: each instance owned its ORM alias
@@ -559,6 +587,9 @@ class _Transformer(cst.CSTTransformer):
         if self.keep_orm and client in self.model.client_vars:
             self._report_kept(call, name)  # an earlier run kept it next to the close
             return updated
+        if self.keep_orm and self._client_unused(client):
+            self._report_kept(call, name, closed=False)
+            return updated  # its connect stays without a client (_connect)
         close: cst.BaseStatement = cst.SimpleStatementLine(
             body=[cst.Expr(cst.parse_expression(f"{client}.close()"))],
             leading_lines=original.leading_lines,

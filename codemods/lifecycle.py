@@ -40,6 +40,7 @@ from codemods.held_collections import (
 )
 from codemods.imports import add_imports
 from codemods.open_check import EXCEPTION_NAMES, check_statement, imports_to_add, repeatable
+from codemods.orm_symbols import lookup
 from codemods.rewrite import (
     Env,
     Refuse,
@@ -497,6 +498,21 @@ class _ConstructorTransformer(cst.CSTTransformer):
                 "build the schema (create_schema + add_field), client.create_collection(...), "
                 'then client.insert(collection_name=..., data=df.to_dict("records"))',
             )
+            return
+        name = self.model.call_name(node) or ""
+        attr = name.partition("Collection.")[2]
+        if name.startswith("Collection.") and attr[:1].isalpha() and not lookup("Collection", attr):
+            # `Collection.list_collections()` (t037 of the third public sample): no such member
+            # (orm_symbols lists every public one), so the ORM code raises AttributeError too.
+            line, col = self.model.position(node)
+            self.ctx.report(
+                line,
+                col,
+                CONSTRUCTOR.code,
+                f"`Collection.{attr}()` is not an attribute of pymilvus's Collection: the ORM "
+                "code raises AttributeError here",
+                f"call the module-level function or its MilvusClient method (`client.{attr}()`)",
+            )
 
     def _report_nested(self, call: cst.Call) -> None:
         """A Collection() that is not the whole value of a statement line of its own (which
@@ -556,6 +572,7 @@ class _ConstructorTransformer(cst.CSTTransformer):
             return updated
         if not binding.convertible:
             self._report_binding(binding, line, col)
+            self._report_constructor(binding, line, col)
             return updated
         if not self.ctx.may_rewrite(line, CONSTRUCTOR.code):
             return updated
@@ -781,6 +798,24 @@ class _ConstructorTransformer(cst.CSTTransformer):
                 f"collection `{binding.label}` stays an ORM Collection: {reason}",
                 suggestion,
             )
+
+    def _report_constructor(self, binding: CollectionBinding, line: int, col: int) -> None:
+        """The `Collection(...)` itself is a site left too: it gets an item of its own, naming
+        the line of the use that holds the collection back, unless that item is on its line."""
+        node, reason = binding.blocked[0]
+        where = self.model.input_line(node)
+        if where == line:
+            return
+        suggestion = (
+            UNSAFE_SUGGESTION if unsafe_only(binding) else "rewrite this use by hand, then rerun"
+        )
+        self.ctx.report(
+            line,
+            col,
+            CONSTRUCTOR.code,
+            f"collection `{binding.label}` stays an ORM Collection: {reason} (see line {where})",
+            suggestion,
+        )
 
 
 def _untracked_reason(model: OrmModel, stmt: cst.BaseSmallStatement) -> str:

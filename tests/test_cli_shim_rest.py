@@ -9,13 +9,16 @@ import pytest
 from migrator.config import Config, ConfigError, load_config, parse_table
 from tests.cli_support import invoke
 
-# `something(c)` keeps `c` an ORM Collection (MM110), and `connections.connect` with it.
+# `something(c)` keeps `c` an ORM Collection (MM110), and `connections.connect` with it;
+# `d` migrates, to the client created next to the kept connect.
 PARTIAL = (
     "from pymilvus import Collection, connections\n"
     "\n"
     "connections.connect(uri='http://localhost:19530')\n"
     "c = Collection('books')\n"
     "something(c)\n"
+    "d = Collection('films')\n"
+    "d.load()\n"
 )
 SHIM_IMPORT = "+from compat_shim import Collection, connections"
 NEW_CLIENT = "+client = MilvusClient(uri='http://localhost:19530')"

@@ -96,12 +96,13 @@ def test_a_one_line_try_connect_binds_the_client_in_the_same_try():
 def test_one_line_connect_with_orm_code_left_keeps_the_connect_in_the_suite():
     check(
         """
-        from pymilvus import Collection, connections
+        from pymilvus import Collection, connections, utility
 
 
         def count(host):
             try: connections.connect(host=host)
-            except Exception: pass
+            except Exception: raise
+            print(utility.list_collections())
             return Collection("books").indexes
         """,
         """
@@ -110,7 +111,8 @@ def test_one_line_connect_with_orm_code_left_keeps_the_connect_in_the_suite():
 
         def count(host):
             try: connections.connect(host=host); global client; client = MilvusClient(uri=f"http://{host}:19530")
-            except Exception: pass
+            except Exception: raise
+            print(client.list_collections())
             return Collection("books").indexes
         """,
         codes=("MM101",),
@@ -251,23 +253,7 @@ def test_a_collection_parameter_stays_orm_when_a_caller_passes_a_collection_obje
 
         warm(make("books"))
         """
-    after = """
-        from pymilvus import MilvusClient, Collection, connections
-
-        connections.connect(uri="http://localhost:19530")
-        client = MilvusClient(uri="http://localhost:19530")
-
-
-        def make(name):
-            return Collection(name)
-
-
-        def warm(col):
-            col.load()
-
-
-        warm(make("books"))
-        """
+    after = source  # nothing migrates: the connect stays, without a client
     findings = check(source, after, codes=("MM111",))
     assert any('a caller passes `make("books")`' in f.message for f in findings)
 
@@ -287,21 +273,7 @@ def test_a_blocked_parameter_keeps_every_collection_passed_to_it_on_the_orm():
         warm(books)
         warm(col=Collection("films"))
         """
-    after = """
-        from pymilvus import MilvusClient, Collection, connections
-
-        connections.connect(uri="http://localhost:19530")
-        client = MilvusClient(uri="http://localhost:19530")
-
-
-        def warm(col):
-            col.load()
-
-
-        books = Collection("books")
-        warm(books)
-        warm(col=Collection("films"))
-        """
+    after = source  # nothing migrates: the connect stays, without a client
     findings = check(source, after, codes=("MM110", "MM111"))
     assert any("`books` is passed to code that may expect" in f.message for f in findings)
 
@@ -320,20 +292,7 @@ def test_a_method_parameter_is_checked_at_its_self_calls():
             def run(self, name):
                 self.warm(Collection(name))
         """
-    after = """
-        from pymilvus import MilvusClient, Collection, connections
-
-        connections.connect(uri="http://localhost:19530")
-        client = MilvusClient(uri="http://localhost:19530")
-
-
-        class Store:
-            def warm(self, col):
-                col.load()
-
-            def run(self, name):
-                self.warm(Collection(name))
-        """
+    after = source  # nothing migrates: the connect stays, without a client
     check(source, after, codes=("MM111",))
 
 

@@ -1,5 +1,8 @@
 # ruff: noqa: E501  (before/after source text reads best one statement per line)
-from tests.codemods.cm_helpers import check
+import pytest
+
+from tests.codemods.cm_helpers import check, write_pair
+from tests.rig.programs import run_program
 
 
 def test_host_port_folds_into_uri():
@@ -375,3 +378,78 @@ def test_the_none_connect_returned_is_kept_only_where_it_is_read():
         "    conn = None\n"
         "    print(conn)\n",
     )
+
+
+ALONE = (
+    "from pymilvus import Collection, connections\n\n"
+    'connections.connect(uri="http://a:1")\n'
+    'c = Collection("x")\n'
+    "print(type(c).__name__)\n"
+    "connections.disconnect()\n"
+)
+
+
+def test_a_connect_whose_every_use_stays_orm_stays_alone():
+    # `c` is used as an object, so it stays ORM and nothing reads a client: the connect and
+    # the disconnect stay as written, without a `client = MilvusClient(...)` and a
+    # `client.close()` nothing would need (32 of the fixture migrations had one).
+    findings = check(ALONE, ALONE, codes=("MM101", "MM102", "MM110"))
+    (connect,) = [f for f in findings if f.code == "MM101"]
+    assert "kept, and no client next to it" in connect.message, connect.message
+
+
+def test_a_has_connection_the_run_rewrites_keeps_the_client():
+    # `has_connection("default")` becomes `"client" in globals()`: a test of the client, so
+    # the client is bound even though every collection use stays ORM.
+    source = ALONE.replace(
+        "connections.disconnect()\n", 'print(connections.has_connection("default"))\n'
+    )
+    check(
+        source,
+        source.replace(
+            "from pymilvus import Collection",
+            "from pymilvus import MilvusClient, Collection",
+        )
+        .replace(
+            'connections.connect(uri="http://a:1")\n',
+            'connections.connect(uri="http://a:1")\nclient = MilvusClient(uri="http://a:1")\n',
+        )
+        .replace('connections.has_connection("default")', '"client" in globals()'),
+        codes=("MM101", "MM110"),
+    )
+
+
+LIVE_ALONE = """
+import os
+
+from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections
+
+connections.connect(uri=os.environ["MILVUS_URI"])
+schema = CollectionSchema(
+    [
+        FieldSchema("id", DataType.INT64, is_primary=True),
+        FieldSchema("v", DataType.FLOAT_VECTOR, dim=2),
+    ]
+)
+c = Collection("books", schema)
+print(type(c).__name__, c.name)
+print(connections.has_connection("default"))
+connections.disconnect("default")
+print(connections.has_connection("default"))
+"""
+
+
+@pytest.mark.milvus
+def test_a_connect_left_alone_behaves_as_before(milvus_factory, tmp_path) -> None:
+    """The connect and disconnect kept without a client, next to a has_connection() the run
+    cannot rewrite (the module disconnects): same output and server state as the ORM run
+    (the migrated run keeps ORM code, so it runs in the ORM's mode, warnings allowed)."""
+    original, migrated, outcome = write_pair(tmp_path, "alone.py", LIVE_ALONE)
+    assert "MilvusClient(" not in outcome.source, outcome.source
+    assert 'connections.disconnect("default")' in outcome.source, outcome.source
+    before = run_program(original, milvus_factory(), mode="orm")
+    after = run_program(migrated, milvus_factory(), mode="orm")
+    assert before.returncode == 0, before.stderr
+    assert before.stdout.split() == ["Collection", "books", "True", "False"], before.stdout
+    assert after.returncode == 0, after.stderr
+    assert (after.stdout, after.state) == (before.stdout, before.state)

@@ -71,7 +71,7 @@ def _items(items: list) -> list:
 
 # "(line 12)", "at line 12", "on line 12": a node a rewrite rebuilt is placed by the nearest
 # kept statement (codemods/input_lines.py), and the two engines rebuild different nodes.
-_LINE = re.compile(r"\(line \d+\)|(?<=at )line \d+|(?<=on )line \d+")
+_LINE = re.compile(r"\(line \d+\)|(?<=at )line \d+|(?<=on )line \d+|(?<=see )line \d+")
 
 
 # A module whose text already says `milvus_clients` (here in its docstring): the alias registry

@@ -91,8 +91,11 @@ def test_unchecked_uses_migrate_with_unsafe_fixes():
 def test_unchecked_uses_are_reported_as_an_unsafe_fix_without_the_flag():
     findings = check(HEAD + ADAPTER, KEPT_HEAD + _kept(ADAPTER))
     unsafe = [f for f in findings if UNSAFE_NOTE in f.message]
-    # Each use is reported by its own rule and by MM110 for the collection.
-    assert sorted({f.line - HEAD.count("\n") for f in unsafe}) == list(UNCHECKED_LINES)
+    # Each use is reported by its own rule and by MM110 for the collection, and the
+    # `Collection(...)` (line 9) by MM110 too, naming the first of those uses.
+    assert sorted({f.line - HEAD.count("\n") for f in unsafe}) == [9, *UNCHECKED_LINES]
+    (ctor,) = [f for f in unsafe if f.line - HEAD.count("\n") == 9]
+    assert ctor.code == "MM110" and f"(see line {HEAD.count(chr(10)) + 12})" in ctor.message
     assert {f.code for f in unsafe} == {"MM110", "MM111", "MM112", "MM130"}
     assert all("may still be None here" in f.message for f in unsafe)
     assert all(f.suggestion == "rerun with --unsafe-fixes" for f in unsafe)

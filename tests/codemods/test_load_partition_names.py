@@ -7,7 +7,9 @@ conn.load_partitions(...) else: conn.load_collection(...)`), where load_partitio
 from tests.codemods.cm_helpers import check
 
 HEAD = 'from pymilvus import Collection, connections\nconnections.connect(uri="http://h:1")\nc = Collection("x")\n'
-KEPT = 'from pymilvus import MilvusClient, Collection, connections\nconnections.connect(uri="http://h:1")\nclient = MilvusClient(uri="http://h:1")\nc = Collection("x")\n'
+# The collection stays ORM and nothing else migrates: the connect stays, alone (a client
+# beside it would go unused).
+KEPT = HEAD
 NEW = 'from pymilvus import MilvusClient\n\nclient = MilvusClient(uri="http://h:1")\nc = "x"\n'
 
 

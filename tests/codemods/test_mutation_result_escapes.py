@@ -6,7 +6,9 @@ reading `.insert_count` would raise AttributeError (holdout repro returned_mutat
 from tests.codemods.cm_helpers import check
 
 HEAD = 'from pymilvus import Collection, connections\nconnections.connect(uri="http://h:1")\nc = Collection("x")\n'
-KEPT = 'from pymilvus import MilvusClient, Collection, connections\nconnections.connect(uri="http://h:1")\nclient = MilvusClient(uri="http://h:1")\nc = Collection("x")\n'
+# The collection stays ORM and nothing else migrates: the connect stays, alone (a client
+# beside it would go unused).
+KEPT = HEAD
 NEW = 'from pymilvus import MilvusClient\n\nclient = MilvusClient(uri="http://h:1")\nc = "x"\n'
 
 

@@ -14,8 +14,9 @@ from tests.codemods.cm_helpers import check
 
 HEAD = 'from pymilvus import Collection, connections\nconnections.connect(uri="http://h:1")\n\n\n'
 NEW_HEAD = 'from pymilvus import MilvusClient\n\nclient = MilvusClient(uri="http://h:1")\n\n\n'
-# A collection constructed here stays ORM: the connection is kept next to the new client.
-KEPT_HEAD = 'from pymilvus import MilvusClient, Collection, connections\nconnections.connect(uri="http://h:1")\nclient = MilvusClient(uri="http://h:1")\n\n\n'
+# A collection constructed here stays ORM and nothing else migrates: the connect stays, alone
+# (a client beside it would go unused).
+KEPT_HEAD = HEAD
 # Only a parameter stays ORM: the module constructs nothing, but the Collection its callers
 # pass may use the connection made here (t040 of the third public sample), so the connect
 # stays too.

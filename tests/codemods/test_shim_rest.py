@@ -13,17 +13,16 @@ from codemods import Options, migrate_source
 from tests.codemods.cm_helpers import check
 
 CONNECT = 'connections.connect(uri="http://h:1")\n'
-CLIENT = 'client = MilvusClient(uri="http://h:1")\n'
 
 
 def test_collection_left_orm_imports_from_compat_shim():
     """`something(c)` keeps `c` ORM (MM110) and with it `connections.connect`: both names move
-    to compat_shim, DataType and the new MilvusClient stay with pymilvus."""
+    to compat_shim, DataType stays with pymilvus (no client: nothing would read it)."""
     body = 'c = Collection("x")\nc.load()\nsomething(c)\nprint(DataType.INT64)\n'
     findings = check(
         "from pymilvus import Collection, DataType, connections\n" + CONNECT + body,
         "from compat_shim import Collection, connections\n"
-        "from pymilvus import MilvusClient, DataType\n" + CONNECT + CLIENT + body,
+        "from pymilvus import DataType\n" + CONNECT + body,
         codes=("MM110", "MM101"),
         shim_rest=True,
     )
@@ -36,8 +35,8 @@ def test_orm_module_import_left_orm_points_at_the_shim_module():
         "from pymilvus import connections\nfrom pymilvus.orm.collection import Collection\n"
         + CONNECT
         + body,
-        "from compat_shim import connections\nfrom pymilvus import MilvusClient\n"
-        "from compat_shim.collection import Collection\n" + CONNECT + CLIENT + body,
+        "from compat_shim import connections\n"
+        "from compat_shim.collection import Collection\n" + CONNECT + body,
         shim_rest=True,
     )
 
@@ -49,7 +48,7 @@ def test_parenthesized_import_keeps_its_parentheses():
         + CONNECT
         + body,
         "from compat_shim import (\n    Collection,\n    connections,\n)\n"
-        "from pymilvus import (\n    MilvusClient, DataType,\n)\n" + CONNECT + CLIENT + body,
+        "from pymilvus import (\n    DataType,\n)\n" + CONNECT + body,
         shim_rest=True,
     )
 
