@@ -781,9 +781,7 @@ class _ConstructorTransformer(cst.CSTTransformer):
         if id(binding) in self.reported:
             return
         self.reported.add(id(binding))
-        suggestion = (
-            UNSAFE_SUGGESTION if unsafe_only(binding) else "rewrite this use by hand, then rerun"
-        )
+        suggestion = _binding_suggestion(binding)
         blocked = binding.blocked
         if binding.kind == "return" and len(blocked) > 1:
             # A returned `Collection(n)` is its own only use: one finding on it, every reason.
@@ -806,16 +804,19 @@ class _ConstructorTransformer(cst.CSTTransformer):
         where = self.model.input_line(node)
         if where == line:
             return
-        suggestion = (
-            UNSAFE_SUGGESTION if unsafe_only(binding) else "rewrite this use by hand, then rerun"
-        )
         self.ctx.report(
             line,
             col,
             CONSTRUCTOR.code,
             f"collection `{binding.label}` stays an ORM Collection: {reason} (see line {where})",
-            suggestion,
+            _binding_suggestion(binding),
         )
+
+
+def _binding_suggestion(binding: CollectionBinding) -> str:
+    """What an item about a collection left ORM suggests: the unsafe fix when that alone
+    would lift every obstacle, else a rewrite by hand."""
+    return UNSAFE_SUGGESTION if unsafe_only(binding) else "rewrite this use by hand, then rerun"
 
 
 def _untracked_reason(model: OrmModel, stmt: cst.BaseSmallStatement) -> str:
