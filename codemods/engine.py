@@ -10,6 +10,7 @@ from codemods.context import MigrationContext
 from codemods.incremental_positions import position_memo
 from codemods.read_only_visit import read_only_visits
 from codemods.registry import enabled_codemods
+from codemods.star_imports import name_star_imports, split_star_lines
 from codemods.suppress import find_suppressions
 
 
@@ -21,6 +22,9 @@ def migrate_source(source: str, options: Options | None = None) -> Outcome:
     """
     options = options or Options()
     module = cst.parse_module(source)
+    named = False
+    if "import *" in source:
+        module, named = name_star_imports(module)
     suppressions = find_suppressions(source)
     if suppressions.ignore_file:  # `# milvus-migrate: ignore-file`: no rewrite, no report
         return Outcome(source=source, changes=[], findings=[])
@@ -44,4 +48,6 @@ def migrate_source(source: str, options: Options | None = None) -> Outcome:
     )
     if not ctx.changes:
         return Outcome(source=source, changes=[], findings=findings)
+    if named:
+        module = split_star_lines(module)
     return Outcome(source=module.code, changes=ctx.changes, findings=findings)

@@ -20,6 +20,7 @@ from codemods.analysis import build_model
 from codemods.base import Options
 from codemods.context import MigrationContext
 from codemods.rewrite import code_of
+from codemods.star_imports import name_star_imports
 
 
 def orm_sites(source: str) -> int:
@@ -34,7 +35,9 @@ def orm_site_labels(source: str) -> list[str]:
 def orm_site_list(source: str) -> list[tuple[int, str]]:
     """Every site as (line, code of its callee or attribute): a call of an ORM name, or a
     method or property access on a tracked collection."""
-    wrapper = cst.MetadataWrapper(cst.parse_module(source))
+    # The engine's reading of `from pymilvus import *`, so that its names count as sites.
+    module, _ = name_star_imports(cst.parse_module(source))
+    wrapper = cst.MetadataWrapper(module)
     model = build_model(wrapper, MigrationContext(Options()))
     sites: list[tuple[int, str]] = []
     for node in model.canonical_of:
