@@ -253,6 +253,9 @@ class OrmModel:
         # MM110 writes the ORM's check before them (codemods.open_check).
         # (open -> the trap-2 reason the check answers)
         self.checked_opens: dict[cst.Call, str] = {}
+        # Creates that migrate without the ORM's comparison with an existing collection, and
+        # why they cannot carry it (MM110 says so on each: codemods.create_check).
+        self.unchecked_creates: dict[cst.Call, str] = {}
         self._strip_name: set[cst.CSTNode] | None = None
         # MM122: uses of ORM Index objects read from `col.index()` / `col.indexes` that become
         # dict reads of describe_index (node -> key to subscript, None: drop `.params`);
@@ -260,6 +263,7 @@ class OrmModel:
         self.index_attrs: dict[cst.CSTNode, str | None] = {}
         self.pending_index_attrs: dict[cst.CSTNode, dict[cst.CSTNode, str | None]] = {}
         self.connect_calls: list[cst.Call] = []
+        self.disconnect_calls: list[cst.Call] = []  # connections.disconnect/remove_connection
         self._connect_views: dict[cst.Call, cst.Call | str] = {}  # see connect_view()
         self.client_vars: set[str] = set()  # names bound to MilvusClient(...) somewhere
         self.client_calls: set[cst.Call] = set()  # every MilvusClient(...) call
@@ -446,7 +450,30 @@ class OrmModel:
             return "non-literal alias"
         if self.connect_statement(call) is None:
             return "not a statement of its own or a plain assignment"
+        unseen = self._disconnect_of_unseen_alias()
+        if unseen is not None:
+            return (
+                f"`{code_of(unseen)}` on line {self.input_line(unseen)} closes an alias not "
+                "visible here, which may be this one: it would leave this connect's "
+                "MilvusClient open"
+            )
         return self.connect_arguments_problem(call)
+
+    def _disconnect_of_unseen_alias(self) -> cst.Call | None:
+        """A disconnect whose alias is neither a literal nor an instance's `self.<attr>`
+        (codemods/instance_client.py): the ORM closed whichever connection it names, and the
+        rewrite cannot tell which client to close, so no connect may become one."""
+        for call in self.disconnect_calls:
+            if not call.args:
+                continue
+            value = call.args[0].value
+            if self.literal(value) is not None:
+                continue
+            if isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name):
+                if value.value.value == "self":
+                    continue
+            return call
+        return None
 
     def connect_arguments_problem(self, call: cst.Call) -> str:
         """Why a connect's arguments cannot become MilvusClient's ('' when they can); shared by
@@ -1769,6 +1796,9 @@ class OrmModel:
             return "the connection alias is not a literal string"
         if not self.connect_calls and not self.client_vars:
             return "this module does not connect, so the MilvusClient to use is unknown"
+        problem = self.alias_problem(binding.alias)
+        if problem:  # it connects the alias, but that connect stays ORM and binds no client
+            return problem
         return f"no connections.connect() for alias {binding.alias!r} in this module"
 
     def _ctor_problem(self, ctor: cst.Call) -> str:
@@ -1816,14 +1846,17 @@ class OrmModel:
                 # A create reached from a try migrates either way (as outside any try); it
                 # carries the ORM's schema comparison where it can (codemods.create_check).
                 reached = caller_try_create(self, ctor)
-                if reached and not open_check_problem(self, ctor):
+                cannot = open_check_problem(self, ctor) if is_create(ctor) else ""
+                if reached and not cannot:
                     self.checked_opens[ctor] = reached
-                elif is_create(ctor) and not open_check_problem(self, ctor):
+                elif is_create(ctor) and not cannot:
                     # Uncaught, the ORM's error still stops the program before it writes
                     # into a collection with another schema; the migrated create does too.
                     self.checked_opens[ctor] = (
                         "an existing collection with another schema stops the program"
                     )
+                elif cannot:
+                    self.unchecked_creates[ctor] = cannot
         allowed = {"name", "schema", "using", *CREATE_KWARGS}
         extra = [k for k in parts if k not in allowed]
         if extra:
@@ -2506,6 +2539,8 @@ class _Collector:
         self._record(node.func)
         if self.model.canonical_of.get(node.func) == "connections.connect":
             self.model.connect_calls.append(node)
+        elif self.model.canonical_of.get(node.func) in _DISCONNECTS:
+            self.model.disconnect_calls.append(node)
         if self._is_milvus_client(node.func):
             self.model.client_calls.add(node)
             parent = self.model.parents.get(node)
@@ -2536,6 +2571,8 @@ def build_model(wrapper: MetadataWrapper, ctx: MigrationContext) -> OrmModel:
 
 # Every provider the model reads (OrmModel, _Collector); the schema and async rules read the
 # same ones. ExpressionContextProvider comes in as ScopeProvider's dependency.
+_DISCONNECTS = ("connections.disconnect", "connections.remove_connection")
+
 ANALYSIS_PROVIDERS = (PositionProvider, ParentNodeProvider, ScopeProvider, QualifiedNameProvider)
 
 

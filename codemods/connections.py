@@ -282,6 +282,16 @@ class _Transformer(cst.CSTTransformer):
         ):
             return updated
         line, col = self.model.position(original)
+        if name == "connections.connect":
+            # `return connections.connect(...)`, `ok = connect(...) or ...`: its value is read
+            self.ctx.report(
+                line,
+                col,
+                CONNECT.code,
+                "connect() left as ORM code: not a statement of its own or a plain assignment",
+                "make the connect a statement of its own, then rerun",
+            )
+            return updated
         reason = f"`{name}()` has no MilvusClient equivalent"
         if name == HAS_CONNECTION:
             reason += f" here ({self._has_connection_problem(original)})"
@@ -578,9 +588,13 @@ class _Transformer(cst.CSTTransformer):
             return self._registry_disconnect(original, updated, call, name)
         client = self.model.client_for(alias)
         if client is None:
-            self.ctx.report(
-                line, col, DISCONNECT.code, f"{name}() for an alias without a client in this module"
+            why = (
+                "for an alias without a client in this module"
+                if alias is not None
+                else f"of alias `{code_of(call.args[0].value)}`, not a literal: it may name any "
+                "connection, so the module's connects stay ORM with it (see MM101)"
             )
+            self.ctx.report(line, col, DISCONNECT.code, f"{name}() {why}")
             return updated
         if not self.ctx.may_rewrite(line, DISCONNECT.code):
             return updated

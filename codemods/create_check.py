@@ -47,13 +47,15 @@ from codemods.existence_guards import reads_one_value
 from codemods.open_check import exception_names, repeatable
 from codemods.rewrite import code_of
 
+# What every reason create_check_problem gives starts with.
+COMPARES = "the create form also compares the schema with the existing collection"
 # The names the comparison uses (open_check.exception_names resolves each).
 CHECK_NAMES = ("CollectionSchema", "ExceptionsMessage", "SchemaNotReadyException")
 
 
 def create_check_problem(model: OrmModel, ctor: cst.Call) -> str:
     """Why the create `ctor` cannot carry the ORM's schema comparison ('' when it can)."""
-    why = "the create form also compares the schema with the existing collection"
+    why = COMPARES
     parts = constructor_parts(ctor)
     if parts is None:
         return why
@@ -93,7 +95,7 @@ def create_check_problem(model: OrmModel, ctor: cst.Call) -> str:
 def has_vector_field(model: OrmModel, schema: cst.BaseExpression) -> bool:
     """`schema` is a name bound once to `CollectionSchema(<list literal>, ...)` (the list
     directly or through a name bound once and read only there) with a FieldSchema whose
-    dtype is a `DataType.*_VECTOR`."""
+    dtype is a `DataType.*_VECTOR`, in the list or through a name bound once to it."""
     if not isinstance(schema, cst.Name):
         return False
     value = model._single_value(schema)
@@ -108,6 +110,8 @@ def has_vector_field(model: OrmModel, schema: cst.BaseExpression) -> bool:
         return False
     for element in fields.elements:
         field = element.value
+        if isinstance(field, cst.Name):  # `f2 = FieldSchema(...)` then `[f1, f2]` (u022)
+            field = model._single_value(field)
         if isinstance(field, cst.Call) and model.is_pymilvus_name(field.func, "FieldSchema"):
             dtype = _argument(field, 1, "dtype")
             if (

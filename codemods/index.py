@@ -35,7 +35,6 @@ from codemods.rewrite import (
     string_value,
     subscript,
 )
-from codemods.utility_db import inside_try_body
 
 CREATE = RuleInfo(
     code="MM120",
@@ -90,7 +89,8 @@ READ = RuleInfo(
         "object itself (`str(i)`, passed on), `params` as a whole or its `params` key (the "
         "ORM-built index reads back its build params nested, a MilvusClient-built one as "
         'separate top-level string values, `"M": "8"`, which milvus-lite drops), '
-        "and `index()` inside a `try` body (the ORM raised IndexNotExistException where "
+        "and `index()` where an except handler may see its error, in a `try` body or in a "
+        "function called from one (the ORM raised IndexNotExistException where "
         "describe_index returns None)."
     ),
     applicability=Applicability.SAFE,
@@ -244,9 +244,12 @@ def _convert_index(call: cst.Call, env: Env) -> Rewrite | Refuse:
         if arg.keyword.value not in ("index_name", "timeout"):
             return Refuse(f"unsupported argument `{code_of(arg)}`")
     named = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
-    if inside_try_body(model, original):
+    from codemods.caller_try import may_be_caught  # lazy: it imports the analysis
+
+    if may_be_caught(model, original):
         return Refuse(
-            "index() inside a try body: the ORM raised IndexNotExistException where "
+            "index() where an except handler may see its error (in a try body, or in a "
+            "function called from one): the ORM raised IndexNotExistException where "
             "describe_index returns None"
         )
     uses = index_dict_uses(model, [original], model.binding_for(original.func.value))

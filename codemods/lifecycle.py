@@ -22,6 +22,7 @@ from codemods.analysis import (
     MethodRule,
     OrmModel,
     PropertyRule,
+    _walk,
     constructor_parts,
     is_create,
     is_none,
@@ -30,7 +31,7 @@ from codemods.analysis import (
 from codemods.base import UNSAFE_SUGGESTION, Applicability, RuleInfo
 from codemods.collection_calls import CollectionCallCodemod, flatten_statements
 from codemods.context import MigrationContext
-from codemods.create_check import CHECK_NAMES, schema_check_branch
+from codemods.create_check import CHECK_NAMES, COMPARES, schema_check_branch
 from codemods.existence_guards import create_guard_proves, reads_one_value
 from codemods.held_collections import (
     EXPORTED_ATTRIBUTE,
@@ -145,7 +146,9 @@ CONSTRUCTOR = RuleInfo(
         "bound once to `CollectionSchema([...])` whose field list is a literal with a "
         "`DataType.*_VECTOR` field (the ORM's client-side check for a vector field cannot "
         "fire where MilvusClient leaves it to the server); otherwise a create inside "
-        "try/except stays ORM, and any other migrates without the comparison. A check stored "
+        "try/except stays ORM, and any other migrates without the comparison, with an item "
+        "saying so (where the collection exists with another schema or consistency level, the "
+        "ORM raised there and the migrated code goes on). A check stored "
         "just before its test counts as the test (`has = utility.has_collection(n)` then "
         "`if not has:`, only schema-building statements between). "
         "An attribute a class fills with such a collection "
@@ -483,6 +486,7 @@ class _ConstructorTransformer(cst.CSTTransformer):
         # Some open got the ORM's existence check (its exception names need importing).
         self.checked = False
         self.schema_checked = False  # some create carries the ORM's schema comparison
+        self._untracked_attrs: set[tuple[int, str]] = set()  # _report_untracked_uses
 
     def visit_Call(self, node: cst.Call) -> None:
         if self.model.call_name(node) == "Collection":
@@ -544,6 +548,39 @@ class _ConstructorTransformer(cst.CSTTransformer):
             "bind it to a variable of its own, or rewrite by hand",
         )
 
+    def _report_untracked_uses(self, stmt: cst.BaseSmallStatement, line: int, why: str) -> None:
+        """Each `self.x.<member>` of the class, where `self.x = Collection(...)` is not
+        tracked: those uses stay ORM too, and each gets its item (once per attribute)."""
+        target = stmt.targets[0].target if isinstance(stmt, cst.Assign) else None
+        if not (
+            isinstance(target, cst.Attribute)
+            and isinstance(target.value, cst.Name)
+            and target.value.value == "self"
+        ):
+            return
+        cls = _class_of(self.model, target)
+        key = (id(cls), target.attr.value)
+        if cls is None or key in self._untracked_attrs:
+            return
+        self._untracked_attrs.add(key)
+        for node in _walk(cls, cst.Attribute):
+            holder = node.value
+            if (
+                isinstance(holder, cst.Attribute)
+                and isinstance(holder.value, cst.Name)
+                and holder.value.value == "self"
+                and holder.attr.value == target.attr.value
+            ):
+                use_line, use_col = self.model.position(node)
+                self.ctx.report(
+                    use_line,
+                    use_col,
+                    CONSTRUCTOR.code,
+                    f"`{code_of(node)}` left as ORM code: `{code_of(holder)}` holds a "
+                    f"Collection() that is not tracked (line {line}: {why})",
+                    "migrate the attribute's uses by hand",
+                )
+
     def leave_SimpleStatementLine(
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
     ) -> cst.BaseStatement | cst.FlattenSentinel[cst.BaseStatement]:
@@ -562,13 +599,15 @@ class _ConstructorTransformer(cst.CSTTransformer):
                 checked = self._bare_open(original, value, line)
                 if checked is not None:
                     return checked
+            reason = _untracked_reason(self.model, stmt)
             self.ctx.report(
                 line,
                 col,
                 CONSTRUCTOR.code,
-                f"Collection() whose result is not tracked: {_untracked_reason(self.model, stmt)}",
+                f"Collection() whose result is not tracked: {reason}",
                 "bind it to a variable, or rewrite by hand",
             )
+            self._report_untracked_uses(stmt, line, reason)
             return updated
         if not binding.convertible:
             self._report_binding(binding, line, col)
@@ -610,6 +649,7 @@ class _ConstructorTransformer(cst.CSTTransformer):
             return assign
         missing = create_guard_proves(self.model, value)
         compare = self._compares_schema(value, missing)
+        self._report_unchecked(value, missing)
         # The ORM stored the Collection only once it was created (or found): an attribute
         # stays as it was when the create raises, and a caller that catches the error may
         # still read it. So such a target is assigned after the create.
@@ -713,6 +753,7 @@ class _ConstructorTransformer(cst.CSTTransformer):
         )
         missing = create_guard_proves(self.model, value)
         compare = self._compares_schema(value, missing)
+        self._report_unchecked(value, missing)
         guard = _guarded_create(client, parts["name"].value, parts, value, missing, compare)
         if isinstance(guard, cst.If):
             # A block has no line end of its own: the statement's comment goes on the `if`.
@@ -732,6 +773,32 @@ class _ConstructorTransformer(cst.CSTTransformer):
             isinstance(target, cst.Attribute)
             and repeatable(name)
             and reads_one_value(self.model, name)
+        )
+
+    def _report_unchecked(self, create: cst.Call, missing: bool) -> None:
+        """A create that migrates without the ORM's comparison with an existing collection
+        (no handler sees its error, and it cannot carry the comparison: create_check): the
+        ORM stopped the program there for another schema, the migrated code goes on and
+        writes into that collection. Said on the create, so the difference is not silent."""
+        why = self.model.unchecked_creates.get(create)
+        if missing or not why:
+            return
+        line, col = self.model.position(create)
+        # create_check's reasons all start by saying what the ORM compares: keep the rest
+        _, _, tail = why.partition(COMPARES)
+        tail = tail.lstrip(", ").removeprefix("and ") or why
+        if tail.startswith("its consistency_level"):
+            tail = "the ORM compares the consistency_level too"
+        self.ctx.report(
+            line,
+            col,
+            CONSTRUCTOR.code,
+            "Collection(name, schema) migrated without the ORM's check of an existing "
+            f"collection, which cannot be repeated here ({tail}): where it exists with another "
+            "schema or consistency level, the ORM raised SchemaNotReadyException here and the "
+            "migrated code goes on",
+            "if it may already exist, compare `CollectionSchema.construct_from_dict("
+            "client.describe_collection(...))` with the schema before using it",
         )
 
     def _compares_schema(self, create: cst.Call, missing: bool) -> OrmModel | None:

@@ -55,7 +55,9 @@ def open_check_problem(model: OrmModel, ctor: cst.Call) -> str:
 
         return create_check_problem(model, ctor)
     if parts is None:
-        return "the create form also compares the schema with the existing collection"
+        from codemods.create_check import COMPARES  # lazy: imports this
+
+        return COMPARES
     extra = sorted(set(parts) - {"name", "using"})
     if extra:
         # consistency_level is compared with the server's; anything else reaches its RPCs.

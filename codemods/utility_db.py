@@ -288,7 +288,7 @@ class _Transformer(FStringTracker, cst.CSTTransformer):
                 col,
                 code,
                 f"`{name}()` has no direct MilvusClient equivalent",
-                "see the mapping reference (sections 14-15)",
+                _closest_form(name),
             )
             return updated
         bound = bind(updated, spec.params)
@@ -435,8 +435,11 @@ class _Transformer(FStringTracker, cst.CSTTransformer):
                 line,
                 col,
                 code,
-                f"`{name}()` left as ORM code: no MilvusClient for connection alias "
-                f"{alias!r} in this module",
+                f"`{name}()` left as ORM code: "
+                + (
+                    self.model.alias_problem(alias)
+                    or f"no MilvusClient for connection alias {alias!r} in this module"
+                ),
             )
         return client
 
@@ -565,3 +568,16 @@ class UtilityDbCalls:
 
 
 __all__ = ["SPECS", "UtilityDbCalls", "code_of"]
+
+
+def _closest_form(name: str) -> str:
+    """The suggestion for a utility/db function no rule rewrites: the closest MilvusClient
+    form the symbol table names (codemods/orm_symbols.py), with its difference."""
+    from codemods.orm_symbols import lookup  # lazy: the table is only read here
+
+    owner, _, member = name.partition(".")
+    symbol = lookup(owner, member)
+    if symbol is None or not symbol.equivalent:
+        return "see the mapping reference (sections 14-15)"
+    difference = f" ({symbol.note})" if symbol.note else ""
+    return f"closest MilvusClient form: `{symbol.equivalent}`{difference}; rewrite it by hand"

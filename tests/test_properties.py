@@ -68,7 +68,13 @@ def _check_parses_and_fixed_point(mode: str, source: str, expect: str = "") -> N
     second = _migrate(first.source, mode)
     assert second.changes == [], f"second run changed: {second.changes}"
     assert second.source == first.source
-    findings = [f"{f.line}: {f.message}" for f in first.findings if f.code == "MM110"]
+    # MM110 items about Collection() calls left ORM; not the note on a create that migrated
+    # without the ORM's comparison with an existing collection (it has consistency_level=).
+    findings = [
+        f"{f.line}: {f.message}"
+        for f in first.findings
+        if f.code == "MM110" and "migrated without the ORM's check" not in f.message
+    ]
     if expect == "migrated":
         assert not findings and "Collection(" not in first.source, (findings, first.source)
     elif expect == "reported":

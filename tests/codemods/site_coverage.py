@@ -49,7 +49,52 @@ def orm_site_list(source: str) -> list[tuple[int, str]]:
             parent = model.parent(use.node)
             if isinstance(parent, cst.Attribute) and parent.value is use.node:
                 sites.append((model.line(parent), code_of(parent)))
+    seen = set(sites)
+    sites.extend(s for s in _untracked_attribute_sites(model) if s not in seen)
     return sites
+
+
+def _untracked_attribute_sites(model) -> list[tuple[int, str]]:
+    """`self.x.m` in a class that stores a `Collection(...)` into `self.x`, where the analysis
+    does not track `self.x` (also set to None outside `__init__`, handed to a nested class:
+    u005, u040 of the fourth sample). They stay ORM with the Collection() that is reported;
+    without this they would not count as sites at all."""
+    attributes: set[tuple[int, str]] = set()
+    classes: dict[int, cst.ClassDef] = {}
+    for node, name in model.canonical_of.items():
+        call = model.parent(node)
+        if name != "Collection" or not (isinstance(call, cst.Call) and call.func is node):
+            continue
+        assign = model.parent(call)
+        if not (isinstance(assign, cst.Assign) and len(assign.targets) == 1):
+            continue
+        target = assign.targets[0].target
+        if not (_is_self_attribute(target)):
+            continue
+        owner = model.parent(assign)
+        while owner is not None and not isinstance(owner, cst.ClassDef):
+            owner = model.parent(owner)
+        if owner is not None:
+            attributes.add((id(owner), target.attr.value))
+            classes[id(owner)] = owner
+    found: list[tuple[int, str]] = []
+    for key, attr in attributes:
+        stack: list[cst.CSTNode] = [classes[key]]
+        while stack:
+            node = stack.pop()
+            stack.extend(node.children)
+            value = node.value if isinstance(node, cst.Attribute) else None
+            if _is_self_attribute(value) and value.attr.value == attr:
+                found.append((model.line(node), code_of(node)))
+    return found
+
+
+def _is_self_attribute(node: object) -> bool:
+    return (
+        isinstance(node, cst.Attribute)
+        and isinstance(node.value, cst.Name)
+        and node.value.value == "self"
+    )
 
 
 def main(folder: str, options: Options | None = None) -> None:

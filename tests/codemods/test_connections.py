@@ -1,6 +1,10 @@
 # ruff: noqa: E501  (before/after source text reads best one statement per line)
+import textwrap
+
 import pytest
 
+from codemods import migrate_source
+from codemods.base import Options
 from tests.codemods.cm_helpers import check, write_pair
 from tests.rig.programs import run_program
 
@@ -453,3 +457,74 @@ def test_a_connect_left_alone_behaves_as_before(milvus_factory, tmp_path) -> Non
     assert before.stdout.split() == ["Collection", "books", "True", "False"], before.stdout
     assert after.returncode == 0, after.stderr
     assert (after.stdout, after.state) == (before.stdout, before.state)
+
+
+def test_a_disconnect_of_an_alias_not_visible_keeps_the_connects() -> None:
+    """`disconnect(alias)` with a parameter: the ORM closed whichever connection it names, so a
+    client made for "default" could stay open where the ORM's connection was gone (u017 of the
+    fourth sample: a check after the disconnect printed the server version). Nothing
+    migrates, and both items say why."""
+    source = textwrap.dedent(
+        """\
+        from pymilvus import connections, utility
+
+
+        def connect(host="localhost"):
+            connections.connect(alias="default", host=host, port="19530")
+
+
+        def disconnect(alias="default"):
+            connections.disconnect(alias)
+
+
+        def check():
+            return utility.get_server_version()
+
+
+        if __name__ == "__main__":
+            connect()
+            print(check())
+            disconnect()
+        """
+    )
+    outcome = migrate_source(source, Options())
+    assert outcome.source == source
+    messages = {f.line: f.message for f in outcome.findings}
+    assert "`connections.disconnect(alias)` on line 9 closes an alias not visible" in messages[5]
+    assert "not a literal" in messages[9]
+    assert "stays ORM" in messages[13]
+
+
+def test_a_disconnect_of_self_alias_is_left_to_the_instance_clients() -> None:
+    """`self.alias` is an instance's alias (codemods/instance_client.py), not an unknown one:
+    the module-level connect still becomes a client."""
+    check(
+        """\
+        from pymilvus import connections, utility
+
+        connections.connect(uri="http://localhost:19530")
+        print(utility.list_collections())
+
+
+        class Store:
+            def __init__(self, alias):
+                self.alias = alias
+
+            def close(self):
+                connections.disconnect(self.alias)
+        """,
+        """\
+        from pymilvus import MilvusClient, connections
+
+        client = MilvusClient(uri="http://localhost:19530")
+        print(client.list_collections())
+
+
+        class Store:
+            def __init__(self, alias):
+                self.alias = alias
+
+            def close(self):
+                connections.disconnect(self.alias)
+        """,
+    )

@@ -1,0 +1,218 @@
+"""What a review of a fourth sample of real code (40 files, `docs/real-code-sample.md`) found
+in the reports, each case as the sample had it, cut down."""
+
+from __future__ import annotations
+
+import textwrap
+
+from codemods import migrate_source
+from codemods.base import Options
+
+
+def _migrate(source: str, **options):
+    return migrate_source(textwrap.dedent(source), Options(**options))
+
+
+def test_a_create_that_cannot_carry_the_schema_comparison_says_so() -> None:
+    """u036: `Collection(n, schema, consistency_level="Strong")` outside any try migrates to a
+    guarded create_collection; the ORM also compared an existing collection's schema and
+    consistency level, which the rewrite cannot repeat: an item on the create says so."""
+    outcome = _migrate(
+        """\
+        from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections
+
+        connections.connect(uri="http://localhost:19530")
+        fields = [
+            FieldSchema("id", DataType.INT64, is_primary=True),
+            FieldSchema("v", DataType.FLOAT_VECTOR, dim=2),
+        ]
+        schema = CollectionSchema(fields)
+        papers = Collection("papers", schema, consistency_level="Strong")
+        papers.insert([{"id": 1, "v": [0.0, 1.0]}])
+        """
+    )
+    assert 'schema=schema, consistency_level="Strong")' in outcome.source
+    (item,) = [f for f in outcome.findings if f.line == 9]
+    assert item.code == "MM110"
+    assert "migrated without the ORM's check of an existing collection" in item.message
+    assert "consistency_level" in item.message
+    assert "construct_from_dict" in item.suggestion
+
+
+def test_a_create_that_carries_the_comparison_has_no_item() -> None:
+    outcome = _migrate(
+        """\
+        from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections
+
+        connections.connect(uri="http://localhost:19530")
+        fields = [
+            FieldSchema("id", DataType.INT64, is_primary=True),
+            FieldSchema("v", DataType.FLOAT_VECTOR, dim=2),
+        ]
+        schema = CollectionSchema(fields)
+        papers = Collection("papers", schema)
+        papers.insert([{"id": 1, "v": [0.0, 1.0]}])
+        """
+    )
+    assert "elif CollectionSchema.construct_from_dict(" in outcome.source
+    assert not outcome.findings
+
+
+def test_a_create_proven_missing_has_no_item() -> None:
+    """Right after a drop the create cannot meet an existing collection."""
+    outcome = _migrate(
+        """\
+        from pymilvus import Collection, connections, utility
+
+        connections.connect(uri="http://localhost:19530")
+
+
+        def rebuild(schema):
+            utility.drop_collection("papers")
+            papers = Collection("papers", schema, consistency_level="Strong")
+            papers.load()
+
+
+        if __name__ == "__main__":
+            rebuild(None)
+        """
+    )
+    assert "Collection(" not in outcome.source
+    assert not [f for f in outcome.findings if "without the ORM's check" in f.message]
+
+
+def test_a_returned_connect_is_reported_as_such() -> None:
+    """u027: `return connections.connect(...)` stays ORM; the connect's item says why (it was
+    "has no MilvusClient equivalent"), and the uses of its alias name that connect instead of
+    "no connections.connect() for alias 'default'"."""
+    outcome = _migrate(
+        """\
+        from pymilvus import Collection, connections, utility
+
+
+        def connect():
+            return connections.connect(alias="default", host="localhost", port="19530")
+
+
+        def has(name):
+            return utility.has_collection(name)
+
+
+        def count(name):
+            col = Collection(name)
+            return col.num_entities
+        """
+    )
+    messages = {f.line: (f.code, f.message) for f in outcome.findings}
+    assert messages[5] == (
+        "MM101",
+        "connect() left as ORM code: not a statement of its own or a plain assignment",
+    )
+    for line in (9, 13):
+        assert "the connect() for alias 'default' on line 5 stays ORM" in messages[line][1]
+    assert not any("no connections.connect() for alias" in m for _, m in messages.values())
+
+
+def test_a_utility_function_without_a_rule_names_its_closest_form() -> None:
+    """u031: `utility.reset_password()` stays ORM; the suggestion is the symbol table's
+    MilvusClient form, not a pointer to the reference."""
+    outcome = _migrate(
+        """\
+        from pymilvus import connections, utility
+
+        connections.connect(uri="http://localhost:19530")
+        utility.reset_password("user", "old", "new", using="default")
+        """
+    )
+    (item,) = [f for f in outcome.findings if f.line == 4]
+    assert "reset_password" in item.message
+    assert "client.update_password(user, old, new, reset_connection=True)" in item.suggestion
+
+
+def test_index_read_in_a_function_called_from_a_try_stays_orm() -> None:
+    """MM122: `col.index()` raised IndexNotExistException where describe_index returns None;
+    a handler one call up saw it, so the read stays ORM there as it does in the try itself."""
+    outcome = _migrate(
+        """\
+        from pymilvus import Collection, connections
+
+        connections.connect(uri="http://localhost:19530")
+
+
+        def metric():
+            col = Collection("papers")
+            return col.index(index_name="v_idx").params["metric_type"]
+
+
+        def main():
+            try:
+                print(metric())
+            except Exception as e:
+                print("no index", e)
+
+
+        if __name__ == "__main__":
+            main()
+        """
+    )
+    assert 'col.index(index_name="v_idx")' in outcome.source
+    assert any("except handler may see its error" in f.message for f in outcome.findings)
+
+
+def test_field_variables_in_the_list_carry_the_comparison() -> None:
+    """u022: `CollectionSchema([f1, f2])` with `f2 = FieldSchema(..., FLOAT_VECTOR)`: the
+    vector field is visible through the name, so the create carries the comparison."""
+    outcome = _migrate(
+        """\
+        from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections
+
+        connections.connect(uri="http://localhost:19530")
+        f1 = FieldSchema("id", DataType.INT64, is_primary=True)
+        f2 = FieldSchema("v", DataType.FLOAT_VECTOR, dim=2)
+        schema = CollectionSchema([f1, f2])
+        papers = Collection("papers", schema)
+        papers.insert([{"id": 1, "v": [0.0, 1.0]}])
+        """
+    )
+    assert "elif CollectionSchema.construct_from_dict(" in outcome.source
+    assert not outcome.findings
+
+
+UNTRACKED = """\
+from pymilvus import Collection, connections
+
+connections.connect(uri="http://localhost:19530")
+
+
+class Manager:
+    def __init__(self, name):
+        self.name = name
+        self.collection = None
+
+    def open(self):
+        self.collection = Collection(self.name)
+        self.collection.load()
+
+    def reset(self):
+        self.collection = None
+
+    def count(self):
+        return self.collection.num_entities
+"""
+
+
+def test_each_use_of_an_untracked_collection_attribute_has_an_item() -> None:
+    """u040: `self.collection` is also set to None outside `__init__`, so the analysis does
+    not track it; its uses stay ORM, and each now has an item naming the Collection()."""
+    outcome = migrate_source(UNTRACKED, Options())
+    items = {f.line: f.message for f in outcome.findings}
+    for line in (13, 19):
+        assert "holds a Collection() that is not tracked (line 12:" in items[line], items
+
+
+def test_uses_of_an_untracked_collection_attribute_count_as_sites() -> None:
+    from tests.codemods.site_coverage import orm_site_list
+
+    sites = orm_site_list(UNTRACKED)
+    assert (13, "self.collection.load") in sites
+    assert (19, "self.collection.num_entities") in sites
