@@ -4,9 +4,13 @@ in the reports, each case as the sample had it, cut down."""
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
+
+import pytest
 
 from codemods import migrate_source
 from codemods.base import Options
+from tests.codemods.cm_helpers import orm_vs_migrated
 
 
 def _migrate(source: str, **options):
@@ -216,3 +220,40 @@ def test_uses_of_an_untracked_collection_attribute_count_as_sites() -> None:
     sites = orm_site_list(UNTRACKED)
     assert (13, "self.collection.load") in sites
     assert (19, "self.collection.num_entities") in sites
+
+
+FIELD_VARIABLES = """\
+import os
+
+from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections
+
+connections.connect(uri=os.environ["MILVUS_URI"])
+old = CollectionSchema(
+    [
+        FieldSchema("id", DataType.INT64, is_primary=True),
+        FieldSchema("v", DataType.FLOAT_VECTOR, dim=3),
+    ]
+)
+first = Collection("papers", old)
+print("created")
+f1 = FieldSchema("id", DataType.INT64, is_primary=True)
+f2 = FieldSchema("v", DataType.FLOAT_VECTOR, dim=2)
+schema = CollectionSchema([f1, f2])
+papers = Collection("papers", schema)
+print("opened with another schema")
+papers.insert([{"id": 1, "v": [0.0, 1.0]}])
+"""
+
+
+@pytest.mark.milvus
+def test_field_variables_comparison_stops_the_program_as_the_orm(
+    milvus_factory, tmp_path: Path
+) -> None:
+    """The collection exists with dim 3; the program's fields (names in the list) say dim 2:
+    the ORM raised SchemaNotReadyException before the insert, and so does the migration."""
+    outcome, before, after = orm_vs_migrated(tmp_path, "papers.py", FIELD_VARIABLES, milvus_factory)
+    assert "Collection(" not in outcome.source and "SchemaInconsistent" in outcome.source
+    assert before.returncode != 0 and "SchemaNotReadyException" in before.stderr, before.stderr
+    assert after.returncode != 0 and "SchemaNotReadyException" in after.stderr, after.stderr
+    assert before.stdout == after.stdout == "created"
+    assert after.state == before.state
