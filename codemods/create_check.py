@@ -23,7 +23,8 @@ without one stops where it stopped, before it writes into a collection with anot
 (found reviewing a third sample of real code: five scripts went on to index and insert).
 Only where that is the whole of what the ORM checked and raised:
 
-- no `consistency_level=` (the ORM compares it with the server's too);
+- a `consistency_level=`, if any, is a literal: the ORM compared it with the server's first
+  (`cmp_consistency_level`, from pymilvus.client.types), and so does the check;
 - a plain one-target assignment or a statement of its own (a returned create in try/except
   stays ORM; elsewhere it migrates without the comparison, as any create that misses one of
   these conditions);
@@ -51,6 +52,8 @@ from codemods.rewrite import code_of
 COMPARES = "the create form also compares the schema with the existing collection"
 # The names the comparison uses (open_check.exception_names resolves each).
 CHECK_NAMES = ("CollectionSchema", "ExceptionsMessage", "SchemaNotReadyException")
+# And the consistency-level comparison, for a create with `consistency_level=`.
+LEVEL_NAMES = ("cmp_consistency_level",)
 
 
 def create_check_problem(model: OrmModel, ctor: cst.Call) -> str:
@@ -59,8 +62,9 @@ def create_check_problem(model: OrmModel, ctor: cst.Call) -> str:
     parts = constructor_parts(ctor)
     if parts is None:
         return why
-    if "consistency_level" in parts:
-        return f"{why} and its consistency_level with the server's"
+    level = parts.get("consistency_level")
+    if level is not None and not isinstance(level.value, (cst.SimpleString, cst.Integer)):
+        return f"{why} and its consistency_level, not a literal, with the server's"
     small = model.parent(ctor)
     line = model.statement_of(ctor)
     if not (
@@ -124,16 +128,34 @@ def has_vector_field(model: OrmModel, schema: cst.BaseExpression) -> bool:
 
 
 def schema_check_branch(
-    client: str, name: cst.BaseExpression, schema: cst.BaseExpression, model: OrmModel
+    client: str,
+    name: cst.BaseExpression,
+    schema: cst.BaseExpression,
+    model: OrmModel,
+    level: cst.BaseExpression | None = None,
 ) -> cst.If:
     """The `elif` that raises the ORM's SchemaNotReadyException for an existing collection
-    whose schema differs, with the names `exception_names` chose."""
-    names = {base: local for base, (local, _) in exception_names(model, CHECK_NAMES).items()}
+    whose schema differs, with the names `exception_names` chose; with `level` (the create's
+    literal `consistency_level=`), first the one for a consistency level that differs, as
+    the ORM compared that first (`cmp_consistency_level` is its comparison, from
+    pymilvus.client.types, not the ORM)."""
+    bases = CHECK_NAMES + (LEVEL_NAMES if level is not None else ())
+    names = {base: local for base, (local, _) in exception_names(model, bases).items()}
     described = f"{client}.describe_collection(collection_name={code_of(name)})"
     test = f"{names['CollectionSchema']}.construct_from_dict({described}) != {code_of(schema)}"
-    message = f"{names['ExceptionsMessage']}.SchemaInconsistent"
+    branch = _raising_if(test, names, "SchemaInconsistent")
+    if level is None:
+        return branch
+    server = f'{described}["consistency_level"]'
+    test = f"not {names['cmp_consistency_level']}({server}, {code_of(level)})"
+    return _raising_if(test, names, "ConsistencyLevelInconsistent").with_changes(orelse=branch)
+
+
+def _raising_if(test: str, names: dict[str, str], message: str) -> cst.If:
+    """`if <test>: raise SchemaNotReadyException(message=ExceptionsMessage.<message>)`."""
+    text = f"{names['ExceptionsMessage']}.{message}"
     raise_ = cst.Raise(
-        exc=cst.parse_expression(f"{names['SchemaNotReadyException']}(message={message})")
+        exc=cst.parse_expression(f"{names['SchemaNotReadyException']}(message={text})")
     )
     return cst.If(
         test=cst.parse_expression(test),

@@ -31,7 +31,7 @@ from codemods.analysis import (
 from codemods.base import UNSAFE_SUGGESTION, Applicability, RuleInfo
 from codemods.collection_calls import CollectionCallCodemod, flatten_statements
 from codemods.context import MigrationContext
-from codemods.create_check import CHECK_NAMES, COMPARES, schema_check_branch
+from codemods.create_check import CHECK_NAMES, COMPARES, LEVEL_NAMES, schema_check_branch
 from codemods.existence_guards import create_guard_proves, reads_one_value
 from codemods.held_collections import (
     EXPORTED_ATTRIBUTE,
@@ -65,8 +65,8 @@ CONSTRUCTOR = RuleInfo(
         "with `create_collection(collection_name=x, schema=...)` when `has_collection` says it "
         "is missing (the ORM silently opened an existing one; MilvusClient and milvus-lite "
         "would raise). The schema comparison the ORM ran on an existing collection is "
-        "repeated where it can be (below); its consistency-level comparison is not, except "
-        "that a create with `consistency_level=` a handler may catch the error of stays ORM. "
+        "repeated where it can be (below), with its consistency-level comparison for a "
+        "literal `consistency_level=`. "
         "A collection used in ways that cannot be "
         "rewritten (passed to unknown code, unsupported methods) stays an ORM object and is "
         "reported, as is one returned from, or taken as a parameter by, a function or method "
@@ -139,9 +139,12 @@ CONSTRUCTOR = RuleInfo(
         "!= schema: raise SchemaNotReadyException(message=ExceptionsMessage."
         "SchemaInconsistent)`, so a handler sees what it saw on the ORM for an existing "
         "collection whose schema differs, and a program without one stops there as it did, "
-        "before it writes into that collection. Only without `consistency_level=` (the ORM "
-        "compares "
-        "that too), with `n` a string literal, a variable, a module's constant or a plain "
+        "before it writes into that collection. A literal `consistency_level=` (the ORM "
+        "compared it first) adds `elif not cmp_consistency_level(client.describe_collection("
+        'collection_name=n)["consistency_level"], <level>): raise SchemaNotReadyException('
+        "message=ExceptionsMessage.ConsistencyLevelInconsistent)` before it "
+        "(`cmp_consistency_level` is pymilvus.client.types', not ORM). Only "
+        "with `n` a string literal, a variable, a module's constant or a plain "
         "instance attribute (not a property: it is read again), and the schema a name "
         "bound once to `CollectionSchema([...])` whose field list is a literal with a "
         "`DataType.*_VECTOR` field (the ORM's client-side check for a vector field cannot "
@@ -486,6 +489,7 @@ class _ConstructorTransformer(cst.CSTTransformer):
         # Some open got the ORM's existence check (its exception names need importing).
         self.checked = False
         self.schema_checked = False  # some create carries the ORM's schema comparison
+        self.level_checked = False  # ... and its consistency-level one
         self._untracked_attrs: set[tuple[int, str]] = set()  # _report_untracked_uses
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -788,7 +792,7 @@ class _ConstructorTransformer(cst.CSTTransformer):
         _, _, tail = why.partition(COMPARES)
         tail = tail.lstrip(", ").removeprefix("and ") or why
         if tail.startswith("its consistency_level"):
-            tail = "the ORM compares the consistency_level too"
+            tail = "its consistency_level, not a literal, is compared with the server's too"
         self.ctx.report(
             line,
             col,
@@ -808,6 +812,9 @@ class _ConstructorTransformer(cst.CSTTransformer):
         if missing or create not in self.model.checked_opens:
             return None
         self.checked = self.schema_checked = True
+        parts = constructor_parts(create)
+        if parts is not None and "consistency_level" in parts:
+            self.level_checked = True
         return self.model
 
     def _bare_open(
@@ -995,7 +1002,13 @@ def _guarded_create(
         body=cst.IndentedBlock(body=[cst.SimpleStatementLine(body=[cst.Expr(create)])]),
         orelse=None
         if compare is None
-        else schema_check_branch(client, name, parts["schema"].value, compare),
+        else schema_check_branch(
+            client,
+            name,
+            parts["schema"].value,
+            compare,
+            parts["consistency_level"].value if "consistency_level" in parts else None,
+        ),
     )
 
 
@@ -1013,6 +1026,7 @@ class CollectionConstructor:
         if not transformer.checked:
             return new
         bases = EXCEPTION_NAMES + (CHECK_NAMES if transformer.schema_checked else ())
+        bases += LEVEL_NAMES if transformer.level_checked else ()
         wanted = imports_to_add(model, tuple(dict.fromkeys(bases)))
         if not wanted:
             return new

@@ -37,7 +37,7 @@ from codemods.rewrite import code_of
 EXCEPTIONS_MODULE = "pymilvus.exceptions"
 # Where each name the checks use is imported from when the module lacks it; any other name
 # given to exception_names lives in pymilvus.exceptions.
-HOMES = {"CollectionSchema": "pymilvus"}
+HOMES = {"CollectionSchema": "pymilvus", "cmp_consistency_level": "pymilvus.client.types"}
 # Per model: the names the check uses (exception_names), chosen once.
 _NAMES: weakref.WeakKeyDictionary[OrmModel, dict[str, tuple[str, str | None]]] = (
     weakref.WeakKeyDictionary()

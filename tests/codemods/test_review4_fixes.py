@@ -18,9 +18,36 @@ def _migrate(source: str, **options):
 
 
 def test_a_create_that_cannot_carry_the_schema_comparison_says_so() -> None:
-    """u036: `Collection(n, schema, consistency_level="Strong")` outside any try migrates to a
-    guarded create_collection; the ORM also compared an existing collection's schema and
-    consistency level, which the rewrite cannot repeat: an item on the create says so."""
+    """u013: `Collection(n, schema, consistency_level=consistency)` (a parameter) outside any
+    try migrates to a guarded create_collection; the ORM also compared an existing
+    collection's schema and consistency level, which the rewrite cannot repeat for a level
+    it cannot read: an item on the create says so."""
+    outcome = _migrate(
+        """\
+        from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections
+
+        connections.connect(uri="http://localhost:19530")
+        fields = [
+            FieldSchema("id", DataType.INT64, is_primary=True),
+            FieldSchema("v", DataType.FLOAT_VECTOR, dim=2),
+        ]
+        schema = CollectionSchema(fields)
+        LEVEL = load_level()
+        papers = Collection("papers", schema, consistency_level=LEVEL)
+        papers.insert([{"id": 1, "v": [0.0, 1.0]}])
+        """
+    )
+    assert "schema=schema, consistency_level=LEVEL)" in outcome.source
+    (item,) = [f for f in outcome.findings if f.line == 10]
+    assert item.code == "MM110"
+    assert "migrated without the ORM's check of an existing collection" in item.message
+    assert "consistency_level, not a literal" in item.message
+    assert "construct_from_dict" in item.suggestion
+
+
+def test_a_literal_consistency_level_is_compared_first() -> None:
+    """u036: `consistency_level="Strong"`: the ORM compared the level with the server's
+    before the schema; the migrated create repeats both, in that order."""
     outcome = _migrate(
         """\
         from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections
@@ -32,15 +59,13 @@ def test_a_create_that_cannot_carry_the_schema_comparison_says_so() -> None:
         ]
         schema = CollectionSchema(fields)
         papers = Collection("papers", schema, consistency_level="Strong")
-        papers.insert([{"id": 1, "v": [0.0, 1.0]}])
         """
     )
-    assert 'schema=schema, consistency_level="Strong")' in outcome.source
-    (item,) = [f for f in outcome.findings if f.line == 9]
-    assert item.code == "MM110"
-    assert "migrated without the ORM's check of an existing collection" in item.message
-    assert "consistency_level" in item.message
-    assert "construct_from_dict" in item.suggestion
+    assert not outcome.findings
+    level = outcome.source.index("elif not cmp_consistency_level(")
+    assert level < outcome.source.index("elif CollectionSchema.construct_from_dict(")
+    assert "from pymilvus.client.types import cmp_consistency_level" in outcome.source
+    assert "ExceptionsMessage.ConsistencyLevelInconsistent" in outcome.source
 
 
 def test_a_create_that_carries_the_comparison_has_no_item() -> None:
@@ -256,4 +281,46 @@ def test_field_variables_comparison_stops_the_program_as_the_orm(
     assert before.returncode != 0 and "SchemaNotReadyException" in before.stderr, before.stderr
     assert after.returncode != 0 and "SchemaNotReadyException" in after.stderr, after.stderr
     assert before.stdout == after.stdout == "created"
+    assert after.state == before.state
+
+
+LEVELS = """\
+import os
+
+from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections
+
+connections.connect(uri=os.environ["MILVUS_URI"])
+schema = CollectionSchema(
+    [
+        FieldSchema("id", DataType.INT64, is_primary=True),
+        FieldSchema("v", DataType.FLOAT_VECTOR, dim=2),
+    ]
+)
+films = Collection("films", schema, consistency_level="Strong")
+print("created")
+try:
+    again = Collection("films", schema, consistency_level="Strong")
+    print("same level: opened")
+except Exception as e:
+    print("same level:", type(e).__name__, e)
+try:
+    other = Collection("films", schema, consistency_level="Bounded")
+    print("other level: opened")
+except Exception as e:
+    print("other level:", type(e).__name__, e)
+"""
+
+
+@pytest.mark.milvus
+def test_consistency_level_comparison_behaves_as_the_orm(milvus_factory, tmp_path: Path) -> None:
+    """The same level opens the existing collection, another raises the ORM's
+    SchemaNotReadyException with its text, on both sides (the creates in try/except
+    stayed ORM before: trap 2)."""
+    outcome, before, after = orm_vs_migrated(tmp_path, "films.py", LEVELS, milvus_factory)
+    assert "Collection(" not in outcome.source, outcome.source
+    assert before.returncode == 0, before.stderr
+    assert "same level: opened" in before.stdout, before.stdout
+    assert "other level: SchemaNotReadyException" in before.stdout, before.stdout
+    assert after.returncode == 0, after.stderr
+    assert after.stdout == before.stdout
     assert after.state == before.state
