@@ -12,8 +12,23 @@ from codemods import migrate_source
 from codemods.base import Options
 from tests.codemods.cm_helpers import orm_vs_migrated
 
+# A module that connects and builds a schema with a vector field (lines 1-8).
+SCHEMA = """\
+from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections
+
+connections.connect(uri="http://localhost:19530")
+fields = [
+    FieldSchema("id", DataType.INT64, is_primary=True),
+    FieldSchema("v", DataType.FLOAT_VECTOR, dim=2),
+]
+schema = CollectionSchema(fields)
+"""
+
 
 def _migrate(source: str, **options):
+    """Migrate `source`, dedented (after SCHEMA, when it starts with it)."""
+    if source.startswith(SCHEMA):
+        source = SCHEMA + textwrap.dedent(source[len(SCHEMA) :])
     return migrate_source(textwrap.dedent(source), Options(**options))
 
 
@@ -23,15 +38,8 @@ def test_a_create_that_cannot_carry_the_schema_comparison_says_so() -> None:
     collection's schema and consistency level, which the rewrite cannot repeat for a level
     it cannot read: an item on the create says so."""
     outcome = _migrate(
-        """\
-        from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections
-
-        connections.connect(uri="http://localhost:19530")
-        fields = [
-            FieldSchema("id", DataType.INT64, is_primary=True),
-            FieldSchema("v", DataType.FLOAT_VECTOR, dim=2),
-        ]
-        schema = CollectionSchema(fields)
+        SCHEMA
+        + """\
         LEVEL = load_level()
         papers = Collection("papers", schema, consistency_level=LEVEL)
         papers.insert([{"id": 1, "v": [0.0, 1.0]}])
@@ -49,15 +57,8 @@ def test_a_literal_consistency_level_is_compared_first() -> None:
     """u036: `consistency_level="Strong"`: the ORM compared the level with the server's
     before the schema; the migrated create repeats both, in that order."""
     outcome = _migrate(
-        """\
-        from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections
-
-        connections.connect(uri="http://localhost:19530")
-        fields = [
-            FieldSchema("id", DataType.INT64, is_primary=True),
-            FieldSchema("v", DataType.FLOAT_VECTOR, dim=2),
-        ]
-        schema = CollectionSchema(fields)
+        SCHEMA
+        + """\
         papers = Collection("papers", schema, consistency_level="Strong")
         """
     )
@@ -70,15 +71,8 @@ def test_a_literal_consistency_level_is_compared_first() -> None:
 
 def test_a_create_that_carries_the_comparison_has_no_item() -> None:
     outcome = _migrate(
-        """\
-        from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections
-
-        connections.connect(uri="http://localhost:19530")
-        fields = [
-            FieldSchema("id", DataType.INT64, is_primary=True),
-            FieldSchema("v", DataType.FLOAT_VECTOR, dim=2),
-        ]
-        schema = CollectionSchema(fields)
+        SCHEMA
+        + """\
         papers = Collection("papers", schema)
         papers.insert([{"id": 1, "v": [0.0, 1.0]}])
         """
