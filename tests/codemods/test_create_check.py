@@ -216,9 +216,21 @@ def _kept(source: str, created: str, reason: str) -> None:
     kept_with_trap2(source, created, reason, "construct_from_dict")
 
 
-def test_consistency_level_stays_orm():
+def test_a_consistency_level_not_written_out_stays_orm():
+    created = "col = Collection(name, SCHEMA, consistency_level=LEVEL)"
+    reason = "and its consistency_level, not a literal, with the server's"
+    _kept(TRY.replace("CREATE", created), created, reason)
+
+
+def test_a_literal_consistency_level_is_compared_before_the_schema():
+    """The ORM compared the level with the server's first (ConsistencyLevelInconsistent),
+    then the schema; the create in try/except carries both (stayed ORM before)."""
     created = 'col = Collection(name, SCHEMA, consistency_level="Strong")'
-    _kept(TRY.replace("CREATE", created), created, "and its consistency_level with the server's")
+    outcome = migrate_source(TRY.replace("CREATE", created), Options())
+    assert "Collection(" not in outcome.source, outcome.source
+    level = outcome.source.index("elif not cmp_consistency_level(client.describe_collection(")
+    assert level < outcome.source.index("elif CollectionSchema.construct_from_dict(")
+    assert "ExceptionsMessage.ConsistencyLevelInconsistent" in outcome.source
 
 
 def test_schema_from_a_parameter_stays_orm():
