@@ -467,12 +467,8 @@ class OrmModel:
             if not call.args:
                 continue
             value = call.args[0].value
-            if self.literal(value) is not None:
-                continue
-            if isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name):
-                if value.value.value == "self":
-                    continue
-            return call
+            if self.literal(value) is None and self.instance_key(value) is None:
+                return call
         return None
 
     def connect_arguments_problem(self, call: cst.Call) -> str:
@@ -2569,10 +2565,10 @@ def build_model(wrapper: MetadataWrapper, ctx: MigrationContext) -> OrmModel:
     return OrmModel(wrapper, ctx)
 
 
-# Every provider the model reads (OrmModel, _Collector); the schema and async rules read the
-# same ones. ExpressionContextProvider comes in as ScopeProvider's dependency.
 _DISCONNECTS = ("connections.disconnect", "connections.remove_connection")
 
+# Every provider the model reads (OrmModel, _Collector); the schema and async rules read the
+# same ones. ExpressionContextProvider comes in as ScopeProvider's dependency.
 ANALYSIS_PROVIDERS = (PositionProvider, ParentNodeProvider, ScopeProvider, QualifiedNameProvider)
 
 

@@ -495,10 +495,47 @@ def test_a_disconnect_of_an_alias_not_visible_keeps_the_connects() -> None:
     assert "stays ORM" in messages[13]
 
 
-def test_a_disconnect_of_self_alias_is_left_to_the_instance_clients() -> None:
-    """`self.alias` is an instance's alias (codemods/instance_client.py), not an unknown one:
-    the module-level connect still becomes a client."""
+def test_a_disconnect_of_an_instance_alias_closes_the_instance_client() -> None:
+    """`self.alias` of a class that gives each instance its client (instance_client.py) is
+    a known alias: the disconnect closes that client, nothing is kept."""
     check(
+        """\
+        from pymilvus import connections, utility
+
+
+        class Store:
+            def __init__(self, alias, uri):
+                self.alias = alias
+                connections.connect(alias=self.alias, uri=uri)
+
+            def names(self):
+                return utility.list_collections(using=self.alias)
+
+            def close(self):
+                connections.disconnect(self.alias)
+        """,
+        """\
+        from pymilvus import MilvusClient
+
+
+        class Store:
+            def __init__(self, alias, uri):
+                self.alias = alias
+                self.client = MilvusClient(uri=uri, db_name="default")
+
+            def names(self):
+                return self.client.list_collections()
+
+            def close(self):
+                self.client.close()
+        """,
+    )
+
+
+def test_a_disconnect_of_another_attribute_keeps_the_connects() -> None:
+    """`self.alias` of a class without its own connection may be "default": the ORM
+    disconnect closed the module's connection, a client made for it would stay open."""
+    source = textwrap.dedent(
         """\
         from pymilvus import connections, utility
 
@@ -512,19 +549,8 @@ def test_a_disconnect_of_self_alias_is_left_to_the_instance_clients() -> None:
 
             def close(self):
                 connections.disconnect(self.alias)
-        """,
-        """\
-        from pymilvus import MilvusClient, connections
-
-        client = MilvusClient(uri="http://localhost:19530")
-        print(client.list_collections())
-
-
-        class Store:
-            def __init__(self, alias):
-                self.alias = alias
-
-            def close(self):
-                connections.disconnect(self.alias)
-        """,
+        """
     )
+    outcome = migrate_source(source, Options())
+    assert outcome.source == source
+    assert any("closes an alias not visible" in f.message for f in outcome.findings)
