@@ -146,6 +146,9 @@ class CollectionBinding:
     # The methods in which it is never None: `__init__` sets it, and they cannot run before
     # (codemods.construction).
     set_in: frozenset[cst.FunctionDef] = frozenset()
+    # `self.x = None` outside `__init__` too (a close() or reset): no use but a presence test
+    # is proven to meet the attribute set, whatever test or store came before it.
+    resets: list[cst.Attribute] = field(default_factory=list)
 
     @property
     def convertible(self) -> bool:
@@ -1350,7 +1353,7 @@ class OrmModel:
             copies: dict[str, list[tuple[cst.Name, CollectionBinding]]] = {}
             # `self.x = make(...)` with `make` a collection factory (see _factory).
             made: dict[str, list[cst.Call]] = {}
-            nones: dict[str, list[cst.Attribute]] = {}  # `self.x = None` in __init__
+            nones: dict[str, list[cst.Attribute]] = {}  # `self.x = None` statements
             for method in _class_methods(cls):
                 self_name = _first_param(method)
                 if self_name is None:
@@ -1358,12 +1361,14 @@ class OrmModel:
                 for attr in _walk(method, cst.Attribute):
                     if not (isinstance(attr.value, cst.Name) and attr.value.value == self_name):
                         continue
+                    if not self._is_first_param(attr.value, method):
+                        continue  # the `self` of a class or function nested in the method
                     key = attr.attr.value
                     nodes.setdefault(key, []).append(attr)
                     value = self._attr_assigned_value(attr)
                     if value is _NOT_ASSIGNED:
                         continue
-                    if held_collections.init_none(self, attr, value, method):
+                    if held_collections.none_store(self, attr, value):
                         nones.setdefault(key, []).append(attr)
                         continue
                     copied = self._binding_of_node.get(value)  # type: ignore[arg-type]
@@ -1411,6 +1416,15 @@ class OrmModel:
                     self._attr_copies.add(value)
                     self._share_blocked(copied, binding)
                 held_collections.settle(self, cls, key, binding, nones.get(key, []), nodes[key])
+
+    def _is_first_param(self, name: cst.Name, method: cst.FunctionDef) -> bool:
+        """Whether `name` is `method`'s first parameter, not a parameter of the same name
+        of a function or class method nested in it."""
+        scope = self.scopes.get(name)
+        first = method.params.params[0] if method.params.params else None
+        if scope is None or first is None:
+            return False
+        return any(getattr(a, "node", None) is first for a in scope[name.value])
 
     def _attr_assigned_value(self, attr: cst.Attribute) -> object:
         target = self.parents.get(attr)
@@ -2455,6 +2469,21 @@ def _walk(node: cst.CSTNode, kind: type) -> Iterator:
         if match:
             yield current
         stack.extend(reversed(children_of(current)))
+
+
+def self_attribute_members(cls: cst.ClassDef, attr: str) -> Iterator[cst.Attribute]:
+    """Each `self.<attr>.<member>` in `cls` (`self` by name), the uses of an attribute of
+    the class: what stays ORM with a `self.<attr> = Collection(...)` that is not tracked
+    (reported by codemods.lifecycle, counted by tests.codemods.site_coverage)."""
+    for node in _walk(cls, cst.Attribute):
+        holder = node.value
+        if (
+            isinstance(holder, cst.Attribute)
+            and isinstance(holder.value, cst.Name)
+            and holder.value.value == "self"
+            and holder.attr.value == attr
+        ):
+            yield node
 
 
 def _class_methods(cls: cst.ClassDef) -> Iterator[cst.FunctionDef]:

@@ -102,9 +102,10 @@ MAY_BE_NONE = RuleInfo(
 )
 
 
-def init_none(model: OrmModel, attr: cst.Attribute, value: object, method: cst.FunctionDef) -> bool:
-    """`self.x = None` or `self.x: T = None` as a statement of `__init__`."""
-    if method.name.value != "__init__" or not isinstance(value, cst.Name) or not is_none(value):
+def none_store(model: OrmModel, attr: cst.Attribute, value: object) -> bool:
+    """`self.x = None` or `self.x: T = None` as a statement of its own (in `__init__`, a
+    placeholder; elsewhere a reset, see `settle`)."""
+    if not isinstance(value, cst.Name) or not is_none(value):
         return False
     holder = model.parents.get(attr)
     if isinstance(holder, cst.AnnAssign):
@@ -128,16 +129,20 @@ def settle(
         holder = model.parents.get(attr)
         if isinstance(holder, cst.AnnAssign) and holder.target is attr:
             model.attr_annotations[holder] = binding
+    placeholders = [n for n in nones if _method_name(model, n) == "__init__"]
+    binding.resets = [n for n in nones if _method_name(model, n) != "__init__"]
     if nones:
         binding.may_be_none = True
-        binding.set_in = methods_seeing_it_set(
-            model,
-            cls,
-            key,
-            nones,
-            sets=lambda statement, held: _sets(model, statement, held),
-            guarded=lambda call, held: _guarded(model, call, held),
-        )
+        # After a reset any method may meet None, whatever ran before it.
+        if not binding.resets:
+            binding.set_in = methods_seeing_it_set(
+                model,
+                cls,
+                key,
+                placeholders,
+                sets=lambda statement, held: _sets(model, statement, held),
+                guarded=lambda call, held: _guarded(model, call, held),
+            )
         problem = _store_problem(model, cls, key)
         if problem:
             binding.blocked.append((nones[0], f"`self.{key}` {problem}"))
@@ -152,17 +157,61 @@ def _store_problem(model: OrmModel, cls: cst.ClassDef, key: str) -> str:
         return "may be set through setattr() or __dict__ in this module"
     for store in stores.get(key, []):
         method = model._enclosing(store, cst.FunctionDef)
+        if _store_to_other_class(model, store, method, cls):
+            continue
         if method is None or model._enclosing(method, cst.ClassDef) is not cls:
             return (
                 f"is also stored outside the methods of its class (line {model.input_line(store)})"
             )
-        value = model._attr_assigned_value(store)
-        if isinstance(value, cst.Name) and is_none(value) and method.name.value != "__init__":
-            return f"is set to None again outside __init__ (line {model.input_line(store)})"
     for attr in _walk(model.module, cst.Attribute):
         if attr.attr.value == "__init__" and not _is_super_call(attr.value):
             return f"may be reset to None by a call of __init__ (line {model.input_line(attr)})"
     return ""
+
+
+def _store_to_other_class(
+    model: OrmModel, store: cst.Attribute, method: cst.CSTNode | None, cls: cst.ClassDef
+) -> bool:
+    """Whether `store` is `self.<key>` in a plain method of another class of the module, one
+    that neither inherits from `cls` nor is inherited by it: it stores to that class's own
+    instances (u005 keeps a small wrapper class with its own `self.collection`)."""
+    if not isinstance(method, cst.FunctionDef) or not isinstance(store.value, cst.Name):
+        return False
+    other = model._enclosing(method, cst.ClassDef)
+    if not isinstance(other, cst.ClassDef) or other is cls:
+        return False
+    if any(_decorator_name(d) == "staticmethod" for d in method.decorators):
+        return False  # its first parameter may be any object
+    if not model._is_first_param(store.value, method):
+        return False
+    return not (_inherits(model, other, cls) or _inherits(model, cls, other))
+
+
+def _inherits(model: OrmModel, sub: cst.ClassDef, base: cst.ClassDef) -> bool:
+    """Whether `sub` names `base` among its bases, directly or through classes of the module
+    (by name: a base that is not a plain name counts as `base`, to be safe)."""
+    classes = {c.name.value: c for c in _walk(model.module, cst.ClassDef)}
+    seen: set[str] = set()
+    todo = [sub]
+    while todo:
+        current = todo.pop()
+        for arg in current.bases:
+            if not isinstance(arg.value, cst.Name):
+                if not isinstance(arg.value, cst.Attribute):
+                    return True
+                continue  # a class from another module (`abc.ABC`): it cannot be `base`
+            name = arg.value.value
+            if name == base.name.value:
+                return True
+            if name in classes and name not in seen:
+                seen.add(name)
+                todo.append(classes[name])
+    return False
+
+
+def _method_name(model: OrmModel, node: cst.CSTNode) -> str:
+    method = model._enclosing(node, cst.FunctionDef)
+    return method.name.value if isinstance(method, cst.FunctionDef) else ""
 
 
 def _is_super_call(expr: cst.BaseExpression) -> bool:
@@ -180,9 +229,16 @@ def none_problem(model: OrmModel, node: cst.CSTNode, binding: CollectionBinding)
     MM113 unsafe fix is enabled (check the use as usual), else why the use may meet None."""
     if _presence_test(model.parents.get(node), node):
         return ""
-    if _guarded(model, node) or model._enclosing(node, cst.FunctionDef) in binding.set_in:
-        return None
     if unsafe_fix_enabled(model, node):
+        return None
+    if binding.resets:
+        reset = binding.resets[0]
+        return (
+            f"`{binding.label}` may be None here: `{_method_name(model, reset)}()` sets it to "
+            f"None again (line {model.input_line(reset)}) and may run between any test of "
+            f"the attribute and this use, so migrating it {UNSAFE_NOTE}"
+        )
+    if _guarded(model, node) or model._enclosing(node, cst.FunctionDef) in binding.set_in:
         return None
     return (
         f"`{binding.label}` may still be None here (it is set to None in __init__, and no "

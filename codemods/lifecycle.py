@@ -22,11 +22,11 @@ from codemods.analysis import (
     MethodRule,
     OrmModel,
     PropertyRule,
-    _walk,
     constructor_parts,
     is_create,
     is_none,
     model_of,
+    self_attribute_members,
 )
 from codemods.base import UNSAFE_SUGGESTION, Applicability, RuleInfo
 from codemods.collection_calls import CollectionCallCodemod, flatten_statements
@@ -567,23 +567,16 @@ class _ConstructorTransformer(cst.CSTTransformer):
         if cls is None or key in self._untracked_attrs:
             return
         self._untracked_attrs.add(key)
-        for node in _walk(cls, cst.Attribute):
-            holder = node.value
-            if (
-                isinstance(holder, cst.Attribute)
-                and isinstance(holder.value, cst.Name)
-                and holder.value.value == "self"
-                and holder.attr.value == target.attr.value
-            ):
-                use_line, use_col = self.model.position(node)
-                self.ctx.report(
-                    use_line,
-                    use_col,
-                    CONSTRUCTOR.code,
-                    f"`{code_of(node)}` left as ORM code: `{code_of(holder)}` holds a "
-                    f"Collection() that is not tracked (line {line}: {why})",
-                    "migrate the attribute's uses by hand",
-                )
+        for node in self_attribute_members(cls, target.attr.value):
+            use_line, use_col = self.model.position(node)
+            self.ctx.report(
+                use_line,
+                use_col,
+                CONSTRUCTOR.code,
+                f"`{code_of(node)}` left as ORM code: `{code_of(target)}` holds a "
+                f"Collection() that is not tracked (line {line}: {why})",
+                "migrate the attribute's uses by hand",
+            )
 
     def leave_SimpleStatementLine(
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
@@ -947,13 +940,7 @@ def _untracked_reason(model: OrmModel, stmt: cst.BaseSmallStatement) -> str:
         ):
             continue
         if is_none(value) and isinstance(target, cst.Attribute):
-            method = model._enclosing(node, cst.FunctionDef)
-            if isinstance(method, cst.FunctionDef) and method.name.value == "__init__":
-                continue  # a placeholder the attribute tracking accepts
-            return (
-                f"`{code_of(target)}` is also set to None outside __init__ "
-                f"(line {model.input_line(node)}): only an __init__ placeholder is tracked"
-            )
+            continue  # a placeholder or reset the attribute tracking accepts
         return (
             f"`{code_of(target)}` is also assigned `{_short(value)}` "
             f"(line {model.input_line(node)})"

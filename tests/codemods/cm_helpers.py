@@ -29,13 +29,15 @@ def check(before: str, after: str, *, codes: tuple[str, ...] = (), **options) ->
     return outcome.findings
 
 
-def write_pair(tmp_path: Path, name: str, program: str) -> tuple[Path, Path, Outcome]:
-    """`program` as tmp_path/orm/NAME and its migration (default options) as
+def write_pair(
+    tmp_path: Path, name: str, program: str, options: Options | None = None
+) -> tuple[Path, Path, Outcome]:
+    """`program` as tmp_path/orm/NAME and its migration (default `options`) as
     tmp_path/migrated/NAME, for a live ORM-vs-migrated run; returns both paths and the outcome."""
     original = tmp_path / "orm" / name
     original.parent.mkdir()
     original.write_text(program, encoding="utf-8")
-    outcome = migrate_source(program, Options())
+    outcome = migrate_source(program, options or Options())
     migrated = tmp_path / "migrated" / name
     migrated.parent.mkdir()
     migrated.write_text(outcome.source, encoding="utf-8")
@@ -43,12 +45,16 @@ def write_pair(tmp_path: Path, name: str, program: str) -> tuple[Path, Path, Out
 
 
 def orm_vs_migrated(
-    tmp_path: Path, name: str, program: str, new_server: Callable[[], object]
+    tmp_path: Path,
+    name: str,
+    program: str,
+    new_server: Callable[[], object],
+    options: Options | None = None,
 ) -> tuple[Outcome, ProgramRun, ProgramRun]:
-    """`program` run as written on pymilvus's ORM and migrated (default options, strict mode:
-    deprecation warnings are errors), each on a fresh server from `new_server` (the
+    """`program` run as written on pymilvus's ORM and migrated (default `options`, strict
+    mode: deprecation warnings are errors), each on a fresh server from `new_server` (the
     milvus_factory fixture); returns the migration outcome and both runs."""
-    original, migrated, outcome = write_pair(tmp_path, name, program)
+    original, migrated, outcome = write_pair(tmp_path, name, program, options)
     before = run_program(original, new_server(), mode="orm")
     after = run_program(migrated, new_server(), mode="strict")
     return outcome, before, after

@@ -16,7 +16,7 @@ from pathlib import Path
 import libcst as cst
 
 from codemods import migrate_source
-from codemods.analysis import build_model
+from codemods.analysis import build_model, self_attribute_members
 from codemods.base import Options
 from codemods.context import MigrationContext
 from codemods.rewrite import code_of
@@ -56,8 +56,8 @@ def orm_site_list(source: str) -> list[tuple[int, str]]:
 
 def _untracked_attribute_sites(model) -> list[tuple[int, str]]:
     """`self.x.m` in a class that stores a `Collection(...)` into `self.x`, where the analysis
-    does not track `self.x` (also set to None outside `__init__`, handed to a nested class:
-    u005, u040 of the fourth sample). They stay ORM with the Collection() that is reported;
+    does not track `self.x` (also assigned a value it cannot follow, handed to other code).
+    They stay ORM with the Collection() that is reported;
     without this they would not count as sites at all."""
     attributes: set[tuple[int, str]] = set()
     classes: dict[int, cst.ClassDef] = {}
@@ -77,16 +77,11 @@ def _untracked_attribute_sites(model) -> list[tuple[int, str]]:
         if owner is not None:
             attributes.add((id(owner), target.attr.value))
             classes[id(owner)] = owner
-    found: list[tuple[int, str]] = []
-    for key, attr in attributes:
-        stack: list[cst.CSTNode] = [classes[key]]
-        while stack:
-            node = stack.pop()
-            stack.extend(node.children)
-            value = node.value if isinstance(node, cst.Attribute) else None
-            if _is_self_attribute(value) and value.attr.value == attr:
-                found.append((model.line(node), code_of(node)))
-    return found
+    return [
+        (model.line(node), code_of(node))
+        for key, attr in attributes
+        for node in self_attribute_members(classes[key], attr)
+    ]
 
 
 def _is_self_attribute(node: object) -> bool:

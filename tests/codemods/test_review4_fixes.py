@@ -217,7 +217,7 @@ class Manager:
         self.collection.load()
 
     def reset(self):
-        self.collection = None
+        self.collection = self.fallback
 
     def count(self):
         return self.collection.num_entities
@@ -225,8 +225,8 @@ class Manager:
 
 
 def test_each_use_of_an_untracked_collection_attribute_has_an_item() -> None:
-    """u040: `self.collection` is also set to None outside `__init__`, so the analysis does
-    not track it; its uses stay ORM, and each now has an item naming the Collection()."""
+    """u040: `self.collection` is also assigned what the analysis cannot follow, so it is
+    not tracked; its uses stay ORM, and each has an item naming the Collection()."""
     outcome = migrate_source(UNTRACKED, Options())
     items = {f.line: f.message for f in outcome.findings}
     for line in (13, 19):

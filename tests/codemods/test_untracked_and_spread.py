@@ -54,7 +54,7 @@ def test_untracked_collections_say_why():
         "    def __init__(self):\n        self.items = {}\n        self.col = None\n\n"
         "    def get(self, name):\n        self.items[name] = Collection(name)\n        return self.items[name]\n\n"
         "    def reset(self, name):\n        self.col = Collection(name)\n\n"
-        "    def close(self):\n        self.col = None\n\n\n"
+        "    def close(self):\n        self.col = []\n\n\n"
         "def local(name):\n    col = None\n    col = Collection(name)\n    col.load()\n    return col\n\n\n"
         "def exists_or_raise(name):\n    Collection(name)\n"
     )
@@ -66,7 +66,7 @@ def test_untracked_collections_say_why():
         "4:MM110:collection `Collection(name)` stays an ORM Collection: returned from "
         "`opened()`, which nothing in this module calls",
         "13:" + prefix + "stored into a container item (`self.items[name]`)",
-        "17:" + prefix + "`self.col` is also set to None outside __init__ (line 20)",
+        "17:" + prefix + "`self.col` is also assigned `[]` (line 20)",
         "25:" + prefix + "`col` is also assigned `None` (line 24)",
         "31:" + prefix + "a bare open-only Collection() only checks that the collection exists",
     ):
