@@ -1943,7 +1943,7 @@ class OrmModel:
             if isinstance(grand, cst.Call) and grand.func is parent:
                 rule = methods.get(name)
                 if rule is None:
-                    return f"`{label}.{name}()` has no MilvusClient rewrite"
+                    return _no_rule(f"`{label}.{name}()`", name)
                 env.statement = self._is_expr_statement(grand)
                 env.original = grand
                 if binding.kind == "call":  # `make(...).m()`: see where the call lands
@@ -1963,7 +1963,7 @@ class OrmModel:
                 return ""
             rule_p = props.get(name)
             if rule_p is None:
-                return f"`{label}.{name}` has no MilvusClient rewrite"
+                return _no_rule(f"`{label}.{name}`", name)
             result = rule_p.convert(parent, env)
             if isinstance(result, Refuse):
                 return f"`{label}.{name}`: {result.reason}"
@@ -2469,6 +2469,19 @@ def _walk(node: cst.CSTNode, kind: type) -> Iterator:
         if match:
             yield current
         stack.extend(reversed(children_of(current)))
+
+
+def _no_rule(use: str, member: str) -> str:
+    """Why `use` of a Collection's `member` stays ORM when no rule rewrites it: a member that
+    pymilvus's Collection does not have (v031's `is_loaded`) fails on the ORM too."""
+    from codemods.orm_symbols import lookup  # lazy: the table is only read here
+
+    if member[:1].isalpha() and lookup("Collection", member) is None:
+        return (
+            f"{use} is not an attribute of pymilvus's Collection: the ORM code raises "
+            "AttributeError here"
+        )
+    return f"{use} has no MilvusClient rewrite"
 
 
 def self_attribute_members(cls: cst.ClassDef, attr: str) -> Iterator[cst.Attribute]:

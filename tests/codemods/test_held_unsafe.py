@@ -163,7 +163,7 @@ def test_use_as_an_object_still_blocks():
 
 
 def test_method_without_a_rewrite_still_blocks():
-    body = ADAPTER + "\n    def odd(self):\n        self.col.frobnicate()\n"
+    body = ADAPTER + "\n    def odd(self):\n        print(self.col.get_replicas())\n"
     _blocked_under_unsafe(body, "has no MilvusClient rewrite")
 
 

@@ -168,3 +168,17 @@ def test_a_reset_attribute_migrated_with_unsafe_fixes_behaves_as_the_orm(
     assert after.returncode == 0, after.stderr
     assert after.stdout == before.stdout
     assert after.state == before.state
+
+
+def test_a_member_collection_lacks_is_named_as_such() -> None:
+    """v031 reads `self.collection.is_loaded`, which pymilvus's Collection does not have: the
+    item says the ORM code fails there too, not that a rewrite is missing."""
+    body = CACHE + "\n    def ready(self):\n        return self.col.is_loaded\n"
+    outcome = migrate_source(HEAD + body, Options())
+    messages = [f.message for f in outcome.findings if f.code == "MM110"]
+    assert any(
+        "`self.col.is_loaded` is not an attribute of pymilvus's Collection: the ORM code "
+        "raises AttributeError here" in m
+        for m in messages
+    ), messages
+    assert not any("has no MilvusClient rewrite" in m for m in messages), messages
