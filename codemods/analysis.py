@@ -470,7 +470,7 @@ class OrmModel:
             if not call.args:
                 continue
             value = call.args[0].value
-            if self.literal(value) is None and self.instance_key(value) is None:
+            if self.disconnect_alias(call) is None and self.instance_key(value) is None:
                 return call
         return None
 
@@ -664,6 +664,65 @@ class OrmModel:
         `self.alias = "lit"` in the same class's `__init__` (so it always holds that string)."""
         value = self._init_stored_value(expr)
         return string_value(value) if value is not None else None
+
+    def disconnect_alias(self, call: cst.Call) -> str | None:
+        """The alias a disconnect `call` closes, when the module shows it: a literal (or a name
+        or `__init__` attribute holding one, see `literal`), or `self.attr` read under `if
+        self.attr:` / `if self.attr is not None:` where every store to any `.attr` in the
+        module is `self.attr = "<one literal>"` or `self.attr = None` in that class's methods
+        (v035: `self.connection` is "default" once connected, None again after the
+        disconnect). Under that test it holds the literal: the ORM's disconnect(None), which
+        raised, cannot run there."""
+        if not call.args:
+            return "default"
+        expr = call.args[0].value
+        value = self.literal(expr)
+        if value is not None or not isinstance(expr, cst.Attribute):
+            return value
+        method = self._enclosing(call, cst.FunctionDef)
+        cls = self._enclosing(method, cst.ClassDef) if method is not None else None
+        if (
+            cls is None
+            or not isinstance(expr.value, cst.Name)
+            or not self._is_first_param(expr.value, method)  # type: ignore[arg-type]
+            or self._attribute_stores().get("")
+            or not self._under_presence_test(call, expr)
+        ):
+            return None
+        strings: set[str] = set()
+        for store in self._attribute_stores().get(expr.attr.value, []):
+            owner = self._enclosing(store, cst.FunctionDef)
+            value_node = self._attr_assigned_value(store)
+            if (
+                owner is None
+                or self._enclosing(owner, cst.ClassDef) is not cls
+                or not isinstance(store.value, cst.Name)
+                or not self._is_first_param(store.value, owner)  # type: ignore[arg-type]
+                or not isinstance(value_node, cst.BaseExpression)
+            ):
+                return None
+            if is_none(value_node):
+                continue
+            text = string_value(value_node)
+            if text is None:
+                return None
+            strings.add(text)
+        return strings.pop() if len(strings) == 1 else None
+
+    def _under_presence_test(self, node: cst.CSTNode, attr: cst.Attribute) -> bool:
+        """`node` is in the body of the nearest `if` around it, and that `if` tests `attr` (the
+        same `self.attr` text) for truth or for `is not None`."""
+        child, current = node, self.parents.get(node)
+        while current is not None and not isinstance(current, (cst.If, cst.FunctionDef)):
+            child, current = current, self.parents.get(current)
+        if not isinstance(current, cst.If) or child is not current.body:
+            return False
+        test = current.test
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+            part = test.comparisons[0]
+            if isinstance(part.operator, cst.IsNot) and is_none(part.comparator):
+                test = test.left
+        return isinstance(test, cst.Attribute) and code_of(test) == code_of(attr)
 
     def _init_stored_value(self, expr: cst.Attribute) -> cst.BaseExpression | None:
         """`X` when `expr` is `self.attr` read in a method and the only store to any `.attr`
@@ -1691,12 +1750,16 @@ class OrmModel:
         classes = {s.name.value for s in self.module.body if isinstance(s, cst.ClassDef)}
         singletons = self._singletons(classes)
         for stmt in self.module.body:
-            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)) or stmt in singletons:
+            if isinstance(stmt, cst.ClassDef) or stmt in singletons:
                 continue
-            for call in _walk(stmt, cst.Call):
-                if isinstance(call.func, cst.Name) and call.func.value in own:
-                    if not self._inside_lambda(call, stmt):  # a lambda body runs later
-                        return True
+            # A def runs its decorators and default values at import (v022:
+            # `def search(query, collection=prepare())`), not its body.
+            parts = _import_time_parts(stmt) if isinstance(stmt, cst.FunctionDef) else [stmt]
+            for part in parts:
+                for call in _walk(part, cst.Call):
+                    if isinstance(call.func, cst.Name) and call.func.value in own:
+                        if not self._inside_lambda(call, part):  # a lambda body runs later
+                            return True
         return False
 
     def _singletons(self, classes: set[str]) -> set[cst.CSTNode]:
@@ -2396,11 +2459,15 @@ def _decorator_name(decorator: cst.Decorator) -> str:
     return expr.attr.value if isinstance(expr, cst.Attribute) else getattr(expr, "value", "")
 
 
-# Method names that mark a `col`-named parameter as a Collection.
+# Method names that mark a `col`-named parameter as a Collection (not the ones a pandas
+# column has too: describe, truncate, name, ...).
 _ORM_METHOD_HINTS = {
     "insert", "upsert", "delete", "search", "query", "hybrid_search", "load", "release",
     "flush", "drop", "create_index", "num_entities", "query_iterator", "search_iterator",
     "create_partition", "has_partition", "drop_partition", "has_index", "drop_index",
+    "set_properties", "alter_index", "compact", "get_compaction_state",
+    "get_compaction_plans", "wait_for_compaction_completed", "get_replicas", "num_shards",
+    "primary_field",
 }  # fmt: skip
 
 # Collection() keywords that create_collection accepts as they are.
@@ -2469,6 +2536,13 @@ def _walk(node: cst.CSTNode, kind: type) -> Iterator:
         if match:
             yield current
         stack.extend(reversed(children_of(current)))
+
+
+def _import_time_parts(func: cst.FunctionDef) -> list[cst.CSTNode]:
+    """What a `def` statement evaluates when it runs: its decorators and default values."""
+    params = func.params
+    every = [*params.posonly_params, *params.params, *params.kwonly_params]
+    return [*func.decorators, *(p.default for p in every if p.default is not None)]
 
 
 def _no_rule(use: str, member: str) -> str:
@@ -2772,10 +2846,14 @@ def _insert_field_names(self: OrmModel, name_expr: cst.BaseExpression) -> list[s
     schema fields minus an auto_id primary key; None when the schema is not visible."""
     binding = self._binding_of_node.get(name_expr)
     if binding is None:
-        # name_expr may be a clone: find the binding by label.
+        # name_expr may be a clone: find the binding by label, when only one has it (two
+        # functions' `collection` locals are two collections: v024).
         label = cst.Module(body=[]).code_for_node(name_expr)
-        binding = next((b for b in self.bindings if b.label == label), None)
-    if binding is None or len(binding.constructors) != 1:
+        labelled = [b for b in self.bindings if b.label == label]
+        binding = labelled[0] if len(labelled) == 1 else None
+    if binding is None or len(binding.constructors) != 1 or binding.factory_calls:
+        # From a factory (v024's `get_collection()`), the collection may be one it opened,
+        # whose server schema the ORM read the order from: read it at run time instead.
         return None
     parts = constructor_parts(binding.constructors[0]) or {}
     schema = parts.get("schema")

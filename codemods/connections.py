@@ -110,6 +110,9 @@ DISCONNECT = RuleInfo(
         "the ORM's disconnect of an alias whose connect then failed did). `disconnect("
         "self.alias)` of a per-instance client (MM101) becomes `self.client.close()` where the "
         "instance surely has its client, and stays ORM elsewhere (an `except` of `__init__`). "
+        "`disconnect(self.connection)` under `if self.connection:`, where the class only ever "
+        "stores one literal alias or None into it, closes that alias's client (unguarded, "
+        "the ORM's disconnect(None) raised, so it stays ORM). "
         "Where ORM code that needs the connection is left in the module (its connect is kept, "
         "MM101), the disconnect is kept too, before the client's close, and reported."
     ),
@@ -577,9 +580,7 @@ class _Transformer(cst.CSTTransformer):
 
     def _disconnect(self, original, updated, call: cst.Call, name: str):
         line, col = self.model.position(call)
-        alias: str | None = "default"
-        if call.args:
-            alias = self.model.literal(call.args[0].value)
+        alias = self.model.disconnect_alias(call)
         if alias is None and call.args:
             alias = self.model.instance_key(call.args[0].value)
             if alias is not None:

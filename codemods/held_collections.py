@@ -4,7 +4,8 @@
 Collection(), a tracked local (`self.x = coll`) or a collection factory's result. This module
 adds what real classes put around such an attribute:
 
-* a `self.x = None` / `self.x: Optional[Collection] = None` placeholder in `__init__`. The
+* a `self.x = None` / `self.x: Optional[Collection] = None` placeholder in `__init__` (or
+  a reset to None in another method, after which no use but a presence test is proven). The
   attribute may then be None when a method runs, and a method called on None fails with
   AttributeError on the ORM but reaches the client as `collection_name=None` after migration.
   So each use must be a presence test (`self.x is None`, `not self.x`, `if self.x:`; a
@@ -16,8 +17,9 @@ adds what real classes put around such an attribute:
   that stores one on every path that returns normally (its other paths raise or exit; see
   codemods.method_paths), earlier in the same block, or inside the branch a test selects
   (`if self.x:`, `... if self.x else ...`, `self.x and ...`), or in a method that cannot run
-  before `__init__` itself has set the attribute (codemods.construction). Only `__init__` may
-  store None, and only this class's methods may store to the attribute at all;
+  before `__init__` itself has set the attribute (codemods.construction). Those proofs hold
+  only while `__init__` alone stores None; only this class's methods may store to the
+  attribute at all (a same-named attribute of an unrelated class is another object's);
 * a read-only `@property` that returns `self.x` (its uses `self.prop.insert(...)` are uses of
   the same collection; `-> Collection` becomes `-> str`);
 * the annotation of an annotated store (`Optional[Collection]` -> `Optional[str]`).
@@ -29,6 +31,7 @@ all (they share one `blocked` list).
 from __future__ import annotations
 
 import libcst as cst
+from libcst.metadata import BuiltinAssignment
 
 from codemods.analysis import (
     CollectionBinding,
@@ -43,6 +46,7 @@ from codemods.analysis import (
 from codemods.base import UNSAFE_FIX, Applicability, RuleInfo
 from codemods.construction import methods_seeing_it_set
 from codemods.method_paths import every_normal_completion_passes, falls_through_passed
+from codemods.rewrite import code_of
 
 # The end of every "may still be None" reason MM113 would lift (see `unsafe_only`).
 UNSAFE_NOTE = (
@@ -56,7 +60,10 @@ MAY_BE_NONE = RuleInfo(
     title="Held collection that may still be None: migrate its uses anyway",
     description=(
         "An attribute set to None in `__init__` and later to a collection (MM110) is migrated "
-        "by default only when every use is proven to run with the attribute set. With "
+        "by default only when every use is proven to run with the attribute set. One that "
+        "another method sets to None again (a `close()`, a failed check) proves no use: any "
+        "method may run between a test and a use, so all but its presence tests need this "
+        "fix. With "
         "`--unsafe-fixes` the uses that cannot be proven are migrated too (only this "
         "obstacle is lifted: every other reason to keep the collection ORM still holds); "
         "without it each such use is reported as `may still be None here`, needing this "
@@ -231,14 +238,17 @@ def none_problem(model: OrmModel, node: cst.CSTNode, binding: CollectionBinding)
         return ""
     if unsafe_fix_enabled(model, node):
         return None
+    if _guarded(model, node, resets=bool(binding.resets)):
+        return None
     if binding.resets:
         reset = binding.resets[0]
         return (
             f"`{binding.label}` may be None here: `{_method_name(model, reset)}()` sets it to "
-            f"None again (line {model.input_line(reset)}) and may run between any test of "
-            f"the attribute and this use, so migrating it {UNSAFE_NOTE}"
+            f"None again (line {model.input_line(reset)}), and no test of it or store into "
+            "it comes before this use with no call in between (a call could run that "
+            f"method), so migrating it {UNSAFE_NOTE}"
         )
-    if _guarded(model, node) or model._enclosing(node, cst.FunctionDef) in binding.set_in:
+    if model._enclosing(node, cst.FunctionDef) in binding.set_in:
         return None
     return (
         f"`{binding.label}` may still be None here (it is set to None in __init__, and no "
@@ -318,19 +328,26 @@ def _presence_test(parent: cst.CSTNode | None, node: cst.CSTNode) -> bool:
     return False
 
 
-def _guarded(model: OrmModel, node: cst.CSTNode, use: cst.Attribute | None = None) -> bool:
-    """The attribute is set wherever the use runs: walking out of the use to its method (not
-    `__init__`, where the placeholder is stored), one of these holds at some level:
+def _guarded(
+    model: OrmModel,
+    node: cst.CSTNode,
+    use: cst.Attribute | None = None,
+    resets: bool = False,
+) -> bool:
+    """The attribute is set wherever the use runs: walking out of the use to its method, one
+    of these holds at some level:
     * the use is in the branch of an `if`, a conditional expression or an `and`/`or` that
       runs only when a test of the attribute says it is set (`if self.x:`, `self.x and
       self.x.m()`, `... if self.x is not None else ...`, the `else` of `if self.x is None`);
     * an earlier statement of the same block is `if <true when None>: ... return/raise`,
       stores a Collection() or a factory's result into the attribute, or calls a method of
-      the class that does so before each of its normal returns (`_sets_by_call`).
-    Only `__init__` stores None (see _store_problem), so nothing in between can unset it.
+      the class that does so before each of its normal returns (`_sets_by_call`);
+    and nothing between that proof and the use may unset it (`_nothing_unsets`): no store of
+    None into it there (`__init__` stores its placeholder), and, with `resets` (another
+    method stores None too), no call that could run that method.
     `use` is the attribute to ask about when `node` is not itself a use of it (a call)."""
     func = model._enclosing(node, cst.FunctionDef)
-    if not isinstance(func, cst.FunctionDef) or func.name.value == "__init__":
+    if not isinstance(func, cst.FunctionDef):
         return False
     if use is None:
         if not isinstance(node, cst.Attribute):
@@ -339,27 +356,161 @@ def _guarded(model: OrmModel, node: cst.CSTNode, use: cst.Attribute | None = Non
     child: cst.CSTNode = node
     current = model.parents.get(node)
     while current is not None and current is not func:
+        proof: cst.CSTNode | None = None
         if isinstance(current, (cst.If, cst.IfExp)):
             if child is current.body and _true_if_set(current.test, use):
-                return True
+                proof = current.test
             if child is current.orelse and _true_if_none(current.test, use):
-                return True
+                proof = current.test
         if isinstance(current, cst.Else) and child is current.body:
             branch = model.parents.get(current)
             if isinstance(branch, cst.If) and _true_if_none(branch.test, use):
-                return True
+                proof = branch.test
         if isinstance(current, cst.BooleanOperation) and child is current.right:
             if isinstance(current.operator, cst.And) and _true_if_set(current.left, use):
-                return True
+                proof = current.left
             if isinstance(current.operator, cst.Or) and _true_if_none(current.left, use):
-                return True
+                proof = current.left
         if isinstance(current, (cst.IndentedBlock, cst.Module)):
             for earlier in current.body:
                 if earlier is child:
                     break
                 if _sets_or_leaves(model, earlier, use):
-                    return True
+                    proof = earlier  # the last one before the use
+        if proof is not None:
+            # An outer proof leaves more in between, so it cannot do better.
+            return _nothing_unsets(model, func, proof, node, use, resets)
         child, current = current, model.parents.get(current)
+    return False
+
+
+# What may run other code (a method that stores None) between a proof and a use.
+_RUNS_OTHER_CODE = (cst.Call, cst.Await, cst.Yield)
+
+
+def _nothing_unsets(
+    model: OrmModel,
+    func: cst.FunctionDef,
+    proof: cst.CSTNode,
+    node: cst.CSTNode,
+    use: cst.Attribute,
+    resets: bool,
+) -> bool:
+    """Nothing in `func` between the end of `proof` and the start of `node` stores None into
+    the attribute or, with `resets`, runs other code (a call, await or yield other than the
+    ones `node` sits in). A loop around `node` that `proof` is outside of repeats the code
+    after the use before it, so all of that loop counts as in between."""
+    after = model.positions[proof].end
+    before = model.positions[node].start
+    ancestors: set[cst.CSTNode] = set()
+    current = model.parents.get(node)
+    while current is not None and current is not func:
+        ancestors.add(current)
+        current = model.parents.get(current)
+    proof_ancestors: set[cst.CSTNode] = set()
+    current = model.parents.get(proof)
+    while current is not None and current is not func:
+        proof_ancestors.add(current)
+        current = model.parents.get(current)
+    loops = [
+        a for a in ancestors if isinstance(a, (cst.For, cst.While)) and a not in proof_ancestors
+    ]
+
+    def between(candidate: cst.CSTNode) -> bool:
+        if candidate in ancestors:
+            return False
+        start = model.positions[candidate].start
+        if (
+            (after.line, after.column)
+            <= (start.line, start.column)
+            < (
+                before.line,
+                before.column,
+            )
+        ):
+            return True
+        return any(_inside(model, candidate, loop) for loop in loops)
+
+    for attr in _walk(func, cst.Attribute):
+        value = model._attr_assigned_value(attr)
+        if _same_attr(attr, use) and isinstance(value, cst.Name) and is_none(value):
+            if between(attr):
+                return False
+    if resets:
+        for kind in _RUNS_OTHER_CODE:
+            for other in _walk(func, kind):
+                if between(other) and not _runs_no_user_code(model, other, use):
+                    return False
+    return True
+
+
+# Builtins that call no method of the class (unless shadowed by the module).
+_PLAIN_BUILTINS = {
+    "len", "print", "str", "int", "float", "bool", "list", "dict", "tuple", "set", "range",
+    "enumerate", "zip", "sorted", "min", "max", "sum", "abs", "isinstance", "round", "any",
+    "all", "repr", "type",
+}  # fmt: skip
+
+
+def _runs_no_user_code(model: OrmModel, node: cst.CSTNode, use: cst.Attribute) -> bool:
+    """`node` (a call) cannot run a method of this module's classes: a plain builtin, a
+    pymilvus name's call (the ORM's, an exception class), a MilvusClient call, a method of
+    a collection (this attribute's or another tracked one's), or a call inside a `raise`
+    (the path leaves). The code the rewrite itself inserts between a test and a use (an
+    empty-insert or existence guard) is all of these, so a second run reads what the first
+    proved."""
+    if not isinstance(node, cst.Call):
+        return False
+    if _in_raise(model, node):
+        return True
+    func = node.func
+    if isinstance(func, cst.Attribute):
+        if _same_attr(func.value, use) or func.value in model._binding_of_node:
+            return True
+        if model.is_client_call(node):
+            return True
+    root = func
+    while isinstance(root, cst.Attribute):
+        root = root.value
+    if not isinstance(root, cst.Name):
+        return False
+    bound = _imported_from(model, root)
+    if bound is None:
+        return root is func and root.value in _PLAIN_BUILTINS
+    return bound.startswith("pymilvus")
+
+
+def _in_raise(model: OrmModel, node: cst.CSTNode) -> bool:
+    current = model.parents.get(node)
+    while current is not None and not isinstance(current, (cst.BaseStatement, cst.Raise)):
+        current = model.parents.get(current)
+    return isinstance(current, cst.Raise)
+
+
+def _imported_from(model: OrmModel, name: cst.Name) -> str | None:
+    """The module `name` is imported from ("" when bound otherwise; None when unbound: a
+    builtin)."""
+    scope = model.scopes.get(name)
+    if scope is None:
+        return ""
+    assignments = list(scope[name.value])
+    if not assignments or all(isinstance(a, BuiltinAssignment) for a in assignments):
+        return None
+    for assignment in assignments:
+        stmt = getattr(assignment, "node", None)
+        if isinstance(stmt, cst.ImportFrom) and stmt.module is not None and not stmt.relative:
+            return code_of(stmt.module)
+        if isinstance(stmt, cst.Import):
+            return name.value
+    return ""
+
+
+def _inside(model: OrmModel, node: cst.CSTNode, outer: cst.CSTNode) -> bool:
+    current = model.parents.get(node)
+    while current is not None:
+        if current is outer:
+            return True
+        current = model.parents.get(current)
     return False
 
 

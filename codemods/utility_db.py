@@ -283,13 +283,7 @@ class _Transformer(FStringTracker, cst.CSTTransformer):
             return self._progress(original, updated, name, line, col)
         spec = SPECS.get(name)
         if spec is None:
-            self.ctx.report(
-                line,
-                col,
-                code,
-                f"`{name}()` has no direct MilvusClient equivalent",
-                _closest_form(name),
-            )
+            self.ctx.report(line, col, code, *_no_rule(name))
             return updated
         bound = bind(updated, spec.params)
         if isinstance(bound, Refuse):
@@ -568,6 +562,23 @@ class UtilityDbCalls:
 
 
 __all__ = ["SPECS", "UtilityDbCalls", "code_of"]
+
+
+def _no_rule(name: str) -> tuple[str, str]:
+    """The item (message, suggestion) for utility/db function `name` that no rule rewrites.
+    One pymilvus does not have (v039's `utility.exists_collection`, v019's
+    `utility.load_collection`) fails on the ORM too: say so, and name the client method."""
+    from codemods.orm_symbols import lookup  # lazy: the table is only read here
+
+    owner, _, member = name.partition(".")
+    if member[:1].isalpha() and lookup(owner, member) is None:
+        return (
+            f"`{name}()` is not an attribute of pymilvus's {owner} module: the ORM code "
+            "raises AttributeError here",
+            f"call what was meant (for example `client.{member}(...)`), knowing the ORM code "
+            "never did",
+        )
+    return f"`{name}()` has no direct MilvusClient equivalent", _closest_form(name)
 
 
 def _closest_form(name: str) -> str:

@@ -197,15 +197,36 @@ def test_use_without_a_check_that_leaves_the_method_stays_orm():
 
 def test_use_in_init_after_the_placeholder_stays_orm():
     body = QA.replace(
-        "        self.ok = True\n", "        self.ok = True\n        self.qa.flush()\n"
+        "        self.qa = self._qa_collection(name, schema)\n",
+        "        self.qa.flush()\n        self.qa = self._qa_collection(name, schema)\n",
     )
     _stays_orm(body, "`self.qa` may still be None here")
 
 
-def test_placeholder_stored_again_outside_init_stays_orm():
-    # close() may run between a method's check and its use.
-    body = QA + "\n    def close(self):\n        self.qa = None\n"
-    _stays_orm(body)
+def test_use_in_init_after_the_store_migrates():
+    # v030 of the fifth sample: __init__ stores the collection, then indexes and loads it.
+    flush = "        self.qa.flush()\n"
+    body = QA.replace("        self.ok = True\n", "        self.ok = True\n" + flush)
+    new = NEW_QA.replace(
+        "        self.ok = True\n",
+        "        self.ok = True\n        client.flush(collection_name=self.qa)\n",
+    )
+    check(HEAD + body, GUARD_HEAD + new)
+
+
+CLOSE = "\n    def close(self):\n        self.qa = None\n"
+
+
+def test_placeholder_stored_again_outside_init_voids_a_check_a_call_follows():
+    # close() may run in the call between add()'s check and its use (a builtin's, a pymilvus
+    # name's or a client call would not count).
+    body = QA.replace("            return\n", "            return\n        self.audit(rows)\n", 1)
+    _stays_orm(body + CLOSE, "`close()` sets it to None again (line 32)")
+
+
+def test_placeholder_stored_again_outside_init_keeps_a_check_right_before_the_use():
+    # Nothing runs between each check and its use, so close() cannot either.
+    check(HEAD + QA + CLOSE, GUARD_HEAD + NEW_QA + CLOSE)
 
 
 def test_property_read_from_outside_the_class_stays_orm():

@@ -182,3 +182,128 @@ def test_a_member_collection_lacks_is_named_as_such() -> None:
         for m in messages
     ), messages
     assert not any("has no MilvusClient rewrite" in m for m in messages), messages
+
+
+# v035: the alias a disconnect closes is an attribute that holds "default" or None.
+SESSION = """from pymilvus import connections, utility
+
+
+class Session:
+    def __init__(self):
+        self.connection = None
+
+    def connect(self):
+        connections.connect(host="h", port=1)
+        self.connection = "default"
+        print(utility.get_server_version())
+
+    def disconnect(self):
+        if self.connection:
+            connections.disconnect(self.connection)
+            self.connection = None
+"""
+NEW_SESSION = """from pymilvus import MilvusClient
+
+
+class Session:
+    def __init__(self):
+        self.connection = None
+
+    def connect(self):
+        global client
+        client = MilvusClient(uri="http://h:1")
+        self.connection = "default"
+        print(client.get_server_version())
+
+    def disconnect(self):
+        if self.connection:
+            if "client" in globals():
+                client.close()
+            self.connection = None
+"""
+
+
+def test_a_disconnect_of_an_attribute_holding_one_alias_closes_its_client() -> None:
+    check(SESSION, NEW_SESSION)
+
+
+def test_a_disconnect_of_such_an_attribute_without_the_test_stays_orm() -> None:
+    """Unguarded, it may run with None, where the ORM raised ConnectionConfigException."""
+    source = SESSION.replace(
+        "        if self.connection:\n            connections.disconnect(self.connection)\n",
+        "        connections.disconnect(self.connection)\n        if self.connection:\n",
+    )
+    outcome = migrate_source(source, Options())
+    assert outcome.source == source
+    assert any(f.code == "MM102" and "not a literal" in f.message for f in outcome.findings)
+
+
+def test_a_disconnect_of_an_attribute_holding_two_aliases_stays_orm() -> None:
+    source = SESSION.replace(
+        "            self.connection = None\n", '            self.connection = "other"\n'
+    )
+    outcome = migrate_source(source, Options())
+    assert outcome.source == source
+
+
+# v024: two functions each have a local `collection`. The insert's field order was looked
+# up by that label when the codemod held a copy of the node, and found the other function's
+# schema: columns went into the wrong fields (or failed). Now the order is read at run time.
+TWO_LOCALS = """\
+import os
+
+from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections
+
+connections.connect(uri=os.environ["MILVUS_URI"])
+
+
+def create():
+    fields = [
+        FieldSchema("id", DataType.INT64, is_primary=True, auto_id=True),
+        FieldSchema("title", DataType.VARCHAR, max_length=10),
+        FieldSchema("v", DataType.FLOAT_VECTOR, dim=2),
+    ]
+    collection = Collection("a", CollectionSchema(fields))
+    return collection
+
+
+def add(first, second):
+    collection = Collection("b")
+    collection.insert([first, second])
+    collection.flush()
+    collection.create_index("v", {"index_type": "FLAT", "metric_type": "L2", "params": {}})
+    collection.load()
+    rows = collection.query(expr="id >= 0", output_fields=["title", "v"])
+    print(sorted((r["title"], [round(x, 1) for x in r["v"]]) for r in rows))
+
+
+create()
+other = CollectionSchema(
+    [
+        FieldSchema("id", DataType.INT64, is_primary=True, auto_id=True),
+        FieldSchema("v", DataType.FLOAT_VECTOR, dim=2),
+        FieldSchema("title", DataType.VARCHAR, max_length=10),
+    ]
+)
+Collection("b", other)
+add([[0.1, 0.2], [0.3, 0.4]], ["x", "y"])
+"""
+
+
+def test_a_column_insert_does_not_take_another_function_s_field_order() -> None:
+    outcome = migrate_source(TWO_LOCALS, Options())
+    assert 'zip(["title", "v"]' not in outcome.source, outcome.source
+    assert "describe_collection(collection_name=collection)" in outcome.source
+
+
+@pytest.mark.milvus
+def test_a_column_insert_into_another_schema_behaves_as_the_orm(
+    milvus_factory, tmp_path: Path
+) -> None:
+    outcome, before, after = orm_vs_migrated(tmp_path, "two.py", TWO_LOCALS, milvus_factory)
+    assert "Collection(" not in outcome.source, outcome.source
+    assert before.returncode == 0, before.stderr
+    assert "('x', [0.100, 0.200])" in before.stdout, before.stdout
+    assert after.returncode == 0, after.stderr
+    assert after.stdout == before.stdout
+    assert after.state == before.state
