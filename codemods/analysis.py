@@ -2561,8 +2561,14 @@ def _no_rule(use: str, member: str) -> str:
 def self_attribute_members(cls: cst.ClassDef, attr: str) -> Iterator[cst.Attribute]:
     """Each `self.<attr>.<member>` in `cls` (`self` by name), the uses of an attribute of
     the class: what stays ORM with a `self.<attr> = Collection(...)` that is not tracked
-    (reported by codemods.lifecycle, counted by tests.codemods.site_coverage)."""
+    (reported by codemods.lifecycle, counted by tests.codemods.site_coverage). A class nested
+    in it has a `self` of its own (u005's wrapper class), so its body is left out."""
+    nested = {
+        id(n) for c in _walk(cls, cst.ClassDef) if c is not cls for n in _walk(c, cst.Attribute)
+    }
     for node in _walk(cls, cst.Attribute):
+        if id(node) in nested:
+            continue
         holder = node.value
         if (
             isinstance(holder, cst.Attribute)

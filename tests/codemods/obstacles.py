@@ -52,6 +52,11 @@ OBSTACLES = [
         r"not a literal|not visible|non-literal|set on some paths only|data's shape",
     ),
     Obstacle(
+        "a member pymilvus does not have (the ORM code itself raises AttributeError there)",
+        True,
+        r"is not an attribute of pymilvus",
+    ),
+    Obstacle(
         "no MilvusClient equivalent (Role, Partition/Index objects read whole, ...)",
         True,
         r"no rule rewrites|no direct MilvusClient|no MilvusClient equivalent|"

@@ -29,6 +29,8 @@ CASES = {
         'col = Collection("books", using=os.environ["A"])\ncol.load()\n'
     ),
     "no MilvusClient equivalent": CONNECT + 'Role("reader").create()\n',
+    "a member pymilvus does not have": CONNECT
+    + "col = Collection('books')\nif not col.is_loaded:\n    col.load()\n",
     "the rewrite would change an exception": CONNECT
     + "class S:\n    def __init__(self):\n        self.col = None\n"
     "    def build(self):\n        self.col = Collection('books')\n"
