@@ -753,6 +753,15 @@ class OrmModel:
             return None
         return assign.value
 
+    def is_inside(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
+        """`ancestor` is one of `node`'s parents (at any depth)."""
+        current = self.parents.get(node)
+        while current is not None:
+            if current is ancestor:
+                return True
+            current = self.parents.get(current)
+        return False
+
     def _enclosing(self, node: cst.CSTNode, kind: type) -> cst.CSTNode | None:
         """The nearest enclosing `kind` node, not crossing a function or class boundary
         other than the first one of that kind."""

@@ -738,18 +738,10 @@ class _Transformer(cst.CSTTransformer):
         while current is not None and not isinstance(current, (cst.FunctionDef, cst.Module)):
             if isinstance(current, (cst.Try, cst.TryStar)) and child is not current.body:
                 if child is not current.orelse and any(
-                    self._inside(call, current.body) for call in connects
+                    self.model.is_inside(call, current.body) for call in connects
                 ):
                     return True
             child, current = current, self.model.parent(current)
-        return False
-
-    def _inside(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
-        current = self.model.parent(node)
-        while current is not None:
-            if current is ancestor:
-                return True
-            current = self.model.parent(current)
         return False
 
     def _is_connect_statement(self, call: cst.Call | None) -> bool:

@@ -429,7 +429,7 @@ def _nothing_unsets(
             )
         ):
             return True
-        return any(_inside(model, candidate, loop) for loop in loops)
+        return any(model.is_inside(candidate, loop) for loop in loops)
 
     for attr in _walk(func, cst.Attribute):
         value = model._attr_assigned_value(attr)
@@ -503,15 +503,6 @@ def _imported_from(model: OrmModel, name: cst.Name) -> str | None:
         if isinstance(stmt, cst.Import):
             return name.value
     return ""
-
-
-def _inside(model: OrmModel, node: cst.CSTNode, outer: cst.CSTNode) -> bool:
-    current = model.parents.get(node)
-    while current is not None:
-        if current is outer:
-            return True
-        current = model.parents.get(current)
-    return False
 
 
 def _sets_or_leaves(model: OrmModel, statement: cst.CSTNode, use: cst.Attribute) -> bool:

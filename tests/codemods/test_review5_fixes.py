@@ -1,5 +1,6 @@
-"""What a fifth look at the real-code samples (`docs/real-code-sample.md`) found in the
-analysis of collections held in `self.<attr>`, each case as the samples had it, cut down."""
+"""What a review of a fifth sample of real code (40 files, `docs/real-code-sample.md`) and a
+look back at the fourth found, each case as the samples had it, cut down. CACHE (from
+test_held_collections) is a class holding a collection behind a None placeholder."""
 
 from __future__ import annotations
 
@@ -10,43 +11,7 @@ import pytest
 from codemods import migrate_source
 from codemods.base import Options
 from tests.codemods.cm_helpers import check, orm_vs_migrated
-
-HEAD = """from pymilvus import Collection, connections
-connections.connect(uri="http://h:1")
-
-
-"""
-NEW_HEAD = """from pymilvus import MilvusClient
-
-client = MilvusClient(uri="http://h:1")
-
-
-"""
-
-CACHE = """class Cache:
-    def __init__(self):
-        self.col = None
-
-    def open(self, name):
-        self.col = Collection(name)
-        self.col.load()
-
-    def flush(self):
-        if self.col:
-            self.col.flush()
-"""
-NEW_CACHE = """class Cache:
-    def __init__(self):
-        self.col = None
-
-    def open(self, name):
-        self.col = name
-        client.load_collection(collection_name=self.col)
-
-    def flush(self):
-        if self.col:
-            client.flush(collection_name=self.col)
-"""
+from tests.codemods.test_held_collections import CACHE, HEAD, NEW_CACHE, NEW_HEAD
 
 # u005: a property builds a small wrapper class whose own `self.col` is another object's.
 NESTED = """
