@@ -146,8 +146,9 @@ class CollectionBinding:
     # The methods in which it is never None: `__init__` sets it, and they cannot run before
     # (codemods.construction).
     set_in: frozenset[cst.FunctionDef] = frozenset()
-    # `self.x = None` outside `__init__` too (a close() or reset): no use but a presence test
-    # is proven to meet the attribute set, whatever test or store came before it.
+    # `self.x = None` outside `__init__` too (a close() or reset): a use is proven to meet
+    # the attribute set only by a test or store with no call of user code in between
+    # (codemods.held_collections._nothing_unsets).
     resets: list[cst.Attribute] = field(default_factory=list)
 
     @property
