@@ -5,7 +5,8 @@ Collection(), a tracked local (`self.x = coll`) or a collection factory's result
 adds what real classes put around such an attribute:
 
 * a `self.x = None` / `self.x: Optional[Collection] = None` placeholder in `__init__` (or
-  a reset to None in another method, after which no use but a presence test is proven). The
+  a reset to None in another method, after which a proof below holds only when no call of
+  user code comes between it and the use, see `_nothing_unsets`). The
   attribute may then be None when a method runs, and a method called on None fails with
   AttributeError on the ORM but reaches the client as `collection_name=None` after migration.
   So each use must be a presence test (`self.x is None`, `not self.x`, `if self.x:`; a
@@ -60,10 +61,10 @@ MAY_BE_NONE = RuleInfo(
     title="Held collection that may still be None: migrate its uses anyway",
     description=(
         "An attribute set to None in `__init__` and later to a collection (MM110) is migrated "
-        "by default only when every use is proven to run with the attribute set. One that "
-        "another method sets to None again (a `close()`, a failed check) proves no use: any "
-        "method may run between a test and a use, so all but its presence tests need this "
-        "fix. With "
+        "by default only when every use is proven to run with the attribute set. When "
+        "another method sets it to None again (a `close()`, a failed check), a test or store "
+        "proves a use only with no call of user code in between (builtins, pymilvus names "
+        "and client calls aside), since such a call could run that method. With "
         "`--unsafe-fixes` the uses that cannot be proven are migrated too (only this "
         "obstacle is lifted: every other reason to keep the collection ORM still holds); "
         "without it each such use is reported as `may still be None here`, needing this "
