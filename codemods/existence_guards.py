@@ -713,8 +713,9 @@ def _one_value(
     model: OrmModel, name: cst.BaseExpression, guard: cst.CSTNode, line: cst.CSTNode
 ) -> bool:
     """`name` reads the same value in `guard` (the check) and at the open on `line`: a string
-    literal, or a variable with exactly one binding, a parameter or a plain assignment
-    (`n = ...`, `n: str = ...`) outside the stretch from the guard to the open."""
+    literal, or a variable with exactly one binding, a parameter, a `from m import n` or a
+    plain assignment (`n = ...`, `n: str = ...`) outside the stretch from the guard to the
+    open."""
     if isinstance(name, cst.SimpleString) or (
         isinstance(name, cst.Attribute) and _module_constant(model, name)
     ):
@@ -724,7 +725,8 @@ def _one_value(
     node = _only_binding(model, name)
     if node is None:
         return False
-    if isinstance(node, cst.Param):
+    if isinstance(node, (cst.Param, cst.ImportFrom)):
+        # `from config import NAME`, its one binding: nothing here can rebind it in between
         return True
     holder = model.parents.get(node)
     if not (

@@ -176,7 +176,15 @@ CONSTRUCTOR = RuleInfo(
         "with the attribute set is reported (`may still be None here`) and keeps the "
         "collection ORM by default; with `--unsafe-fixes` it is migrated anyway (MM113, "
         "unsafe: only where the attribute is still None does the behaviour differ, a "
-        "MilvusClient ParamError instead of the ORM's AttributeError)."
+        "MilvusClient ParamError instead of the ORM's AttributeError). "
+        "Collections reached in ways the analysis does not follow stay ORM, and each of "
+        "their uses is reported (codemods.untracked_holders): a variable or `self.x` "
+        "assigned what one of the module's functions returns when that function returns a "
+        "Collection() on some path but is no factory followed here (it may return None, say), "
+        "`self.x = p` for a parameter `p` named or typed as a collection, a parameter whose "
+        "name says collection less plainly (`milvus_collec_conn`) with an ORM-only method "
+        "called on it, and a variable holding a Collection() that is not tracked (unpacked "
+        "arguments)."
     ),
     applicability=Applicability.SAFE,
     before='books = Collection("books", schema)\n',
@@ -900,6 +908,12 @@ def _untracked_reason(model: OrmModel, stmt: cst.BaseSmallStatement) -> str:
         return (
             "a bare open-only Collection() only checks that the collection exists, raising if "
             "it does not (trap 2); MilvusClient has no such call (has_collection returns a bool)"
+        )
+    value = getattr(stmt, "value", None)
+    if isinstance(value, cst.Call) and any(arg.star for arg in value.args):
+        return (
+            "its arguments are unpacked (`*`/`**`), so its name, and whether it creates, are "
+            "known only at run time"
         )
     targets = [t.target for t in stmt.targets] if isinstance(stmt, cst.Assign) else []
     if isinstance(stmt, cst.AnnAssign):

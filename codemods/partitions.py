@@ -5,15 +5,17 @@
 description to the server; a positional one would land in `timeout`). The ORM checked
 `has_partition` first and raised PartitionAlreadyExistException for an existing name; real
 Milvus 2.3.5 accepts a second CreatePartition of the same name without an error (milvus-lite
-rejects it). Where a handler may see that exception (`caller_try.may_be_caught`), the
-rewrite keeps the check:
+rejects it), so the rewrite keeps the check:
 
     if client.has_partition(collection_name=col, partition_name=p):
         raise PartitionAlreadyExistException(message=ExceptionsMessage.PartitionAlreadyExist)
     client.create_partition(collection_name=col, partition_name=p)
 
-Elsewhere the duplicate ended the ORM program with a traceback; the plain call is kept there
-(see docs/rules.md, MM150). MM151 turns
+The check goes everywhere, not only where a handler may see the exception: outside any handler
+the duplicate ended the ORM program with a traceback, and a migrated program that went on
+instead would, say, insert its rows a second time (w027 of the sixth sample, a re-run of a
+`build` step). Only an `if not col.has_partition(p):` guard in front makes it needless. MM151
+turns
 `Partition(...)` objects and `x = col.partition(p)` lookups into partition names (see OBJECTS).
 """
 
@@ -23,7 +25,6 @@ import libcst as cst
 
 from codemods.analysis import MethodRule, OrmModel, model_of
 from codemods.base import Applicability, RuleInfo
-from codemods.caller_try import may_be_caught
 from codemods.client_import import imports_pymilvus_up_front
 from codemods.collection_calls import CollectionCallCodemod, flatten_statements
 from codemods.open_check import EXCEPTIONS_MODULE, exception_names, repeatable
@@ -49,14 +50,21 @@ PARTITIONS = RuleInfo(
         "methods with `collection_name=` and `partition_name=` keywords. The ORM-only "
         "partition description (never stored on the server) is dropped. The ORM's "
         "create_partition raised PartitionAlreadyExistException for an existing name; real "
-        "Milvus 2.3.5 accepts the duplicate, so where an except handler may see the error "
-        "(inside try/except, or in a function called from inside one) the create keeps that "
-        "check: `if client.has_partition(...): raise PartitionAlreadyExistException(...)`. "
+        "Milvus 2.3.5 accepts the duplicate, so the create keeps that check, unless an "
+        "`if not col.has_partition(p):` guard in front rules the duplicate out: `if "
+        "client.has_partition(...): raise PartitionAlreadyExistException(...)`. Outside any "
+        "handler too: there the ORM program stopped with a traceback, where one without the "
+        "check would go on (and insert its rows again on a re-run, say). "
         "`Partition` objects are reported."
     ),
     applicability=Applicability.SAFE,
     before='col.create_partition("2024", "this year")\n',
-    after='client.create_partition(collection_name=col, partition_name="2024")\n',
+    after=(
+        'if client.has_partition(collection_name=col, partition_name="2024"):\n'
+        "    raise PartitionAlreadyExistException("
+        "message=ExceptionsMessage.PartitionAlreadyExist)\n"
+        'client.create_partition(collection_name=col, partition_name="2024")\n'
+    ),
 )
 
 
@@ -81,7 +89,7 @@ def _convert(method: str, params: list[str]):
         ]
         expr = client_call(env.client, method, args, call)
         summary = f"{method}() -> {env.client}.{method}()"
-        if method == "create_partition" and _duplicate_may_be_caught(env):
+        if method == "create_partition" and _duplicate_possible(env):
             return _checked_create(expr, bound, env, summary)
         return Rewrite(expr=expr, summary=summary)
 
@@ -91,11 +99,11 @@ def _convert(method: str, params: list[str]):
 _CHECK_NAMES = ("ExceptionsMessage", "PartitionAlreadyExistException")
 
 
-def _duplicate_may_be_caught(env: Env) -> bool:
+def _duplicate_possible(env: Env) -> bool:
     model, original = env.model, env.original
     if not isinstance(model, OrmModel) or original is None:
         return False
-    return may_be_caught(model, original) and not _behind_has_partition(model, original)
+    return not _behind_has_partition(model, original)
 
 
 def _behind_has_partition(model: OrmModel, call: cst.Call) -> bool:
@@ -129,7 +137,10 @@ def _checked_create(expr: cst.BaseExpression, bound, env: Env, summary: str) -> 
     model = env.model
     assert isinstance(model, OrmModel)
     partition = bound.value("partition_name")
-    why = "inside try/except, where the ORM's PartitionAlreadyExistException may be handled"
+    why = (
+        "the ORM raised PartitionAlreadyExistException for an existing partition, which "
+        "real Milvus accepts"
+    )
     # The ORM passed the call's other keywords (timeout=...) to its has_partition too.
     extra = [a for a in bound.extra if not (a.keyword and a.keyword.value == "description")]
     values = [("partition name", partition), ("collection name", env.name)]

@@ -40,6 +40,7 @@ def full_migration_codemods() -> list[Codemod]:
     from codemods.results import MutationResults
     from codemods.schema import SchemaBuild
     from codemods.search import SearchCalls
+    from codemods.untracked_holders import UntrackedHolders
     from codemods.utility_db import UtilityDbCalls
 
     return [
@@ -51,6 +52,7 @@ def full_migration_codemods() -> list[Codemod]:
         PartitionObjects(),
         IndexObjects(),  # like PartitionObjects: before the constructor rule
         LifecycleCalls(),
+        UntrackedHolders(),  # reports only; before the constructor rule, see there
         CollectionConstructor(),
         MutationResults(),
         UtilityDbCalls(),

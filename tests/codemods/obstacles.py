@@ -38,7 +38,7 @@ OBSTACLES = [
         "clients bound in library functions)",
         True,
         r"callers elsewhere|importers|passed to code that may expect|a caller passes|"
-        r"ORM code elsewhere",
+        r"ORM code elsewhere|a Collection from the caller|used as a Collection;",
     ),
     Obstacle(
         "the connection is made in another module (no connect for the alias here)",

@@ -21,6 +21,7 @@ from codemods.base import Options
 from codemods.context import MigrationContext
 from codemods.rewrite import code_of
 from codemods.star_imports import name_star_imports
+from codemods.untracked_holders import untracked_uses
 
 
 def orm_sites(source: str) -> int:
@@ -51,6 +52,9 @@ def orm_site_list(source: str) -> list[tuple[int, str]]:
                 sites.append((model.line(parent), code_of(parent)))
     seen = set(sites)
     sites.extend(s for s in _untracked_attribute_sites(model) if s not in seen)
+    seen = set(sites)
+    held = [(model.line(u.member), code_of(u.member)) for u in untracked_uses(model)]
+    sites.extend(s for s in held if s not in seen)
     return sites
 
 

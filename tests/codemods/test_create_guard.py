@@ -548,3 +548,29 @@ def test_a_subclass_making_it_a_property_keeps_the_collection_orm():
             'class Rotating(Store):\n    @property\n    def collection_name(self):\n        return next(NAMES)\n\n\nif __name__ == "__main__":',
         )
     )
+
+
+def test_a_name_imported_from_a_config_module_reads_one_value():
+    """v007 of the fifth sample: `from config import NAME` is the name's one binding, so the
+    exit guard's check and the create read the same value, and the create needs no second
+    existence check and no schema comparison."""
+    before = """\
+from pymilvus import connections, FieldSchema, CollectionSchema, DataType, Collection, utility
+from config import NAME
+
+
+def setup():
+    connections.connect(host="localhost", port="19530")
+    if utility.has_collection(NAME):
+        return
+    fields = [FieldSchema(name="id", dtype=DataType.INT64, is_primary=True)]
+    schema = CollectionSchema(fields=fields)
+    collection = Collection(name=NAME, schema=schema)
+    print(collection.num_entities)
+"""
+    outcome = migrate_source(before, Options())
+    assert "    client.create_collection(collection_name=collection, schema=schema)\n" in (
+        outcome.source
+    ), outcome.source
+    assert outcome.source.count("has_collection") == 1, outcome.source
+    assert "SchemaNotReadyException" not in outcome.source

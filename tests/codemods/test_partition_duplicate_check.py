@@ -3,10 +3,10 @@
 
 The ORM's `Collection.create_partition(p)` asks `has_partition(p)` first and raises
 PartitionAlreadyExistException for an existing name. Real Milvus 2.3.5 accepts a second
-CreatePartition of that name without an error (milvus-lite rejects it), so inside try/except,
-or in a function reached from a call inside one, the migrated create carries the check. An
-ORM `if not col.has_partition(p):` guard in front already rules the duplicate out; outside
-any handler the plain call stays (there the ORM ended the program with a traceback)."""
+CreatePartition of that name without an error (milvus-lite rejects it), so the migrated
+create carries the check. An
+ORM `if not col.has_partition(p):` guard in front already rules the duplicate out. Outside
+any handler the check stays too: there the ORM ended the program with a traceback."""
 
 from pathlib import Path
 
@@ -87,17 +87,32 @@ except Exception:
 @pytest.mark.parametrize(
     "body",
     [
-        'col.create_partition("2024")\n',  # no handler: the ORM ended the program here
         'try:\n    if not col.has_partition("2024"):\n        col.create_partition("2024")\nexcept MilvusException:\n    pass\n',
         'try:\n    if not col.has_partition(partition_name="2024"):\n        col.create_partition(partition_name="2024")\nexcept MilvusException:\n    pass\n',
-        'try:\n    col.create_partition("2024")\nfinally:\n    print("done")\n',  # no except
     ],
-    ids=["no-handler", "behind-has-partition", "behind-has-partition-keywords", "try-finally"],
+    ids=["behind-has-partition", "behind-has-partition-keywords"],
 )
-def test_plain_create_where_no_handler_sees_a_duplicate(body):
+def test_plain_create_behind_a_has_partition_guard(body):
     outcome = migrate_source(HEAD + body, Options())
     assert 'client.create_partition(collection_name=col, partition_name="2024")' in outcome.source
     assert "PartitionAlreadyExistException" not in outcome.source, outcome.source
+    assert not outcome.findings, outcome.findings
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'col.create_partition("2024")\nprint("next")\n',
+        'try:\n    col.create_partition("2024")\nfinally:\n    print("done")\n',
+    ],
+    ids=["no-handler", "try-finally"],
+)
+def test_the_check_stays_where_no_handler_sees_a_duplicate(body):
+    """w027 of the sixth sample: with no handler, the ORM's duplicate stopped the program
+    before its inserts; without the check a re-run on real Milvus would insert them again."""
+    outcome = migrate_source(HEAD + body, Options())
+    check_line = 'if client.has_partition(collection_name=col, partition_name="2024"):'
+    assert check_line in outcome.source, outcome.source
     assert not outcome.findings, outcome.findings
 
 
@@ -176,4 +191,35 @@ def test_a_duplicate_is_rejected_as_on_the_orm(milvus_factory, tmp_path: Path) -
     ), before.stdout
     assert after.returncode == 0, after.stderr
     assert after.stdout == before.stdout
+    assert after.state == before.state
+
+
+UNCAUGHT = """import os
+
+from pymilvus import Collection, CollectionSchema, DataType, FieldSchema, connections
+
+connections.connect(uri=os.environ["MILVUS_URI"])
+schema = CollectionSchema([FieldSchema("id", DataType.INT64, is_primary=True), FieldSchema("v", DataType.FLOAT_VECTOR, dim=2)])
+col = Collection("parts", schema)
+col.create_partition("a")
+print("first", col.has_partition("a"))
+col.create_partition("a")
+col.insert([[1], [[0.1, 0.2]]], partition_name="a")
+print("inserted again")
+"""
+
+
+@pytest.mark.milvus
+def test_an_uncaught_duplicate_stops_the_program_as_on_the_orm(
+    milvus_factory, tmp_path: Path
+) -> None:
+    """w027's re-run: the ORM stops at the second create, before the insert; so does the
+    migrated program on both lanes (real Milvus 2.3.5 would accept the duplicate itself)."""
+    original, migrated, outcome = write_pair(tmp_path, "uncaught.py", UNCAUGHT)
+    before = run_program(original, milvus_factory(), mode="orm")
+    after = run_program(migrated, milvus_factory(), mode="strict")
+    assert before.returncode != 0 and "PartitionAlreadyExistException" in before.stderr
+    assert after.returncode != 0 and "PartitionAlreadyExistException" in after.stderr
+    assert after.stdout == before.stdout
+    assert "first True" in before.stdout and "inserted again" not in before.stdout
     assert after.state == before.state

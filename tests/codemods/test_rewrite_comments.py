@@ -54,9 +54,9 @@ def test_hanging_call_keeps_its_comment_on_the_argument():
 def test_comment_of_a_dropped_argument_moves_after_the_open_paren():
     check(
         HEAD
-        + 'c.create_partition(\n    "p",  # the partition\n    "shown nowhere",  # a description\n)\n',
+        + 'if not c.has_partition("p"):\n    c.create_partition(\n        "p",  # the partition\n        "shown nowhere",  # a description\n    )\n',
         NEW
-        + 'client.create_partition(  # a description\n    collection_name=c,\n    partition_name="p",  # the partition\n)\n',
+        + 'if not client.has_partition(collection_name=c, partition_name="p"):\n    client.create_partition(  # a description\n        collection_name=c,\n        partition_name="p",  # the partition\n    )\n',
     )
 
 
