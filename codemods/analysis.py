@@ -2787,9 +2787,12 @@ def _data_shape(self: OrmModel, expr: cst.BaseExpression, depth: int = 0) -> str
     """'rows' | 'row' | 'columns' | 'dataframe' | 'unknown' for an insert/upsert data argument."""
     literal = _shape_of_literal(expr)
     if literal == "columns" and isinstance(expr, cst.List):
-        # Columns only when every element visibly is a list-like column (not a row dict).
-        # A list literal of non-dict elements is columns unless an element visibly holds a row.
-        if any(self.data_shape(e.value, depth + 1) in ("rows", "row") for e in expr.elements):
+        # The ORM reads a list as rows only when its first item is a dict (is_row_based in
+        # pymilvus/orm/schema.py), so a list literal of non-dict items is columns unless its
+        # first item visibly holds one row. An item holding a list of dicts is a column (a
+        # JSON field's values, w003 of the sixth sample), not rows.
+        first = expr.elements[0].value if expr.elements else None
+        if first is not None and _may_hold_dict(self, first, depth + 1):
             return "unknown"
         return "columns"
     if literal is not None:
@@ -2813,11 +2816,29 @@ def _data_shape(self: OrmModel, expr: cst.BaseExpression, depth: int = 0) -> str
                 shape = self._appended_shape(assignment)
             else:
                 shape = self.data_shape(value, depth + 1)
-                if shape == "unknown" and isinstance(value, (cst.List, cst.ListComp)):
-                    shape = "column"
+                if shape == "unknown" and depth and isinstance(value, (cst.List, cst.ListComp)):
+                    shape = "column"  # an item of the data list: a list there is a column
             shapes.add(shape)
         return shapes.pop() if len(shapes) == 1 else "unknown"
     return "unknown"
+
+
+def _may_hold_dict(self: OrmModel, expr: cst.BaseExpression, depth: int) -> bool:
+    """`expr` is, or a variable visibly assigned, a dict (one row)."""
+    if isinstance(expr, (cst.Dict, cst.DictComp)):
+        return True
+    if isinstance(expr, cst.Call):
+        return isinstance(expr.func, cst.Name) and expr.func.value == "dict"
+    if not isinstance(expr, cst.Name) or depth >= 3:
+        return False
+    scope = self.scopes.get(expr)
+    if scope is None or expr.value not in scope:
+        return False
+    for assignment in scope[expr.value]:
+        value = self._assigned_value(getattr(assignment, "node", None))
+        if value is not None and _may_hold_dict(self, value, depth + 1):
+            return True
+    return False
 
 
 _COLUMN_CALLS = re.compile(r"^(list|range|np\.\w+|numpy\.\w+|\w+\.tolist)$")

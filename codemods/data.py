@@ -8,9 +8,11 @@ call; DataFrames become `df.to_dict("records")`.
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
-from codemods.analysis import MethodRule
+from codemods.analysis import MethodRule, _walk, is_none
 from codemods.base import Applicability, RuleInfo
 from codemods.collection_calls import CollectionCallCodemod, statement_slot
 from codemods.empty_insert import Guard, empty_guard, non_empty
@@ -229,6 +231,14 @@ def _convert_write(method: str):
             old_python = _before_strict_zip(model)
             if old_python:
                 return Refuse(old_python, _OLD_PYTHON_SUGGESTION)
+            if _sparse_columns_possible(model) and not _every_column_a_list(model, probe):
+                return Refuse(
+                    "column data in a module with a sparse vector field: a scipy sparse array "
+                    "column (BGE-M3's output, say), which the ORM took whole, splits into 1-D "
+                    "rows that MilvusClient refuses ('expect 1 row')",
+                    "build the rows by hand, each sparse row as a dict or a 1-row matrix, "
+                    f"then {method}(data=rows)",
+                )
         empty = _empty_rows(method, probe, shape, data, env)
         guard = Guard((), (), None) if isinstance(empty, str) else empty
         data = guard.data or data
@@ -306,6 +316,69 @@ def _empty_rows(
 _OLD_PYTHON_SUGGESTION = (
     "convert the columns to rows by hand, or set target-version to py310 or later"
 )
+
+
+def _sparse_columns_possible(model) -> bool:  # type: ignore[no-untyped-def]
+    """The module names `SPARSE_FLOAT_VECTOR` and no `FunctionType` (a BM25 function's output
+    is the usual sparse field, and no input column): a column may be a scipy sparse matrix
+    (w001 of the sixth sample), which `zip` would split into rows."""
+    if model is None:
+        return False
+    names = {n.value for n in _walk(model.module, cst.Name)}
+    return "SPARSE_FLOAT_VECTOR" in names and "FunctionType" not in names
+
+
+def _every_column_a_list(model, data, depth: int = 0) -> bool:  # type: ignore[no-untyped-def]
+    """Each column of the column data `data` (a list display, or a variable bound once to
+    one) is visibly a list, not a matrix that `zip` could split otherwise (`_is_list`)."""
+    if isinstance(data, cst.Name) and depth < 3:
+        value = model._single_value(data)
+        return value is not None and _every_column_a_list(model, value, depth + 1)
+    if not isinstance(data, cst.List):
+        return False
+    return all(
+        not isinstance(e, cst.StarredElement) and _is_list(model, e.value) for e in data.elements
+    )
+
+
+_LIST_ANNOTATION = re.compile(r"^(list|List|typing\.List)\b|^Optional\[(list|List)\b")
+
+
+def _is_list(model, expr, depth: int = 0, seen: frozenset = frozenset()) -> bool:  # type: ignore[no-untyped-def]
+    """`expr` is visibly a Python list: a display, a comprehension, `list(...)`, `.tolist()`,
+    a slice of one, `a if c else b` of two, or a variable whose every binding is one (a
+    parameter annotated `list`, `List[...]`, `list | None`, `Optional[List...]`)."""
+    if isinstance(expr, (cst.List, cst.ListComp)):
+        return True
+    if isinstance(expr, cst.Call):
+        func = expr.func
+        return (isinstance(func, cst.Name) and func.value == "list") or (
+            isinstance(func, cst.Attribute) and func.attr.value == "tolist"
+        )
+    if isinstance(expr, cst.IfExp):
+        return _is_list(model, expr.body, depth, seen) and (
+            is_none(expr.orelse) or _is_list(model, expr.orelse, depth, seen)
+        )
+    if isinstance(expr, cst.Subscript) and any(isinstance(e.slice, cst.Slice) for e in expr.slice):
+        return _is_list(model, expr.value, depth, seen)
+    if not isinstance(expr, cst.Name) or depth >= 3:
+        return False
+    if expr.value in seen:
+        return True  # `x = x if x is not None else [...]`: the other bindings decide
+    scope = model.scopes.get(expr)
+    if scope is None or expr.value not in scope:
+        return False
+    for assignment in scope[expr.value]:
+        node = getattr(assignment, "node", None)
+        if isinstance(node, cst.Param):
+            annotation = node.annotation
+            if annotation is None or not _LIST_ANNOTATION.match(_code(annotation.annotation)):
+                return False
+            continue
+        value = model._assigned_value(node)
+        if value is None or not _is_list(model, value, depth + 1, seen | {expr.value}):
+            return False
+    return True
 
 
 def _before_strict_zip(model) -> str:  # type: ignore[no-untyped-def]
