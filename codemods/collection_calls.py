@@ -33,6 +33,9 @@ class CollectionCallTransformer(FStringTracker, cst.CSTTransformer):
         self._before: dict[cst.SimpleStatementLine, list[cst.BaseStatement]] = {}
         # What applied rewrites need (Rewrite.imports); key "" holds plain `import M` modules.
         self.imports: dict[str, set[str]] = {}
+        # The same, by the code of the rule that needed them (FusedCollectionCalls adds them
+        # concern by concern, as separate passes would).
+        self.imports_by_code: dict[str, dict[str, set[str]]] = {}
 
     # -- method calls -------------------------------------------------------------------
 
@@ -74,6 +77,7 @@ class CollectionCallTransformer(FStringTracker, cst.CSTTransformer):
         self.ctx.record_change(line, code, result.summary or f"{label}() -> MilvusClient")
         for module, spec in result.imports:
             self.imports.setdefault(module, set()).add(spec)
+            self.imports_by_code.setdefault(code, {}).setdefault(module, set()).add(spec)
         if hoisted:
             line_node = statement_slot(self.model, original)
             assert isinstance(line_node, cst.SimpleStatementLine)  # the model checked it
@@ -225,10 +229,14 @@ class CollectionCallCodemod:
             return module
         transformer = self.transformer(model, ctx, self.methods, self.properties)
         new = model.module.visit(transformer)
-        if not transformer.imports:
-            return new
-        objects = {mod: specs for mod, specs in transformer.imports.items() if mod}
-        return add_imports(new, transformer.imports.get("", set()), objects)
+        for imports in self._import_groups(transformer):
+            objects = {mod: specs for mod, specs in imports.items() if mod}
+            new = add_imports(new, imports.get("", set()), objects)
+        return new
+
+    def _import_groups(self, transformer: CollectionCallTransformer) -> list[dict[str, set[str]]]:
+        """The imports the applied rewrites need, in the groups `add_imports` takes them."""
+        return [transformer.imports] if transformer.imports else []
 
 
 class FusedCollectionCalls(CollectionCallCodemod):
@@ -253,6 +261,20 @@ class FusedCollectionCalls(CollectionCallCodemod):
                 raise ValueError(f"{type(part).__name__} also claims {sorted(clash)}")
             self.methods.update(part.methods)
             self.properties.update(part.properties)
+
+    def _import_groups(self, transformer: CollectionCallTransformer) -> list[dict[str, set[str]]]:
+        """One group per part, in the parts' order: `add_imports` puts new names before those
+        a line already has, so separate passes would order a shared `from M import` line so
+        (test_engine_shortcuts). A code no part claims goes with the last group."""
+        groups: list[dict[str, set[str]]] = [{} for _ in self.parts]
+        for code, imports in transformer.imports_by_code.items():
+            owner = next(
+                (i for i, part in enumerate(self.parts) if code in {r.code for r in part.rules}),
+                len(self.parts) - 1,
+            )
+            for module, specs in imports.items():
+                groups[owner].setdefault(module, set()).update(specs)
+        return [group for group in groups if group]
 
 
 def fuse_collection_calls(codemods: list) -> list:

@@ -253,7 +253,7 @@ class UntrackedHolders:
                 col,
                 CONSTRUCTOR.code,
                 f"`{code_of(use.member)}` left as ORM code: `{use.holder}` {use.origin}; "
-                "a rewrite needs the collection's name, which the module does not show",
+                "the analysis does not follow that value, so these uses stay ORM with it",
                 "migrate the collection's uses by hand",
             )
         return module
