@@ -536,14 +536,36 @@ class OrmModel:
         return candidates[-1]  # pragma: no cover - a hundred names taken
 
     def _bound_only_to_client(self, name: str) -> bool:
+        """Every binding of `name` is a MilvusClient(...) this tool wrote: one right after a
+        connect it kept (`global name` lines aside). A module that binds a client of its own
+        under that name elsewhere (w025 of the sixth sample: `client = MilvusClient()` below
+        the connect) would rebind ours, and the calls after it would go to that client."""
         for scope in self.ordered_scopes():
             for assignment in scope.assignments:
                 if assignment.name != name:
                     continue
-                value = self._assigned_value(getattr(assignment, "node", None))
-                if value not in self.client_calls:
+                node = getattr(assignment, "node", None)
+                value = self._assigned_value(node)
+                if value not in self.client_calls or not self._follows_connect(node):
                     return False
         return True
+
+    def _follows_connect(self, target: cst.CSTNode | None) -> bool:
+        holder = self.parents.get(target) if target is not None else None
+        assign = self.parents.get(holder) if isinstance(holder, cst.AssignTarget) else None
+        line = self.parents.get(assign) if assign is not None else None
+        block = self.parents.get(line) if line is not None else None
+        if not isinstance(block, (cst.IndentedBlock, cst.Module)):
+            return False
+        body = list(block.body)
+        index = next((i for i, s in enumerate(body) if s is line), 0)
+        for before in reversed(body[:index]):
+            small = before.body if isinstance(before, cst.SimpleStatementLine) else ()
+            if len(small) == 1 and isinstance(small[0], cst.Global):
+                continue
+            call = getattr(small[0], "value", None) if len(small) == 1 else None
+            return call in self.connect_calls
+        return False
 
     def client_for(self, alias: str | None) -> str | None:
         """The client variable that stands for connection `alias` (None: unknown)."""

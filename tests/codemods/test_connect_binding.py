@@ -7,9 +7,6 @@ client took a name the module already used for an OpenAI client (rw16); a `[x] *
 made a column list look like rows (rw20).
 """
 
-import textwrap
-
-from codemods import migrate_source
 from tests.codemods.cm_helpers import check
 
 
@@ -144,6 +141,32 @@ def test_the_client_takes_a_fresh_name_when_the_module_binds_client_already():
             global milvus_client
             milvus_client = MilvusClient(uri="http://localhost:19530")
             return milvus_client.has_collection(collection_name="books"), client.models.list()
+        """,
+    )
+
+
+def test_a_milvus_client_of_the_module_s_own_makes_the_name_taken():
+    """w025 of the sixth sample binds `client = MilvusClient()` itself, below the connect:
+    named `client` too, the new client would be rebound by it, and the hybrid search after it
+    would run on the module's own client (another address) instead of the connection's."""
+    check(
+        """
+        from pymilvus import Collection, MilvusClient, connections
+
+        connections.connect(host="0.0.0.0", port="19530")
+        collection = Collection(name="films")
+        collection.load()
+        client = MilvusClient()
+        print(collection.query(expr="id > 0", limit=2))
+        """,
+        """
+        from pymilvus import MilvusClient
+
+        milvus_client = MilvusClient(uri="http://0.0.0.0:19530")
+        collection = "films"
+        milvus_client.load_collection(collection_name=collection)
+        client = MilvusClient()
+        print(milvus_client.query(collection_name=collection, filter="id > 0", limit=2))
         """,
     )
 
@@ -490,23 +513,33 @@ def test_a_registry_query_left_as_orm_code_keeps_the_connect():
     assert any("the module disconnects" in f.message for f in findings if f.code == "MM103")
 
 
-def test_has_connection_stays_orm_when_the_client_name_is_bound_elsewhere():
-    # `client` is also bound by the module's own code: it may exist without the connect.
-    source = """
-    from pymilvus import MilvusClient, connections, utility
+def test_has_connection_takes_a_fresh_client_name_when_the_module_binds_client_itself():
+    # `client` is the module's own MilvusClient (not next to a connect, so not this tool's):
+    # the connection's client gets a fresh name, which only the guarded connect binds.
+    check(
+        """
+        from pymilvus import MilvusClient, connections, utility
 
-    client = MilvusClient(uri="http://localhost:19530")
+        client = MilvusClient(uri="http://localhost:19530")
 
 
-    def names():
-        if not connections.has_connection("default"):
-            connections.connect(uri="http://localhost:19530")
-        return utility.list_collections()
-    """
-    outcome = migrate_source(textwrap.dedent(source))
-    assert 'if not connections.has_connection("default"):' in outcome.source
-    assert any(
-        "also bound by other code" in f.message for f in outcome.findings if f.code == "MM103"
+        def names():
+            if not connections.has_connection("default"):
+                connections.connect(uri="http://localhost:19530")
+            return utility.list_collections()
+        """,
+        """
+        from pymilvus import MilvusClient
+
+        client = MilvusClient(uri="http://localhost:19530")
+
+
+        def names():
+            if "milvus_client" not in globals():
+                global milvus_client
+                milvus_client = MilvusClient(uri="http://localhost:19530")
+            return milvus_client.list_collections()
+        """,
     )
 
 
